@@ -1,0 +1,63 @@
+package main
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/views"
+)
+
+// videosPerPage fills a grid of 2, 3 or 4 columns evenly.
+const videosPerPage = 24
+
+// maxCatalogPage bounds ?page= before any query runs.
+const maxCatalogPage = 100_000
+
+// homePage lists the catalog, a page of videos at a time.
+func (s *server) homePage(c echo.Context) error {
+	page, err := parsePage(c.QueryParam("page"), maxCatalogPage)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	totals, err := s.catalog.Totals(ctx)
+	if err != nil {
+		return err
+	}
+	videos, err := s.catalog.Videos(ctx, (page-1)*videosPerPage, videosPerPage)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if len(videos) == 0 && page > 1 {
+		status = http.StatusNotFound
+	}
+	m := homeModel(c.Request().URL.Query(), page, totals, videos)
+	title := ""
+	if page > 1 {
+		title = "Videos, page " + count(page)
+	}
+	return s.render(c, status, views.HomePage(s.chrome(title, "Find the moment in a video where something was said.", ""), m))
+}
+
+// homeModel maps a page of the catalog to the view.
+func homeModel(query url.Values, page int, totals catalog.Totals, videos []catalog.Video) views.Home {
+	pages := (totals.Videos + videosPerPage - 1) / videosPerPage
+	m := views.Home{
+		Summary: plural(totals.Videos, "video", "videos") + " · " + plural(totals.Segments, "transcript line", "transcript lines") + " to search",
+		Pager:   pager("/", query, page, pages),
+	}
+	for _, v := range videos {
+		m.Videos = append(m.Videos, views.VideoCard{
+			URL:       videoURL(v.ID),
+			Title:     displayTitle(v.ID, v.Title),
+			Thumbnail: v.Thumbnail,
+			Length:    clock(v.Duration),
+			Segments:  plural(v.Segments, "line", "lines"),
+		})
+	}
+	return m
+}

@@ -1,0 +1,258 @@
+// Command web serves the transcript website and manages its database.
+//
+//	web [-addr localhost:8080] [-db data/transcripts.db]   serve the site
+//	web import -db PATH FILE...                            load JSON Lines files
+//	web healthcheck [-addr localhost:8080]                 probe a running server
+//
+// With no -db (and no DB_PATH), the database data/transcripts.db is built
+// from the embedded sample on first start.
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/transcripts/site/data"
+	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/docs"
+	"github.com/transcripts/site/internal/ingest"
+	"github.com/transcripts/site/internal/search"
+	"github.com/transcripts/site/static"
+)
+
+const (
+	defaultAddr = "localhost:8080"
+	defaultDB   = "data/transcripts.db"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "web:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// run dispatches a subcommand; with none it serves the site.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "serve":
+			return serveCmd(ctx, args[1:], getenv, stderr, nil)
+		case "import":
+			return importCmd(ctx, args[1:], getenv, stdout, stderr)
+		case "healthcheck":
+			return healthcheckCmd(ctx, args[1:], getenv, stderr)
+		}
+	}
+	return serveCmd(ctx, args, getenv, stderr, nil)
+}
+
+// Config is everything the server is configured with, from flags with the
+// environment as fallback.
+type Config struct {
+	Addr          string
+	DBPath        string
+	DBExplicit    bool // given by -db or DB_PATH: never built from the sample
+	SearchTimeout time.Duration
+}
+
+func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	fset := flag.NewFlagSet("web", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	cfg := Config{}
+	fset.StringVar(&cfg.Addr, "addr", envOr(getenv, "ADDR", defaultAddr), "address to listen on (env ADDR)")
+	fset.StringVar(&cfg.DBPath, "db", envOr(getenv, "DB_PATH", ""), "SQLite database to serve (env DB_PATH; default "+defaultDB+", built from the sample if missing)")
+	fset.DurationVar(&cfg.SearchTimeout, "search-timeout", 5*time.Second, "longest time one search may take")
+	if err := fset.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if fset.NArg() > 0 {
+		return Config{}, fmt.Errorf("unexpected argument %q (subcommands: import, healthcheck)", fset.Arg(0))
+	}
+	cfg.DBExplicit = cfg.DBPath != ""
+	if !cfg.DBExplicit {
+		cfg.DBPath = defaultDB
+	}
+	return cfg, nil
+}
+
+func envOr(getenv func(string) string, key, fallback string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return fallback
+}
+
+// serveCmd serves the site until ctx is done. If ready is not nil it
+// receives the listening address once requests are accepted (for tests).
+func serveCmd(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready chan<- string) error {
+	cfg, err := parseServeFlags(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+
+	if err := ensureDatabase(ctx, cfg, log); err != nil {
+		return err
+	}
+	cat, err := catalog.Open(ctx, cfg.DBPath)
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
+	srv, err := newServer(cat, search.New(cat.DB(), cfg.SearchTimeout), log)
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	hs := &http.Server{
+		Handler:           srv.handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	log.Info("serving", "db", cfg.DBPath, "url", "http://"+browsable(ln.Addr().String())+"/")
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// browsable turns a listening address into one a browser can open.
+func browsable(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if host == "" || host == "::" || host == "0.0.0.0" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// ensureDatabase builds the default database from the embedded sample when
+// it does not exist yet. An explicitly named database must exist.
+func ensureDatabase(ctx context.Context, cfg Config, log *slog.Logger) error {
+	if _, err := os.Stat(cfg.DBPath); err == nil {
+		return nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("database %s: %w", cfg.DBPath, err)
+	}
+	if cfg.DBExplicit {
+		return fmt.Errorf("database %s does not exist; create it with: web import -db %s FILE.jsonl (or omit -db to serve the built-in sample)", cfg.DBPath, cfg.DBPath)
+	}
+	log.Info("database not found: building it from the embedded sample", "db", cfg.DBPath)
+	if err := os.MkdirAll(filepath.Dir(cfg.DBPath), 0o755); err != nil {
+		return fmt.Errorf("build sample database: %w", err)
+	}
+	// Build beside the target and rename, so an interrupted build never
+	// leaves a half-built database behind to be served next time.
+	tmp := cfg.DBPath + ".building"
+	removeDB(tmp)
+	stats, err := importInto(ctx, tmp, ingest.JSONLines(bytes.NewReader(data.Sample), data.SampleName))
+	if err != nil {
+		removeDB(tmp)
+		return fmt.Errorf("build sample database: %w", err)
+	}
+	if err := os.Rename(tmp, cfg.DBPath); err != nil {
+		removeDB(tmp)
+		return fmt.Errorf("build sample database: %w", err)
+	}
+	log.Info("built sample database", "videos", stats.Videos, "segments", stats.Segments, "took", stats.Elapsed.Round(time.Millisecond))
+	return nil
+}
+
+// removeDB removes a database file and its WAL companions.
+func removeDB(path string) {
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		os.Remove(path + suffix)
+	}
+}
+
+// healthcheckCmd probes a running server's /healthz, for the container's
+// HEALTHCHECK (the runtime image has no curl).
+func healthcheckCmd(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	fset := flag.NewFlagSet("web healthcheck", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	addr := fset.String("addr", envOr(getenv, "ADDR", defaultAddr), "address of the running server (env ADDR)")
+	if err := fset.Parse(args); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+browsable(*addr)+"/healthz", nil)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 256))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck: %s: %s", resp.Status, strings.TrimSpace(string(body)))
+	}
+	return nil
+}
+
+// newServer loads what every request needs: hashed assets and rendered
+// Markdown pages.
+func newServer(cat *catalog.Catalog, engine *search.Engine, log *slog.Logger) (*server, error) {
+	assets, err := static.Load()
+	if err != nil {
+		return nil, err
+	}
+	sub, err := fs.Sub(data.Pages, "pages")
+	if err != nil {
+		return nil, err
+	}
+	pages, err := docs.Load(sub)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range []string{"about", "search-help"} {
+		if _, ok := pages[name]; !ok {
+			return nil, fmt.Errorf("docs: data/pages/%s.md is missing", name)
+		}
+	}
+	return &server{catalog: cat, search: engine, assets: assets, docs: pages, log: log}, nil
+}

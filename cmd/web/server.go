@@ -1,0 +1,92 @@
+package main
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/docs"
+	"github.com/transcripts/site/internal/search"
+	"github.com/transcripts/site/static"
+)
+
+// server holds what the HTTP handlers depend on.
+type server struct {
+	catalog *catalog.Catalog
+	search  *search.Engine
+	assets  *static.Assets
+	docs    map[string]docs.Page
+	log     *slog.Logger
+}
+
+// handler builds the Echo application: middleware, error pages, routes.
+func (s *server) handler() *echo.Echo {
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			s.log.Info("request", "method", v.Method, "uri", v.URI, "status", v.Status, "took", v.Latency.Round(time.Microsecond))
+			return nil
+		},
+	}))
+	// A panic becomes a 500 page through handleError, not a dropped
+	// connection.
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
+	e.Use(securityHeaders)
+	s.routes(e)
+	return e
+}
+
+// routes lists every URL of the site. Pages answer HEAD as well as GET.
+func (s *server) routes(e *echo.Echo) {
+	get := func(path string, h echo.HandlerFunc) {
+		e.GET(path, h)
+		e.HEAD(path, h)
+	}
+	get("/", s.homePage)
+	get("/videos/:id", s.videoPage)
+	get("/search", s.searchPage)
+	get("/about", s.docPage("about"))
+	get("/help/search", s.docPage("search-help"))
+	get("/healthz", s.healthz)
+	get(static.Prefix+":file", s.staticFile)
+}
+
+// securityHeaders forbids what the site never does: inline scripts,
+// framing, sniffing. Thumbnails come from YouTube's image host.
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' https:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		return next(c)
+	}
+}
+
+// healthz answers "ok" while the database answers.
+func (s *server) healthz(c echo.Context) error {
+	if err := s.catalog.Ping(c.Request().Context()); err != nil {
+		s.log.Error("health check failed", "err", err)
+		return c.String(http.StatusServiceUnavailable, "database unavailable\n")
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.String(http.StatusOK, "ok\n")
+}
+
+// staticFile serves an embedded asset by its hashed name.
+func (s *server) staticFile(c echo.Context) error {
+	h, ok := s.assets.Lookup(c.Param("file"))
+	if !ok {
+		return echo.ErrNotFound
+	}
+	h.ServeHTTP(c.Response(), c.Request())
+	return nil
+}

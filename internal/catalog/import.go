@@ -1,0 +1,201 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Record is one transcript segment as an importer reads it, before
+// cleaning. Pos says where it came from ("file.jsonl:12") for error
+// messages.
+type Record struct {
+	Pos       string
+	VideoID   string
+	Title     string
+	Thumbnail string
+	Text      string
+	Start     int
+	End       int
+}
+
+// RowError is a record that cannot be imported, with its position.
+type RowError struct {
+	Pos string
+	Err error
+}
+
+func (e *RowError) Error() string { return e.Pos + ": " + e.Err.Error() }
+func (e *RowError) Unwrap() error { return e.Err }
+
+var videoIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{11}$`)
+
+// ValidVideoID reports whether id has the shape of a YouTube video id:
+// 11 characters of [A-Za-z0-9_-].
+func ValidVideoID(id string) bool { return videoIDPattern.MatchString(id) }
+
+// DefaultThumbnail is the thumbnail YouTube serves for every video, used
+// when the data has none.
+func DefaultThumbnail(videoID string) string {
+	return "https://i.ytimg.com/vi/" + videoID + "/hqdefault.jpg"
+}
+
+// clean validates r and returns it as it is stored: text trimmed and free
+// of control characters, the thumbnail an https URL.
+func (r Record) clean() (Record, error) {
+	if r.VideoID == "" {
+		return r, fmt.Errorf("missing video_id")
+	}
+	if !ValidVideoID(r.VideoID) {
+		return r, fmt.Errorf("video_id %q is not an 11-character YouTube id", truncate(r.VideoID, 40))
+	}
+	if r.Start < 0 || r.End < 0 {
+		return r, fmt.Errorf("negative seconds (start %d, end %d)", r.Start, r.End)
+	}
+	if r.End < r.Start {
+		return r, fmt.Errorf("end_second %d is before start_second %d", r.End, r.Start)
+	}
+	r.Text = cleanText(r.Text)
+	if r.Text == "" {
+		return r, fmt.Errorf("empty text")
+	}
+	r.Title = cleanText(r.Title)
+	r.Thumbnail = strings.TrimSpace(r.Thumbnail)
+	if !strings.HasPrefix(r.Thumbnail, "https://") || strings.ContainsAny(r.Thumbnail, " \t\n\"'<>") {
+		r.Thumbnail = DefaultThumbnail(r.VideoID)
+	}
+	return r, nil
+}
+
+// cleanText trims s and turns control characters (which could smuggle
+// snippet markers or break a terminal) into spaces.
+func cleanText(s string) string {
+	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		s = strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) {
+				return ' '
+			}
+			return r
+		}, s)
+	}
+	return strings.TrimSpace(s)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// ImportStats summarises an import.
+type ImportStats struct {
+	Videos   int // distinct videos touched
+	Segments int // segments read (inserted or replaced)
+	Elapsed  time.Duration
+}
+
+// videoMeta is what an import learns about a video from its rows.
+type videoMeta struct {
+	title, thumbnail string
+}
+
+// Import stores every record in one transaction: either all of them land
+// or, on the first bad record, read error or cancelled ctx, none do and the
+// database is exactly as before. A segment is keyed by video and start
+// second, so importing the same records twice changes nothing.
+func (c *Catalog) Import(ctx context.Context, records iter.Seq2[Record, error]) (ImportStats, error) {
+	began := time.Now()
+	var stats ImportStats
+	tx, err := c.db.BeginTx(ctx, nil)
+	if err != nil {
+		return stats, fmt.Errorf("catalog: import: %w", err)
+	}
+	defer tx.Rollback()
+
+	// Only text changes touch the full-text index (the update trigger
+	// fires on text alone), and identical rows are not rewritten at all.
+	upsert, err := tx.PrepareContext(ctx, `
+		INSERT INTO segments (video_id, start_second, end_second, text) VALUES (?, ?, ?, ?)
+		ON CONFLICT (video_id, start_second) DO UPDATE
+		SET end_second = excluded.end_second, text = excluded.text
+		WHERE end_second <> excluded.end_second OR text <> excluded.text`)
+	if err != nil {
+		return stats, fmt.Errorf("catalog: import: %w", err)
+	}
+	defer upsert.Close()
+
+	videos := make(map[string]*videoMeta)
+	var order []string // videos in the order first seen, for a deterministic write
+	for rec, err := range records {
+		if err != nil {
+			return stats, fmt.Errorf("catalog: import: %w", err)
+		}
+		if err := ctx.Err(); err != nil {
+			return stats, fmt.Errorf("catalog: import: %w", err)
+		}
+		r, err := rec.clean()
+		if err != nil {
+			return stats, fmt.Errorf("catalog: import: %w", &RowError{Pos: rec.Pos, Err: err})
+		}
+		if _, err := upsert.ExecContext(ctx, r.VideoID, r.Start, r.End, r.Text); err != nil {
+			return stats, fmt.Errorf("catalog: import: %w", &RowError{Pos: rec.Pos, Err: err})
+		}
+		stats.Segments++
+		m := videos[r.VideoID]
+		if m == nil {
+			m = &videoMeta{}
+			videos[r.VideoID] = m
+			order = append(order, r.VideoID)
+		}
+		// The first non-empty title and real thumbnail win.
+		if m.title == "" {
+			m.title = r.Title
+		}
+		if m.thumbnail == "" || (m.thumbnail == DefaultThumbnail(r.VideoID) && r.Thumbnail != m.thumbnail) {
+			m.thumbnail = r.Thumbnail
+		}
+	}
+
+	// A title or thumbnail already stored is kept when this import has
+	// none for the video.
+	upsertVideo, err := tx.PrepareContext(ctx, `
+		INSERT INTO videos (video_id, title, thumbnail, imported_at) VALUES (?1, ?2, ?3, ?4)
+		ON CONFLICT (video_id) DO UPDATE SET
+			title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE videos.title END,
+			thumbnail = CASE WHEN excluded.thumbnail <> ?5 OR videos.thumbnail = '' THEN excluded.thumbnail ELSE videos.thumbnail END,
+			imported_at = excluded.imported_at`)
+	if err != nil {
+		return stats, fmt.Errorf("catalog: import: %w", err)
+	}
+	defer upsertVideo.Close()
+	refresh, err := tx.PrepareContext(ctx, `
+		UPDATE videos SET
+			segment_count = (SELECT count(*) FROM segments WHERE video_id = ?1),
+			duration_seconds = (SELECT coalesce(max(end_second), 0) FROM segments WHERE video_id = ?1)
+		WHERE video_id = ?1`)
+	if err != nil {
+		return stats, fmt.Errorf("catalog: import: %w", err)
+	}
+	defer refresh.Close()
+	now := time.Now().UTC().Format(time.RFC3339)
+	for _, id := range order {
+		m := videos[id]
+		if _, err := upsertVideo.ExecContext(ctx, id, m.title, m.thumbnail, now, DefaultThumbnail(id)); err != nil {
+			return stats, fmt.Errorf("catalog: import video %s: %w", id, err)
+		}
+		if _, err := refresh.ExecContext(ctx, id); err != nil {
+			return stats, fmt.Errorf("catalog: import video %s: %w", id, err)
+		}
+	}
+	stats.Videos = len(order)
+	if err := tx.Commit(); err != nil {
+		return stats, fmt.Errorf("catalog: import: commit: %w", err)
+	}
+	stats.Elapsed = time.Since(began)
+	return stats, nil
+}

@@ -1,0 +1,182 @@
+// Package ingest reads transcript files into catalog records. Each reader
+// streams its input, so a file of any size is read in constant memory, and
+// reports a malformed row as "FILE:LINE: reason".
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/transcripts/site/internal/catalog"
+)
+
+// maxLine bounds one JSON Lines row; the dataset's rows are under 2 KB.
+const maxLine = 1 << 20
+
+// row is one object of the dataset's JSON Lines. Unknown fields
+// (url, start_timestamp, …) are ignored.
+type row struct {
+	VideoID   *string `json:"video_id"`
+	Text      *string `json:"text"`
+	Start     *number `json:"start_second"`
+	End       *number `json:"end_second"`
+	Title     *string `json:"title"`
+	Thumbnail *string `json:"thumbnail"`
+}
+
+// number is a count of seconds written as a JSON number or as a string
+// ("838", "1,021", "12.5"), as the dataset's exports declare every column a
+// string. Fractions are rounded down.
+type number struct {
+	v   int
+	err error
+}
+
+func (n *number) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if len(b) > 0 && b[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+	}
+	n.v, n.err = parseSeconds(s)
+	return nil // reported by the caller with the field's name
+}
+
+func parseSeconds(s string) (int, error) {
+	t := strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || t == "" {
+		return 0, fmt.Errorf("%q is not a number of seconds", truncate(s, 30))
+	}
+	if f < 0 {
+		return 0, fmt.Errorf("%q is negative", truncate(s, 30))
+	}
+	if f > math.MaxInt32 {
+		return 0, fmt.Errorf("%q is too large", truncate(s, 30))
+	}
+	return int(f), nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// JSONLines reads the dataset's JSON Lines from r, one segment per line;
+// name is used in positions. Blank lines are skipped, a UTF-8 byte order
+// mark and CRLF line ends are accepted.
+func JSONLines(r io.Reader, name string) iter.Seq2[catalog.Record, error] {
+	return func(yield func(catalog.Record, error) bool) {
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 0, 64*1024), maxLine)
+		line := 0
+		for sc.Scan() {
+			line++
+			b := sc.Bytes()
+			if line == 1 {
+				b = bytes.TrimPrefix(b, []byte("\uFEFF"))
+			}
+			b = bytes.TrimSpace(b)
+			if len(b) == 0 {
+				continue
+			}
+			pos := fmt.Sprintf("%s:%d", name, line)
+			rec, err := decodeRow(b)
+			if err != nil {
+				yield(catalog.Record{}, &catalog.RowError{Pos: pos, Err: err})
+				return
+			}
+			rec.Pos = pos
+			if !yield(rec, nil) {
+				return
+			}
+		}
+		if err := sc.Err(); err != nil {
+			if err == bufio.ErrTooLong {
+				err = fmt.Errorf("line longer than %d bytes", maxLine)
+			}
+			yield(catalog.Record{}, &catalog.RowError{Pos: fmt.Sprintf("%s:%d", name, line+1), Err: err})
+		}
+	}
+}
+
+func decodeRow(b []byte) (catalog.Record, error) {
+	var r row
+	if err := json.Unmarshal(b, &r); err != nil {
+		return catalog.Record{}, fmt.Errorf("bad JSON: %s", jsonReason(err))
+	}
+	switch {
+	case r.VideoID == nil:
+		return catalog.Record{}, fmt.Errorf("missing video_id")
+	case r.Text == nil:
+		return catalog.Record{}, fmt.Errorf("missing text")
+	case r.Start == nil:
+		return catalog.Record{}, fmt.Errorf("missing start_second")
+	case r.End == nil:
+		return catalog.Record{}, fmt.Errorf("missing end_second")
+	case r.Start.err != nil:
+		return catalog.Record{}, fmt.Errorf("start_second: %w", r.Start.err)
+	case r.End.err != nil:
+		return catalog.Record{}, fmt.Errorf("end_second: %w", r.End.err)
+	}
+	return catalog.Record{
+		VideoID:   *r.VideoID,
+		Text:      *r.Text,
+		Start:     r.Start.v,
+		End:       r.End.v,
+		Title:     deref(r.Title),
+		Thumbnail: deref(r.Thumbnail),
+	}, nil
+}
+
+// jsonReason says what is wrong with a row without Go type names.
+func jsonReason(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("%s must be a string, not a %s", te.Field, te.Value)
+	}
+	return err.Error()
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// Files reads every named file as JSON Lines, one after the other.
+func Files(paths []string) iter.Seq2[catalog.Record, error] {
+	return func(yield func(catalog.Record, error) bool) {
+		for _, p := range paths {
+			f, err := os.Open(p)
+			if err != nil {
+				yield(catalog.Record{}, err)
+				return
+			}
+			ok := true
+			for rec, err := range JSONLines(f, p) {
+				if !yield(rec, err) || err != nil {
+					ok = false
+					break
+				}
+			}
+			f.Close()
+			if !ok {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,227 @@
+package search
+
+import (
+	"errors"
+	"strings"
+	"unicode"
+)
+
+// ErrBadQuery is wrapped by every error about what a person typed: a query
+// with nothing to search for. Its message is written for the reader.
+var ErrBadQuery = errors.New("bad query")
+
+// QueryError explains why a query cannot be searched, in words for the
+// reader.
+type QueryError struct{ Reason string }
+
+func (e *QueryError) Error() string { return e.Reason }
+func (e *QueryError) Unwrap() error { return ErrBadQuery }
+
+// MaxTerms bounds the number of words and phrases one query may hold; the
+// rest are ignored (and the reader told so).
+const MaxTerms = 24
+
+// term is one word, prefix or quoted phrase: its words are searched as a
+// phrase, the last one as a prefix when prefix is set.
+type term struct {
+	words  []string
+	prefix bool
+}
+
+// Query is a parsed search: every group must match (AND), a group matches
+// when any of its terms does (OR), and no excluded term may match.
+type Query struct {
+	groups    [][]term
+	excluded  []term
+	Truncated bool // more than MaxTerms terms were typed; the rest were ignored
+}
+
+// Parse turns what a person typed into a Query. The syntax is a small,
+// forgiving subset of what web search engines accept:
+//
+//	word          segments containing the word (stemmed: "augment" finds "augmented")
+//	a b           both words
+//	"a b"         the exact phrase
+//	word*         words starting with "word"
+//	a OR b        either word
+//	-word, NOT w  segments without the word
+//
+// Every other character is treated as a word separator, so nothing a
+// person may type reaches FTS5 as syntax. A query with no word to look for
+// returns a *QueryError.
+func Parse(input string) (Query, error) {
+	var q Query
+	var pendingOr, pendingNot bool
+	count := 0
+	for _, tok := range lex(input) {
+		if !tok.quoted {
+			switch tok.text {
+			case "OR":
+				pendingOr = len(q.groups) > 0
+				continue
+			case "AND":
+				continue
+			case "NOT":
+				pendingNot = true
+				continue
+			}
+		}
+		t, ok := makeTerm(tok)
+		if !ok {
+			continue
+		}
+		if count == MaxTerms {
+			q.Truncated = true
+			break
+		}
+		count++
+		switch {
+		case tok.negated || pendingNot:
+			q.excluded = append(q.excluded, t)
+		case pendingOr:
+			last := len(q.groups) - 1
+			q.groups[last] = append(q.groups[last], t)
+		default:
+			q.groups = append(q.groups, []term{t})
+		}
+		pendingOr, pendingNot = false, false
+	}
+	if len(q.groups) == 0 {
+		if len(q.excluded) > 0 {
+			return Query{}, &QueryError{Reason: "Add a word to look for: a search cannot only exclude words."}
+		}
+		return Query{}, &QueryError{Reason: "Type a word to look for: this query has no letters or digits to search."}
+	}
+	return q, nil
+}
+
+// token is a run of input between spaces, or a quoted phrase.
+type token struct {
+	text    string
+	quoted  bool
+	negated bool
+}
+
+// lex splits input into bare words and quoted phrases. An unbalanced quote
+// runs to the end of the input.
+func lex(input string) []token {
+	var toks []token
+	rs := []rune(input)
+	for i := 0; i < len(rs); {
+		if unicode.IsSpace(rs[i]) {
+			i++
+			continue
+		}
+		negated := false
+		if rs[i] == '-' && i+1 < len(rs) && !unicode.IsSpace(rs[i+1]) {
+			negated = true
+			i++
+		}
+		if isQuote(rs[i]) {
+			j := i + 1
+			for j < len(rs) && !isQuote(rs[j]) {
+				j++
+			}
+			toks = append(toks, token{text: string(rs[i+1 : j]), quoted: true, negated: negated})
+			i = j + 1
+			// A "phrase"* asks for its last word as a prefix.
+			if i < len(rs) && rs[i] == '*' {
+				toks[len(toks)-1].text += "*"
+				i++
+			}
+			continue
+		}
+		j := i
+		for j < len(rs) && !unicode.IsSpace(rs[j]) && !isQuote(rs[j]) {
+			j++
+		}
+		toks = append(toks, token{text: string(rs[i:j]), negated: negated})
+		i = j
+	}
+	return toks
+}
+
+func isQuote(r rune) bool { return r == '"' || r == '“' || r == '”' }
+
+// makeTerm keeps the letters and digits of a token. It reports false when
+// nothing searchable is left.
+func makeTerm(tok token) (term, bool) {
+	words := strings.FieldsFunc(tok.text, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.IsMark(r)
+	})
+	if len(words) == 0 {
+		return term{}, false
+	}
+	return term{words: words, prefix: strings.HasSuffix(tok.text, "*")}, true
+}
+
+// FTS returns the query as an FTS5 MATCH expression. Every word is a
+// quoted FTS5 string, so only the operators written here are syntax.
+func (q Query) FTS() string {
+	var b strings.Builder
+	if len(q.excluded) > 0 {
+		b.WriteString("(")
+	}
+	for i, g := range q.groups {
+		if i > 0 {
+			b.WriteString(" AND ")
+		}
+		if len(g) > 1 {
+			b.WriteString("(")
+		}
+		for j, t := range g {
+			if j > 0 {
+				b.WriteString(" OR ")
+			}
+			t.writeFTS(&b)
+		}
+		if len(g) > 1 {
+			b.WriteString(")")
+		}
+	}
+	if len(q.excluded) > 0 {
+		b.WriteString(")")
+	}
+	for _, t := range q.excluded {
+		b.WriteString(" NOT ")
+		t.writeFTS(&b)
+	}
+	return b.String()
+}
+
+func (t term) writeFTS(b *strings.Builder) {
+	b.WriteByte('"')
+	// Words hold only letters, digits and marks, so no quote to escape.
+	b.WriteString(strings.Join(t.words, " "))
+	b.WriteByte('"')
+	if t.prefix {
+		b.WriteByte('*')
+	}
+}
+
+// String returns the query in the syntax Parse reads, normalised.
+func (q Query) String() string {
+	var parts []string
+	for _, g := range q.groups {
+		var alts []string
+		for _, t := range g {
+			alts = append(alts, t.String())
+		}
+		parts = append(parts, strings.Join(alts, " OR "))
+	}
+	for _, t := range q.excluded {
+		parts = append(parts, "-"+t.String())
+	}
+	return strings.Join(parts, " ")
+}
+
+func (t term) String() string {
+	s := strings.Join(t.words, " ")
+	if len(t.words) > 1 {
+		s = `"` + s + `"`
+	}
+	if t.prefix {
+		s += "*"
+	}
+	return s
+}
