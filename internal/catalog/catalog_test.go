@@ -1,0 +1,344 @@
+package catalog_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/transcripts/site/internal/catalog"
+)
+
+func openTemp(t *testing.T) (*catalog.Catalog, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "test.db")
+	c, err := catalog.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c, path
+}
+
+// records yields rs in order, positions numbered from 1.
+func records(rs ...catalog.Record) iter.Seq2[catalog.Record, error] {
+	return func(yield func(catalog.Record, error) bool) {
+		for i, r := range rs {
+			if r.Pos == "" {
+				r.Pos = fmt.Sprintf("test.jsonl:%d", i+1)
+			}
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+}
+
+func seg(id string, start, end int, text string) catalog.Record {
+	return catalog.Record{VideoID: id, Start: start, End: end, Text: text, Title: "Title of " + id, Thumbnail: "https://example.com/" + id + ".jpg"}
+}
+
+const (
+	vidA = "MpdbFLXOOIw"
+	vidB = "1L83tM8nwHU"
+)
+
+// dump is the whole visible state of a catalog, for before/after checks.
+func dump(t *testing.T, c *catalog.Catalog) string {
+	t.Helper()
+	ctx := context.Background()
+	var b strings.Builder
+	vs, err := c.Videos(ctx, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vs {
+		fmt.Fprintf(&b, "%+v\n", v)
+		segs, err := c.Transcript(ctx, v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range segs {
+			fmt.Fprintf(&b, "  %d %d-%d %s\n", s.ID, s.Start, s.End, s.Text)
+		}
+	}
+	var fts int
+	if err := c.DB().QueryRow(`SELECT count(*) FROM segments_fts WHERE segments_fts MATCH 'the OR a OR learning OR x'`).Scan(&fts); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(&b, "fts matches: %d\n", fts)
+	return b.String()
+}
+
+func TestOpenMigratesOnceAndRecordsVersion(t *testing.T) {
+	ctx := context.Background()
+	c, path := openTemp(t)
+	v, err := c.SchemaVersion(ctx)
+	if err != nil || v != 1 {
+		t.Fatalf("schema version = %d, %v; want 1", v, err)
+	}
+	if _, err := c.Import(ctx, records(seg(vidA, 0, 10, "hello world"))); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+
+	// Reopening applies nothing again and keeps the data.
+	c2, err := catalog.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	var applied int
+	if err := c2.DB().QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&applied); err != nil {
+		t.Fatal(err)
+	}
+	if applied != 1 {
+		t.Errorf("schema_migrations has %d rows, want 1", applied)
+	}
+	tot, err := c2.Totals(ctx)
+	if err != nil || tot != (catalog.Totals{Videos: 1, Segments: 1}) {
+		t.Errorf("totals after reopen = %+v, %v", tot, err)
+	}
+	// The schema is the contract other tools rely on.
+	var tokenize string
+	if err := c2.DB().QueryRow(`SELECT sql FROM sqlite_master WHERE name = 'segments_fts'`).Scan(&tokenize); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(tokenize, "porter unicode61 remove_diacritics 2") || !strings.Contains(tokenize, "content = 'segments'") {
+		t.Errorf("segments_fts is %s", tokenize)
+	}
+}
+
+func TestImportDerivesVideoFigures(t *testing.T) {
+	ctx := context.Background()
+	c, _ := openTemp(t)
+	stats, err := c.Import(ctx, records(
+		seg(vidA, 30, 55, "second line"),
+		seg(vidA, 0, 30, "first line"),
+		seg(vidB, 100, 3725, "long one"),
+	))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Videos != 2 || stats.Segments != 3 {
+		t.Errorf("stats = %+v", stats)
+	}
+	v, err := c.Video(ctx, vidA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Duration != 55 || v.Segments != 2 || v.Title != "Title of "+vidA {
+		t.Errorf("video = %+v", v)
+	}
+	segs, err := c.Transcript(ctx, vidA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(segs) != 2 || segs[0].Start != 0 || segs[1].Start != 30 {
+		t.Errorf("transcript not in time order: %+v", segs)
+	}
+	if _, err := c.Video(ctx, "nopenopenop"); !errors.Is(err, catalog.ErrNotFound) {
+		t.Errorf("unknown video: err = %v, want ErrNotFound", err)
+	}
+}
+
+func TestImportCleaning(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name          string
+		rec           catalog.Record
+		wantTitle     string
+		wantThumbnail string
+		wantText      string
+	}{
+		{"empty thumbnail gets YouTube's", catalog.Record{VideoID: vidA, Text: "x", Thumbnail: ""}, "", catalog.DefaultThumbnail(vidA), "x"},
+		{"http thumbnail is not used", catalog.Record{VideoID: vidA, Text: "x", Thumbnail: "http://i.ytimg.com/a.jpg"}, "", catalog.DefaultThumbnail(vidA), "x"},
+		{"javascript thumbnail is not used", catalog.Record{VideoID: vidA, Text: "x", Thumbnail: "javascript:alert(1)"}, "", catalog.DefaultThumbnail(vidA), "x"},
+		{"https thumbnail kept", catalog.Record{VideoID: vidA, Text: "x", Thumbnail: " https://i.ytimg.com/vi/x/maxres.jpg "}, "", "https://i.ytimg.com/vi/x/maxres.jpg", "x"},
+		{"empty title stays empty", catalog.Record{VideoID: vidA, Text: "x", Title: "  "}, "", catalog.DefaultThumbnail(vidA), "x"},
+		{"text trimmed, control characters gone", catalog.Record{VideoID: vidA, Text: "  a\x02b\x03c\n", Title: "T"}, "T", catalog.DefaultThumbnail(vidA), "a b c"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, _ := openTemp(t)
+			if _, err := c.Import(ctx, records(tt.rec)); err != nil {
+				t.Fatal(err)
+			}
+			v, err := c.Video(ctx, vidA)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Title != tt.wantTitle || v.Thumbnail != tt.wantThumbnail {
+				t.Errorf("title %q thumbnail %q; want %q %q", v.Title, v.Thumbnail, tt.wantTitle, tt.wantThumbnail)
+			}
+			segs, _ := c.Transcript(ctx, vidA)
+			if len(segs) != 1 || segs[0].Text != tt.wantText {
+				t.Errorf("text = %+v, want %q", segs, tt.wantText)
+			}
+		})
+	}
+}
+
+func TestImportKeepsKnownTitleAndThumbnail(t *testing.T) {
+	ctx := context.Background()
+	c, _ := openTemp(t)
+	first := seg(vidA, 0, 10, "one")
+	if _, err := c.Import(ctx, records(first)); err != nil {
+		t.Fatal(err)
+	}
+	// A later import without title or thumbnail does not erase them.
+	if _, err := c.Import(ctx, records(catalog.Record{VideoID: vidA, Start: 10, End: 20, Text: "two"})); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := c.Video(ctx, vidA)
+	if v.Title != first.Title || v.Thumbnail != first.Thumbnail || v.Segments != 2 || v.Duration != 20 {
+		t.Errorf("video after second import = %+v", v)
+	}
+}
+
+func TestImportTwiceChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	c, _ := openTemp(t)
+	rs := []catalog.Record{seg(vidA, 0, 10, "the first"), seg(vidA, 10, 20, "the second"), seg(vidB, 0, 5, "other video")}
+	if _, err := c.Import(ctx, records(rs...)); err != nil {
+		t.Fatal(err)
+	}
+	before := dump(t, c)
+	if _, err := c.Import(ctx, records(rs...)); err != nil {
+		t.Fatal(err)
+	}
+	if after := dump(t, c); after != before {
+		t.Errorf("second import changed the catalog:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
+func TestReimportReplacesTextInIndex(t *testing.T) {
+	ctx := context.Background()
+	c, _ := openTemp(t)
+	if _, err := c.Import(ctx, records(seg(vidA, 0, 10, "old words here"))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Import(ctx, records(seg(vidA, 0, 12, "brand new words"))); err != nil {
+		t.Fatal(err)
+	}
+	segs, _ := c.Transcript(ctx, vidA)
+	if len(segs) != 1 || segs[0].Text != "brand new words" || segs[0].End != 12 {
+		t.Fatalf("transcript = %+v", segs)
+	}
+	for word, want := range map[string]int{"old": 0, "brand": 1} {
+		var n int
+		if err := c.DB().QueryRow(`SELECT count(*) FROM segments_fts WHERE segments_fts MATCH ?`, word).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != want {
+			t.Errorf("index matches %q %d times, want %d", word, n, want)
+		}
+	}
+}
+
+func TestBadRowLeavesDatabaseUnchanged(t *testing.T) {
+	ctx := context.Background()
+	good := seg(vidA, 0, 10, "good row")
+	tests := []struct {
+		name   string
+		bad    catalog.Record
+		reason string
+	}{
+		{"missing video id", catalog.Record{Text: "x", End: 1}, "missing video_id"},
+		{"short video id", catalog.Record{VideoID: "abc", Text: "x"}, "not an 11-character YouTube id"},
+		{"video id with bad characters", catalog.Record{VideoID: "abc<>efghij", Text: "x"}, "not an 11-character YouTube id"},
+		{"negative start", catalog.Record{VideoID: vidA, Start: -1, End: 3, Text: "x"}, "negative seconds"},
+		{"end before start", catalog.Record{VideoID: vidA, Start: 20, End: 3, Text: "x"}, "before start_second"},
+		{"empty text", catalog.Record{VideoID: vidA, Start: 20, End: 30, Text: " \t "}, "empty text"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, _ := openTemp(t)
+			if _, err := c.Import(ctx, records(seg(vidB, 0, 5, "already there"))); err != nil {
+				t.Fatal(err)
+			}
+			before := dump(t, c)
+			tt.bad.Pos = "in.jsonl:2"
+			_, err := c.Import(ctx, records(good, tt.bad, seg(vidB, 50, 60, "after")))
+			var rowErr *catalog.RowError
+			if !errors.As(err, &rowErr) {
+				t.Fatalf("err = %v, want a RowError", err)
+			}
+			if rowErr.Pos != "in.jsonl:2" || !strings.Contains(rowErr.Error(), tt.reason) {
+				t.Errorf("error %q, want position in.jsonl:2 and %q", rowErr, tt.reason)
+			}
+			if after := dump(t, c); after != before {
+				t.Errorf("failed import changed the catalog:\nbefore:\n%s\nafter:\n%s", before, after)
+			}
+		})
+	}
+}
+
+func TestReadErrorAndCancelLeaveDatabaseUnchanged(t *testing.T) {
+	c, _ := openTemp(t)
+	ctx := context.Background()
+	if _, err := c.Import(ctx, records(seg(vidB, 0, 5, "already there"))); err != nil {
+		t.Fatal(err)
+	}
+	before := dump(t, c)
+
+	readErr := errors.New("disk on fire")
+	failing := func(yield func(catalog.Record, error) bool) {
+		if !yield(seg(vidA, 0, 1, "fine"), nil) {
+			return
+		}
+		yield(catalog.Record{}, readErr)
+	}
+	if _, err := c.Import(ctx, failing); !errors.Is(err, readErr) {
+		t.Errorf("err = %v, want the read error", err)
+	}
+
+	cctx, cancel := context.WithCancel(ctx)
+	cancelling := func(yield func(catalog.Record, error) bool) {
+		for i := range 100 {
+			if i == 50 {
+				cancel()
+			}
+			if !yield(seg(vidA, i*10, i*10+10, "row"), nil) {
+				return
+			}
+		}
+	}
+	if _, err := c.Import(cctx, cancelling); !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	if after := dump(t, c); after != before {
+		t.Errorf("failed imports changed the catalog:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
+func TestVideosOrderAndPaging(t *testing.T) {
+	ctx := context.Background()
+	c, _ := openTemp(t)
+	rs := []catalog.Record{
+		{VideoID: "aaaaaaaaaaa", Text: "x", Title: "zebra talk"},
+		{VideoID: "bbbbbbbbbbb", Text: "x", Title: ""},
+		{VideoID: "ccccccccccc", Text: "x", Title: "Apple talk"},
+		{VideoID: "ddddddddddd", Text: "x", Title: "mango talk"},
+	}
+	if _, err := c.Import(ctx, records(rs...)); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for off := 0; off < 4; off += 2 {
+		vs, err := c.Videos(ctx, off, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vs {
+			got = append(got, v.ID)
+		}
+	}
+	want := []string{"ccccccccccc", "ddddddddddd", "aaaaaaaaaaa", "bbbbbbbbbbb"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("order = %v, want %v (by title, case-insensitive, untitled last)", got, want)
+	}
+}

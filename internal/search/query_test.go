@@ -1,0 +1,73 @@
+package search
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestParseFTS(t *testing.T) {
+	tests := []struct{ in, fts string }{
+		{"augment", `"augment"`},
+		{"decision boundary", `"decision" AND "boundary"`},
+		{`"decision boundary"`, `"decision boundary"`},
+		{`“curly quotes”`, `"curly quotes"`},
+		{"trans*", `"trans"*`},
+		{`"neural net"*`, `"neural net"*`},
+		{"mixup OR cutmix", `("mixup" OR "cutmix")`},
+		{"a b OR c d", `"a" AND ("b" OR "c") AND "d"`},
+		{"network -neural", `("network") NOT "neural"`},
+		{"network NOT neural -deep", `("network") NOT "neural" NOT "deep"`},
+		{`-"a b" c`, `("c") NOT "a b"`},
+		{"c++", `"c"`},
+		{"what's", `"what s"`},
+		{"NEAR(", `"NEAR"`},
+		{"AND OR x", `"x"`},
+		{"x OR", `"x"`},
+		{"naïve", `"naïve"`},
+		{`a"b`, `"a" AND "b"`},
+	}
+	for _, tt := range tests {
+		q, err := Parse(tt.in)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", tt.in, err)
+			continue
+		}
+		if got := q.FTS(); got != tt.fts {
+			t.Errorf("Parse(%q).FTS() = %s, want %s", tt.in, got, tt.fts)
+		}
+	}
+}
+
+func TestParseRejectsNothingToSearch(t *testing.T) {
+	for _, in := range []string{"", "   ", "-the", "NOT x", "+++", "😀", `""`, "OR AND"} {
+		_, err := Parse(in)
+		var qe *QueryError
+		if !errors.As(err, &qe) || !errors.Is(err, ErrBadQuery) || qe.Reason == "" {
+			t.Errorf("Parse(%q): err = %v, want a QueryError", in, err)
+		}
+	}
+}
+
+func TestParseBoundsTerms(t *testing.T) {
+	q, err := Parse(strings.Repeat("word ", MaxTerms+10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !q.Truncated || strings.Count(q.FTS(), `"word"`) != MaxTerms {
+		t.Errorf("truncated %v, %d terms", q.Truncated, strings.Count(q.FTS(), `"word"`))
+	}
+}
+
+func TestFragments(t *testing.T) {
+	got := fragments("…a " + markOpen + "b" + markClose + " <c> " + markOpen + "d" + markClose)
+	want := []Fragment{{"…a ", false}, {"b", true}, {" <c> ", false}, {"d", true}}
+	if len(got) != len(want) {
+		t.Fatalf("fragments = %+v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("fragment %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}

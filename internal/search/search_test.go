@@ -1,0 +1,306 @@
+package search_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/transcripts/site/data"
+	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/ingest"
+	"github.com/transcripts/site/internal/search"
+)
+
+// sampleEngine searches a real database built from the shipped sample,
+// made once for the package's tests (they only read it).
+var sampleCatalog = sync.OnceValues(func() (*catalog.Catalog, error) {
+	dir, err := os.MkdirTemp("", "search-test")
+	if err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	c, err := catalog.Open(ctx, filepath.Join(dir, "sample.db"))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.Import(ctx, ingest.JSONLines(bytes.NewReader(data.Sample), "sample.jsonl")); err != nil {
+		return nil, err
+	}
+	return c, nil
+})
+
+func engine(t testing.TB) *search.Engine {
+	t.Helper()
+	c, err := sampleCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return search.New(c.DB(), 5*time.Second)
+}
+
+// text joins a hit's snippet back into plain text.
+func text(h search.Hit) string {
+	var b strings.Builder
+	for _, f := range h.Snippet {
+		b.WriteString(f.Text)
+	}
+	return b.String()
+}
+
+func marked(h search.Hit) []string {
+	var out []string
+	for _, f := range h.Snippet {
+		if f.Match {
+			out = append(out, strings.ToLower(f.Text))
+		}
+	}
+	return out
+}
+
+func mustSearch(t *testing.T, q string, page int) search.Results {
+	t.Helper()
+	res, err := engine(t).Search(context.Background(), q, page)
+	if err != nil {
+		t.Fatalf("Search(%q): %v", q, err)
+	}
+	return res
+}
+
+func TestStemming(t *testing.T) {
+	res := mustSearch(t, "augment", 1)
+	if res.Total == 0 {
+		t.Fatal("augment matched nothing")
+	}
+	forms := map[string]bool{}
+	for _, h := range res.Hits {
+		for _, m := range marked(h) {
+			forms[m] = true
+		}
+	}
+	if !forms["augmented"] || !forms["augment"] {
+		t.Errorf("highlighted forms %v, want augment and augmented", forms)
+	}
+}
+
+func TestAllWordsMustMatch(t *testing.T) {
+	both := mustSearch(t, "urban rural", 1)
+	urban := mustSearch(t, "urban", 1)
+	if both.Total == 0 || both.Total > urban.Total {
+		t.Fatalf("urban rural: %d, urban: %d", both.Total, urban.Total)
+	}
+	for _, h := range both.Hits {
+		// The snippet is a window of the segment: check the segment via
+		// a phrase-free single-word search instead of the snippet.
+		m := strings.Join(marked(h), " ")
+		if !strings.Contains(m, "urban") && !strings.Contains(m, "rural") {
+			t.Errorf("hit without a highlighted word: %q", text(h))
+		}
+	}
+}
+
+func TestPhrase(t *testing.T) {
+	phrase := mustSearch(t, `"decision boundary"`, 1)
+	words := mustSearch(t, `decision boundary`, 1)
+	if phrase.Total == 0 || phrase.Total > words.Total {
+		t.Fatalf("phrase %d, words %d", phrase.Total, words.Total)
+	}
+	for _, h := range phrase.Hits {
+		// Stemmed: "decision boundaries" is the phrase too.
+		if !strings.Contains(strings.ToLower(text(h)), "decision boundar") {
+			t.Errorf("phrase hit without the phrase: %q", text(h))
+		}
+	}
+	// An unbalanced quote is a phrase to the end.
+	if got := mustSearch(t, `"decision boundary`, 1).Total; got != phrase.Total {
+		t.Errorf("unbalanced phrase found %d, want %d", got, phrase.Total)
+	}
+}
+
+func TestPrefix(t *testing.T) {
+	res := mustSearch(t, "transf*", 1)
+	if res.Total == 0 {
+		t.Fatal("transf* matched nothing")
+	}
+	for _, h := range res.Hits {
+		for _, m := range marked(h) {
+			if !strings.HasPrefix(m, "transf") {
+				t.Errorf("highlighted %q for transf*", m)
+			}
+		}
+	}
+	if exact := mustSearch(t, "transf", 1).Total; exact != 0 {
+		t.Errorf("transf without * found %d, want 0", exact)
+	}
+}
+
+func TestOr(t *testing.T) {
+	a := mustSearch(t, "kaggle", 1).Total
+	b := mustSearch(t, "instagram", 1).Total
+	either := mustSearch(t, "kaggle OR instagram", 1).Total
+	if a == 0 || b == 0 || either != a+b {
+		t.Errorf("kaggle %d + instagram %d, OR found %d", a, b, either)
+	}
+	// Lowercase "or" is an ordinary word, searched for.
+	if got := mustSearch(t, "kaggle or instagram", 1).Total; got != 0 {
+		t.Errorf("kaggle or instagram found %d, want 0 (all three words)", got)
+	}
+}
+
+func TestExclusion(t *testing.T) {
+	all := mustSearch(t, "contrastive", 1).Total
+	without := mustSearch(t, "contrastive -supervised", 1)
+	notWord := mustSearch(t, "contrastive NOT supervised", 1)
+	with := mustSearch(t, "contrastive supervised", 1).Total
+	if without.Total != all-with || notWord.Total != without.Total || with == 0 {
+		t.Errorf("all %d, with %d, without %d, NOT %d", all, with, without.Total, notWord.Total)
+	}
+	for _, h := range without.Hits {
+		if strings.Contains(strings.ToLower(text(h)), "supervised") {
+			t.Errorf("excluded word in %q", text(h))
+		}
+	}
+}
+
+func TestPaging(t *testing.T) {
+	first := mustSearch(t, "the", 1)
+	if first.Total <= search.PerPage {
+		t.Fatalf("the: %d hits, need more than a page", first.Total)
+	}
+	seen := map[int64]bool{}
+	for p := 1; p <= first.Pages(); p++ {
+		res := mustSearch(t, "the", p)
+		want := min(search.PerPage, first.Total-(p-1)*search.PerPage)
+		if len(res.Hits) != want {
+			t.Errorf("page %d has %d hits, want %d", p, len(res.Hits), want)
+		}
+		for _, h := range res.Hits {
+			if seen[h.SegmentID] {
+				t.Errorf("segment %d on two pages", h.SegmentID)
+			}
+			seen[h.SegmentID] = true
+		}
+	}
+	if len(seen) != first.Total {
+		t.Errorf("paged through %d hits, total says %d", len(seen), first.Total)
+	}
+	past := mustSearch(t, "the", first.Pages()+1)
+	if len(past.Hits) != 0 || past.Total != first.Total {
+		t.Errorf("past the last page: %d hits, total %d", len(past.Hits), past.Total)
+	}
+	for _, p := range []int{0, -1, search.MaxPage + 1} {
+		if _, err := engine(t).Search(context.Background(), "the", p); !errors.Is(err, search.ErrBadQuery) {
+			t.Errorf("page %d: err = %v, want ErrBadQuery", p, err)
+		}
+	}
+}
+
+func TestRanksByBM25(t *testing.T) {
+	c, err := sampleCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := "the class"
+	res := mustSearch(t, q, 1)
+	if len(res.Hits) < 3 {
+		t.Fatalf("%d hits, want several", len(res.Hits))
+	}
+	prev := -1e300
+	for _, h := range res.Hits {
+		var score float64
+		if err := c.DB().QueryRow(`SELECT bm25(segments_fts) FROM segments_fts WHERE segments_fts MATCH ? AND rowid = ?`,
+			res.Query.FTS(), h.SegmentID).Scan(&score); err != nil {
+			t.Fatal(err)
+		}
+		if score < prev {
+			t.Errorf("segment %d (bm25 %.3f) ranked after a worse one (%.3f)", h.SegmentID, score, prev)
+		}
+		prev = score
+	}
+}
+
+func TestRelevanceTable(t *testing.T) {
+	f, err := os.Open("testdata/relevance.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		cols := strings.Split(line, "\t")
+		q, video := cols[0], cols[1]
+		t.Run(q, func(t *testing.T) {
+			res := mustSearch(t, q, 1)
+			if len(res.Hits) == 0 {
+				t.Fatalf("no hits")
+			}
+			top := res.Hits[0]
+			if top.VideoID != video {
+				t.Errorf("top video %s, want %s", top.VideoID, video)
+			}
+			if len(cols) > 2 && cols[2] != "" {
+				if sec, _ := strconv.Atoi(cols[2]); top.Start != sec {
+					t.Errorf("top moment at %ds, want %ds", top.Start, sec)
+				}
+			}
+		})
+	}
+}
+
+// oddQueries are things people type that are not our syntax. None may
+// produce an error other than a reader-facing bad-query message.
+var oddQueries = []string{
+	`c++`, `what's`, `"unbalanced`, `unbalanced"`, `NEAR(`, `NEAR(a b, 3)`, `a AND`, `OR`, `OR a`, `a OR`,
+	`NOT`, `a NOT`, `-`, `--a`, `- a`, `*`, `a**`, `*a`, `"*"`, `^a`, `a:b`, `text:hello`, `segments_fts:x`,
+	`(a`, `a)`, `()`, `{a b}`, `[a]`, `'`, `''`, `""`, `"" ""`, `"a" "b`, `\`, `\"`, `a\`, `%`, `_`, `;`,
+	`'; DROP TABLE segments; --`, `<script>alert(1)</script>`, `&amp;`, `😀`, `😀 learning`, `日本語`,
+	`naïve café`, "\u0301", "a\x00b", "\t\n", `1 + 1 = 2`, `x^2`, `@user #tag`, `https://www.youtube.com/watch?v=MpdbFLXOOIw&t=838s`,
+	`AND OR NOT`, `"NEAR"`, `rank`, `bm25(segments_fts)`, `a -b -c -d`, `-"a b"`, `"a b"*`, `word*suffix`,
+	strings.Repeat("learning ", 400), strings.Repeat("x", 3000), strings.Repeat(`"`, 99), strings.Repeat("(", 500),
+}
+
+func TestOddQueriesNeverError(t *testing.T) {
+	for _, q := range oddQueries {
+		_, err := engine(t).Search(context.Background(), q, 1)
+		if err != nil && !errors.Is(err, search.ErrBadQuery) {
+			t.Errorf("Search(%.40q): %v", q, err)
+		}
+		if reason, ok := search.IsBadQuery(err); ok && reason == "" {
+			t.Errorf("Search(%.40q): bad query without a reason", q)
+		}
+	}
+}
+
+func TestTimeout(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := engine(t).Search(ctx, "learning", 1); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled search: err = %v", err)
+	}
+}
+
+func FuzzSearch(f *testing.F) {
+	for _, q := range oddQueries {
+		f.Add(q)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		_, err := engine(t).Search(context.Background(), q, 1)
+		if err != nil && !errors.Is(err, search.ErrBadQuery) {
+			t.Fatalf("Search(%q): %v", q, err)
+		}
+		if reason, ok := search.IsBadQuery(err); ok && strings.Contains(reason, "could not be searched") {
+			t.Fatalf("Search(%q) reached FTS5 as bad syntax: %v", q, err)
+		}
+	})
+}
