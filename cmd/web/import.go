@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"os"
 
 	"github.com/transcripts/site/internal/catalog"
 	"github.com/transcripts/site/internal/ingest"
@@ -28,8 +29,13 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		fset.Usage()
 		return errors.New("import: no files given")
 	}
+	_, statErr := os.Stat(*dbPath)
+	existed := statErr == nil
 	stats, err := importInto(ctx, *dbPath, ingest.Files(fset.Args()))
 	if err != nil {
+		if !existed {
+			removeDB(*dbPath) // leave no empty database behind
+		}
 		var rowErr *catalog.RowError
 		if errors.As(err, &rowErr) {
 			err = rowErr
