@@ -342,3 +342,36 @@ func TestVideosOrderAndPaging(t *testing.T) {
 		t.Errorf("order = %v, want %v (by title, case-insensitive, untitled last)", got, want)
 	}
 }
+
+func TestImportKeepsInsertTriggerForOtherWriters(t *testing.T) {
+	ctx := context.Background()
+	c, _ := openTemp(t)
+	triggerSQL := func() string {
+		var sql string
+		if err := c.DB().QueryRow(`SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'segments_ai'`).Scan(&sql); err != nil {
+			t.Fatal(err)
+		}
+		return sql
+	}
+	fromMigration := triggerSQL()
+	if _, err := c.Import(ctx, records(seg(vidA, 0, 10, "imported words"))); err != nil {
+		t.Fatal(err)
+	}
+	if got := triggerSQL(); got != fromMigration {
+		t.Errorf("import recreated the trigger as\n%s\nmigration has\n%s", got, fromMigration)
+	}
+	// A row written by another tool is still indexed, and the import's
+	// rows were indexed in bulk.
+	if _, err := c.DB().Exec(`INSERT INTO segments (video_id, start_second, end_second, text) VALUES (?, 20, 30, 'external zebra')`, vidA); err != nil {
+		t.Fatal(err)
+	}
+	for _, word := range []string{"zebra", "imported"} {
+		var n int
+		if err := c.DB().QueryRow(`SELECT count(*) FROM segments_fts WHERE segments_fts MATCH ?`, word).Scan(&n); err != nil || n != 1 {
+			t.Errorf("%s indexed %d times (%v), want 1", word, n, err)
+		}
+	}
+	if _, err := c.DB().Exec(`INSERT INTO segments_fts (segments_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
+		t.Errorf("FTS integrity check: %v", err)
+	}
+}
