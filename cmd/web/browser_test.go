@@ -147,3 +147,23 @@ func waitFor(t *testing.T, ctx context.Context, predicate string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestBrowserThumbnailPlaceholder: a thumbnail that cannot load shows the
+// placeholder box, not a broken-image icon, and the layout keeps its size.
+func TestBrowserThumbnailPlaceholder(t *testing.T) {
+	ctx := browser(t)
+	// Port 1 on loopback refuses at once: a deterministic failed load.
+	app := newTestApp(t, `{"video_id":"brokenthumb","text":"x","start_second":0,"end_second":5,"title":"Broken","thumbnail":"https://127.0.0.1:1/none.jpg"}`)
+	ts := httptest.NewServer(app.echo)
+	defer ts.Close()
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/videos/brokenthumb")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, `document.querySelector(".video-head .thumb").classList.contains("thumb-missing")`)
+	if v := eval[string](t, ctx, `getComputedStyle(document.querySelector(".video-head .thumb img")).visibility`); v != "hidden" {
+		t.Errorf("broken image visibility %q, want hidden", v)
+	}
+	if h := eval[float64](t, ctx, `document.querySelector(".video-head .thumb").getBoundingClientRect().height`); h < 100 {
+		t.Errorf("placeholder collapsed to %.0f px", h)
+	}
+}

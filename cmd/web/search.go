@@ -38,23 +38,20 @@ func (s *server) searchPage(c echo.Context) error {
 		return err
 	}
 	res, err := s.search.Search(c.Request().Context(), q, page)
-	status := http.StatusOK
-	if reason, ok := search.IsBadQuery(err); ok {
+	reason, badQuery := search.IsBadQuery(err)
+	switch {
+	case badQuery:
 		m.Problem = reason
-		err = nil
-	} else if errors.Is(err, context.DeadlineExceeded) {
+		return s.render(c, http.StatusOK, views.SearchPage(chrome, m))
+	case errors.Is(err, context.DeadlineExceeded):
 		s.log.Warn("search timed out", "q", q, "err", err)
 		m.Problem = "This search took too long. Try adding a word or two to narrow it."
-		status = http.StatusServiceUnavailable
-		err = nil
-	}
-	if err != nil {
+		return s.render(c, http.StatusServiceUnavailable, views.SearchPage(chrome, m))
+	case err != nil:
 		return err
 	}
-	if m.Problem == "" {
-		searchModel(&m, c.Request().URL.Query(), res)
-	}
-	return s.render(c, status, views.SearchPage(chrome, m))
+	searchModel(&m, c.Request().URL.Query(), res)
+	return s.render(c, http.StatusOK, views.SearchPage(chrome, m))
 }
 
 // searchModel maps a page of results to the view.

@@ -33,6 +33,11 @@ type testApp struct {
 
 func newTestApp(t *testing.T, extra ...string) *testApp {
 	t.Helper()
+	return newTestAppWithTimeout(t, 5*time.Second, extra...)
+}
+
+func newTestAppWithTimeout(t *testing.T, searchTimeout time.Duration, extra ...string) *testApp {
+	t.Helper()
 	ctx := context.Background()
 	cat, err := catalog.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
 	if err != nil {
@@ -48,7 +53,7 @@ func newTestApp(t *testing.T, extra ...string) *testApp {
 		}
 	}
 	logs := &bytes.Buffer{}
-	srv, err := newServer(cat, search.New(cat.DB(), 5*time.Second), slog.New(slog.NewTextHandler(logs, nil)))
+	srv, err := newServer(cat, search.New(cat.DB(), searchTimeout), slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -464,5 +469,16 @@ func TestMethodNotAllowed(t *testing.T) {
 	app.echo.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/search?q=x", nil))
 	if rec.Code != http.StatusMethodNotAllowed || !strings.Contains(rec.Body.String(), "<main") {
 		t.Errorf("POST /search: %d", rec.Code)
+	}
+}
+
+func TestSearchTimeoutIsExplained(t *testing.T) {
+	app := newTestAppWithTimeout(t, time.Nanosecond)
+	doc := app.page(t, "/search?q=learning", http.StatusServiceUnavailable)
+	if got := doc.Find(`.notice[role="alert"]`).Text(); !strings.Contains(got, "took too long") {
+		t.Errorf("notice %q", got)
+	}
+	if v, _ := doc.Find(`header input[name="q"]`).Attr("value"); v != "learning" {
+		t.Errorf("the query was lost: search box holds %q", v)
 	}
 }
