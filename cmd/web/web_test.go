@@ -31,12 +31,12 @@ type testApp struct {
 	logs    *bytes.Buffer
 }
 
-func newTestApp(t *testing.T, extra ...string) *testApp {
+func newTestApp(t testing.TB, extra ...string) *testApp {
 	t.Helper()
 	return newTestAppWithTimeout(t, 5*time.Second, extra...)
 }
 
-func newTestAppWithTimeout(t *testing.T, searchTimeout time.Duration, extra ...string) *testApp {
+func newTestAppWithTimeout(t testing.TB, searchTimeout time.Duration, extra ...string) *testApp {
 	t.Helper()
 	ctx := context.Background()
 	cat, err := catalog.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
