@@ -3,7 +3,8 @@
 // formatted figure is computed before it reaches a component.
 package views
 
-// Chrome is what the layout around every page needs.
+// Chrome is what the layout around every page needs: the head's metadata
+// for browsers, crawlers and link previews, and the header's search box.
 type Chrome struct {
 	Title       string // the page's own title; the site name is appended
 	Description string
@@ -11,6 +12,25 @@ type Chrome struct {
 	CSS         string // hashed asset URLs
 	JS          string
 	Icon        string
+
+	Canonical  string // absolute URL of this page
+	Image      string // absolute URL of the preview image, if any
+	OGType     string // Open Graph type: "website" unless set
+	Alternates []Alternate
+	JSONLD     any // structured data for search engines, if any
+}
+
+// Alternate is another representation of the page: its JSON twin, a feed.
+type Alternate struct {
+	Type  string
+	Href  string
+	Title string
+}
+
+// Download is a link to an export of the page's data.
+type Download struct {
+	Label string // "SubRip (.srt)"
+	Href  string
 }
 
 // Pager links to the neighbouring pages of a paginated list; an empty URL
@@ -41,10 +61,19 @@ type Home struct {
 // Line is one transcript line of a video page.
 type Line struct {
 	Anchor   string // "t898", the fragment that targets this line
+	Moment   bool   // the line a moment URL points at
 	Time     string // "14:58"
 	Datetime string // "PT14M58S"
 	WatchURL string // the moment on YouTube
 	Text     string
+}
+
+// Moment is the line a moment URL (/videos/ID?t=898) points at.
+type Moment struct {
+	Quote    string // the line's words, shortened
+	Time     string
+	Anchor   string
+	WatchURL string
 }
 
 // Video is the page of one video and its transcript.
@@ -52,8 +81,10 @@ type Video struct {
 	Title     string
 	Thumbnail string
 	WatchURL  string
-	Meta      string // "30:03 · 34 lines"
+	Meta      string  // "30:03 · 34 lines"
+	Moment    *Moment // set on a moment URL
 	Lines     []Line
+	Downloads []Download
 }
 
 // Fragment is a piece of a search snippet, highlighted when Match.
@@ -82,6 +113,8 @@ type Search struct {
 	Hits    []Hit
 	Pager   Pager
 	Empty   bool // the query ran and nothing matched
+	// Downloads export the whole result set (CSV, clip list, feed).
+	Downloads []Download
 }
 
 // Doc is a page rendered from the shipped Markdown.

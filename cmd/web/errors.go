@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"path"
 
 	"github.com/labstack/echo/v4"
 
@@ -42,7 +43,16 @@ func (s *server) handleError(err error, c echo.Context) {
 	if status >= http.StatusInternalServerError {
 		s.log.Error("request failed", "method", c.Request().Method, "uri", c.Request().RequestURI, "status", status, "err", err)
 	}
-	page := views.ErrorPage(s.chrome(http.StatusText(status), "", c.QueryParam("q")), views.Error{
+	// The JSON API and the exports answer in their own kind.
+	switch path.Ext(c.Request().URL.Path) {
+	case ".json":
+		_ = c.JSON(status, apiError{Status: status, Error: message})
+		return
+	case ".csv", ".sh", ".atom", ".xml", ".txt", ".srt", ".vtt", ".md":
+		_ = c.String(status, message+"\n")
+		return
+	}
+	page := views.ErrorPage(s.chrome(c, http.StatusText(status), "", c.QueryParam("q")), views.Error{
 		Status:  status,
 		Heading: heading(status),
 		Message: message,

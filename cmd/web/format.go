@@ -9,15 +9,6 @@ import (
 	"github.com/transcripts/site/views"
 )
 
-// clock formats seconds as a video player does: "14:58", "1:02:03".
-func clock(sec int) string {
-	h, m, s := sec/3600, sec/60%60, sec%60
-	if h > 0 {
-		return fmt.Sprintf("%d:%02d:%02d", h, m, s)
-	}
-	return fmt.Sprintf("%d:%02d", m, s)
-}
-
 // isoDuration formats seconds for <time datetime>: "PT14M58S".
 func isoDuration(sec int) string {
 	h, m, s := sec/3600, sec/60%60, sec%60
@@ -33,15 +24,6 @@ func isoDuration(sec int) string {
 		fmt.Fprintf(&b, "%dS", s)
 	}
 	return b.String()
-}
-
-// watchURL is the YouTube page of a video, at a moment when sec > 0.
-func watchURL(videoID string, sec int) string {
-	u := "https://www.youtube.com/watch?v=" + url.QueryEscape(videoID)
-	if sec > 0 {
-		u += "&t=" + strconv.Itoa(sec) + "s"
-	}
-	return u
 }
 
 // videoURL is our page of a video.

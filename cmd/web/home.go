@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/export"
 	"github.com/transcripts/site/views"
 )
 
@@ -40,7 +41,10 @@ func (s *server) homePage(c echo.Context) error {
 	if page > 1 {
 		title = "Videos, page " + count(page)
 	}
-	return s.render(c, status, views.HomePage(s.chrome(title, "Find the moment in a video where something was said.", ""), m))
+	chrome := s.chrome(c, title, "Find the moment in a video where something was said.", "")
+	chrome.Canonical = s.absolute(c, pageURL("/", nil, page))
+	chrome.Alternates = []views.Alternate{{Type: "application/json", Href: pageURL("/videos.json", nil, page), Title: "This page as JSON"}}
+	return s.render(c, status, views.HomePage(chrome, m))
 }
 
 // homeModel maps a page of the catalog to the view.
@@ -55,7 +59,7 @@ func homeModel(query url.Values, page int, totals catalog.Totals, videos []catal
 			URL:       videoURL(v.ID),
 			Title:     displayTitle(v.ID, v.Title),
 			Thumbnail: v.Thumbnail,
-			Length:    clock(v.Duration),
+			Length:    export.Clock(v.Duration),
 			Segments:  plural(v.Segments, "line", "lines"),
 		})
 	}

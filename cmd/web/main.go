@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -72,6 +73,11 @@ type Config struct {
 	DBPath        string
 	DBExplicit    bool // given by -db or DB_PATH: never built from the sample
 	SearchTimeout time.Duration
+	// BaseURL is the site's public origin for absolute links (previews,
+	// feeds, sitemap); empty means the origin of each request.
+	BaseURL string
+	// CORS lets pages of other origins read the JSON API.
+	CORS bool
 }
 
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -81,11 +87,20 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fset.StringVar(&cfg.Addr, "addr", envOr(getenv, "ADDR", defaultAddr), "address to listen on (env ADDR)")
 	fset.StringVar(&cfg.DBPath, "db", envOr(getenv, "DB_PATH", ""), "SQLite database to serve (env DB_PATH; default "+defaultDB+", built from the sample if missing)")
 	fset.DurationVar(&cfg.SearchTimeout, "search-timeout", 5*time.Second, "longest time one search may take")
+	fset.StringVar(&cfg.BaseURL, "base-url", envOr(getenv, "BASE_URL", ""), "public origin for absolute links, e.g. https://transcripts.example (env BASE_URL; default: each request's)")
+	fset.BoolVar(&cfg.CORS, "cors", getenv("CORS") == "1", "allow other origins to read the JSON API (env CORS=1)")
 	if err := fset.Parse(args); err != nil {
 		return Config{}, err
 	}
 	if fset.NArg() > 0 {
 		return Config{}, fmt.Errorf("unexpected argument %q (subcommands: import, healthcheck)", fset.Arg(0))
+	}
+	if cfg.BaseURL != "" {
+		u, err := url.Parse(cfg.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return Config{}, fmt.Errorf("-base-url %q must be an origin like https://transcripts.example", cfg.BaseURL)
+		}
+		cfg.BaseURL = u.Scheme + "://" + u.Host
 	}
 	cfg.DBExplicit = cfg.DBPath != ""
 	if !cfg.DBExplicit {
@@ -118,7 +133,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer cat.Close()
-	srv, err := newServer(cat, search.New(cat.DB(), cfg.SearchTimeout), log)
+	srv, err := newServer(cfg, cat, search.New(cat.DB(), cfg.SearchTimeout), log)
 	if err != nil {
 		return err
 	}
@@ -236,7 +251,7 @@ func healthcheckCmd(ctx context.Context, args []string, getenv func(string) stri
 
 // newServer loads what every request needs: hashed assets and rendered
 // Markdown pages.
-func newServer(cat *catalog.Catalog, engine *search.Engine, log *slog.Logger) (*server, error) {
+func newServer(cfg Config, cat *catalog.Catalog, engine *search.Engine, log *slog.Logger) (*server, error) {
 	assets, err := static.Load()
 	if err != nil {
 		return nil, err
@@ -254,5 +269,5 @@ func newServer(cat *catalog.Catalog, engine *search.Engine, log *slog.Logger) (*
 			return nil, fmt.Errorf("docs: data/pages/%s.md is missing", name)
 		}
 	}
-	return &server{catalog: cat, search: engine, assets: assets, docs: pages, log: log}, nil
+	return &server{catalog: cat, search: engine, assets: assets, docs: pages, log: log, baseURL: cfg.BaseURL, cors: cfg.CORS}, nil
 }

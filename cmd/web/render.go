@@ -21,8 +21,9 @@ func (s *server) render(c echo.Context, status int, page templ.Component) error 
 }
 
 // chrome is the layout's model for a page titled title; query fills the
-// header's search box.
-func (s *server) chrome(title, description, query string) views.Chrome {
+// header's search box. The canonical URL is the request's path; pages with
+// meaningful parameters set their own.
+func (s *server) chrome(c echo.Context, title, description, query string) views.Chrome {
 	return views.Chrome{
 		Title:       title,
 		Description: description,
@@ -30,5 +31,15 @@ func (s *server) chrome(title, description, query string) views.Chrome {
 		CSS:         s.assets.URL("site.css"),
 		JS:          s.assets.URL("app.js"),
 		Icon:        s.assets.URL("icon.svg"),
+		Canonical:   s.absolute(c, c.Request().URL.Path),
 	}
+}
+
+// absolute turns a path of this site into an absolute URL, on the
+// configured origin or the request's.
+func (s *server) absolute(c echo.Context, path string) string {
+	if s.baseURL != "" {
+		return s.baseURL + path
+	}
+	return c.Scheme() + "://" + c.Request().Host + path
 }

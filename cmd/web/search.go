@@ -10,6 +10,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/export"
 	"github.com/transcripts/site/internal/search"
 	"github.com/transcripts/site/views"
 )
@@ -28,11 +30,18 @@ func (s *server) searchPage(c echo.Context) error {
 		m.Query = q
 		m.Notice = "Your search was long: only its first " + count(maxQueryBytes) + " characters were used."
 	}
-	chrome := s.chrome("Search", "Search every transcript for the moment something was said.", q)
+	chrome := s.chrome(c, "Search", "Search every transcript for the moment something was said.", q)
 	if q == "" {
 		return s.render(c, http.StatusOK, views.SearchPage(chrome, m))
 	}
 	chrome.Title = "“" + q + "” · Search"
+	chrome.Description = "Moments in the transcripts where “" + q + "” was said."
+	params := c.Request().URL.Query()
+	chrome.Canonical = s.absolute(c, withQuery("/search", params))
+	chrome.Alternates = []views.Alternate{
+		{Type: "application/json", Href: withQuery("/search.json", params), Title: "These results as JSON"},
+		{Type: "application/atom+xml", Href: "/search.atom?" + url.Values{"q": {q}}.Encode(), Title: "New moments matching “" + q + "”"},
+	}
 	page, err := parsePage(c.QueryParam("page"), search.MaxPage)
 	if err != nil {
 		return err
@@ -50,7 +59,16 @@ func (s *server) searchPage(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	searchModel(&m, c.Request().URL.Query(), res)
+	searchModel(&m, params, res)
+	if res.Total > 0 {
+		only := url.Values{"q": {q}}.Encode()
+		m.Downloads = []views.Download{
+			{Label: "CSV", Href: "/search.csv?" + only},
+			{Label: "clip list for yt-dlp", Href: "/search.sh?" + only},
+			{Label: "Atom feed", Href: "/search.atom?" + only},
+			{Label: "JSON", Href: withQuery("/search.json", params)},
+		}
+	}
 	return s.render(c, http.StatusOK, views.SearchPage(chrome, m))
 }
 
@@ -76,8 +94,8 @@ func searchModel(m *views.Search, query url.Values, res search.Results) {
 			Title:     displayTitle(h.VideoID, h.Title),
 			Thumbnail: h.Thumbnail,
 			LineURL:   lineURL(h.VideoID, h.Start),
-			WatchURL:  watchURL(h.VideoID, h.Start),
-			Time:      clock(h.Start),
+			WatchURL:  catalog.WatchURL(h.VideoID, h.Start),
+			Time:      export.Clock(h.Start),
 			Datetime:  isoDuration(h.Start),
 		}
 		for _, f := range h.Snippet {

@@ -21,6 +21,8 @@ type server struct {
 	assets  *static.Assets
 	docs    map[string]docs.Page
 	log     *slog.Logger
+	baseURL string // configured public origin, or "" for each request's
+	cors    bool
 }
 
 // handler builds the Echo application: middleware, error pages, routes.
@@ -40,6 +42,12 @@ func (s *server) handler() *echo.Echo {
 	// connection.
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
 	e.Use(securityHeaders)
+	if s.cors {
+		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+			AllowOrigins: []string{"*"},
+			AllowMethods: []string{http.MethodGet, http.MethodHead},
+		}))
+	}
 	s.routes(e)
 	return e
 }
@@ -51,8 +59,17 @@ func (s *server) routes(e *echo.Echo) {
 		e.HEAD(path, h)
 	}
 	get("/", s.homePage)
-	get("/videos/:id", s.videoPage)
+	get("/videos.json", s.videosJSON)
+	// /videos/ID and its exports /videos/ID.json, .txt, .srt, .vtt, .md
+	get("/videos/:file", s.video)
 	get("/search", s.searchPage)
+	get("/search.json", s.searchJSON)
+	get("/search.csv", s.searchCSV)
+	get("/search.sh", s.searchClips)
+	get("/search.atom", s.searchAtom)
+	get("/opensearch.xml", s.openSearch)
+	get("/sitemap.xml", s.sitemap)
+	get("/robots.txt", s.robots)
 	get("/about", s.docPage("about"))
 	get("/help/search", s.docPage("search-help"))
 	get("/healthz", s.healthz)

@@ -1,17 +1,38 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
 	"net/http"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/export"
 	"github.com/transcripts/site/views"
 )
 
-// videoPage shows one video's whole transcript.
-func (s *server) videoPage(c echo.Context) error {
-	id := c.Param("id")
+// transcriptFormats are the exports of a transcript, by extension.
+var transcriptFormats = []struct {
+	ext, label, contentType string
+	write                   func(*bytes.Buffer, export.Transcript) error
+}{
+	{".txt", "Text", "text/plain; charset=utf-8", func(b *bytes.Buffer, t export.Transcript) error { return export.Text(b, t) }},
+	{".md", "Markdown", "text/markdown; charset=utf-8", func(b *bytes.Buffer, t export.Transcript) error { return export.Markdown(b, t) }},
+	{".srt", "SubRip (.srt)", "application/x-subrip; charset=utf-8", func(b *bytes.Buffer, t export.Transcript) error { return export.SRT(b, t) }},
+	{".vtt", "WebVTT (.vtt)", "text/vtt; charset=utf-8", func(b *bytes.Buffer, t export.Transcript) error { return export.VTT(b, t) }},
+}
+
+// video serves /videos/ID and its other representations /videos/ID.json,
+// .txt, .md, .srt and .vtt.
+func (s *server) video(c echo.Context) error {
+	file := c.Param("file")
+	ext := path.Ext(file)
+	id := strings.TrimSuffix(file, ext)
 	if !catalog.ValidVideoID(id) {
 		return &pageError{status: http.StatusNotFound, message: "There is no video at this address: a video id is 11 letters, digits, - or _."}
 	}
@@ -24,27 +45,208 @@ func (s *server) videoPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m := videoModel(v, segs)
-	return s.render(c, http.StatusOK, views.VideoPage(s.chrome(m.Title, "Transcript of “"+m.Title+"”, every line linked to its moment.", ""), m))
+	switch ext {
+	case "":
+		return s.videoPage(c, v, segs)
+	case ".json":
+		return c.JSON(http.StatusOK, s.videoJSON(c, v, segs))
+	}
+	for _, f := range transcriptFormats {
+		if f.ext == ext {
+			var buf bytes.Buffer
+			if err := f.write(&buf, export.Transcript{Video: v, Title: displayTitle(v.ID, v.Title), Segments: segs}); err != nil {
+				return fmt.Errorf("export %s%s: %w", id, ext, err)
+			}
+			setAttachment(c, id+ext)
+			return c.Blob(http.StatusOK, f.contentType, buf.Bytes())
+		}
+	}
+	return echo.ErrNotFound
 }
 
-// videoModel maps a video and its transcript to the view.
-func videoModel(v catalog.Video, segs []catalog.Segment) views.Video {
+// setAttachment names the file a download is saved as.
+func setAttachment(c echo.Context, filename string) {
+	c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, filename))
+}
+
+// videoPage shows one video's whole transcript; ?t= marks a moment.
+func (s *server) videoPage(c echo.Context, v catalog.Video, segs []catalog.Segment) error {
+	moment := -1
+	if t := c.QueryParam("t"); t != "" {
+		sec, ok := parseMoment(t)
+		if !ok {
+			return badRequest("The moment t must be a time in the video, such as 898, 898s, 14m58s or 14:58.")
+		}
+		moment = sec
+	}
+	m := videoModel(v, segs, moment)
+	chrome := s.chrome(c, m.Title, "Transcript of “"+m.Title+"”, every line linked to its moment.", "")
+	chrome.Image = v.Thumbnail
+	chrome.OGType = "video.other"
+	chrome.Alternates = []views.Alternate{{Type: "application/json", Href: videoURL(v.ID) + ".json", Title: "This transcript as JSON"}}
+	chrome.JSONLD = s.videoObject(c, v, m.Title, segs)
+	if m.Moment != nil {
+		// A moment URL previews as the words said then.
+		chrome.Title = "“" + shorten(segs[segmentAt(segs, moment)].Text, 90) + "” at " + m.Moment.Time + " — " + m.Title
+		chrome.Description = m.Moment.Quote
+		chrome.Canonical = s.absolute(c, videoURL(v.ID)+"?t="+strconv.Itoa(moment))
+	}
+	return s.render(c, http.StatusOK, views.VideoPage(chrome, m))
+}
+
+// videoModel maps a video and its transcript to the view; moment is the
+// second a moment URL points at, or -1.
+func videoModel(v catalog.Video, segs []catalog.Segment, moment int) views.Video {
 	m := views.Video{
 		Title:     displayTitle(v.ID, v.Title),
 		Thumbnail: v.Thumbnail,
-		WatchURL:  watchURL(v.ID, 0),
-		Meta:      clock(v.Duration) + " · " + plural(v.Segments, "transcript line", "transcript lines"),
+		WatchURL:  catalog.WatchURL(v.ID, 0),
+		Meta:      export.Clock(v.Duration) + " · " + plural(v.Segments, "transcript line", "transcript lines"),
 		Lines:     make([]views.Line, 0, len(segs)),
 	}
-	for _, seg := range segs {
+	at := segmentAt(segs, moment)
+	for i, seg := range segs {
 		m.Lines = append(m.Lines, views.Line{
 			Anchor:   anchor(seg.Start),
-			Time:     clock(seg.Start),
+			Moment:   i == at,
+			Time:     export.Clock(seg.Start),
 			Datetime: isoDuration(seg.Start),
-			WatchURL: watchURL(v.ID, seg.Start),
+			WatchURL: catalog.WatchURL(v.ID, seg.Start),
 			Text:     seg.Text,
 		})
 	}
+	if at >= 0 {
+		m.Moment = &views.Moment{
+			Quote:    shorten(segs[at].Text, 200),
+			Time:     export.Clock(moment),
+			Anchor:   anchor(segs[at].Start),
+			WatchURL: catalog.WatchURL(v.ID, moment),
+		}
+	}
+	for _, f := range transcriptFormats {
+		m.Downloads = append(m.Downloads, views.Download{Label: f.label, Href: videoURL(v.ID) + f.ext})
+	}
+	m.Downloads = append(m.Downloads, views.Download{Label: "JSON", Href: videoURL(v.ID) + ".json"})
 	return m
+}
+
+// segmentAt returns the index of the segment being spoken at sec (the last
+// one starting at or before it), or -1.
+func segmentAt(segs []catalog.Segment, sec int) int {
+	at := -1
+	if sec < 0 {
+		return at
+	}
+	for i, s := range segs {
+		if s.Start > sec {
+			break
+		}
+		at = i
+	}
+	return at
+}
+
+var momentPattern = regexp.MustCompile(`^(?:(\d{1,3})h)?(?:(\d{1,4})m)?(?:(\d{1,6})s?)?$`)
+
+// parseMoment reads a time in a video as people write it: 898, 898s,
+// 14m58s, 1h2m3s or 14:58, 1:02:03.
+func parseMoment(t string) (int, bool) {
+	if strings.Contains(t, ":") {
+		parts := strings.Split(t, ":")
+		if len(parts) > 3 {
+			return 0, false
+		}
+		sec := 0
+		for i, p := range parts {
+			n, err := strconv.Atoi(p)
+			if err != nil || n < 0 || (i > 0 && (n > 59 || len(p) != 2)) {
+				return 0, false
+			}
+			sec = sec*60 + n
+		}
+		return sec, true
+	}
+	m := momentPattern.FindStringSubmatch(t)
+	if m == nil {
+		return 0, false
+	}
+	h, _ := strconv.Atoi(m[1]) // empty groups read as 0
+	mins, _ := strconv.Atoi(m[2])
+	sec, _ := strconv.Atoi(m[3])
+	return h*3600 + mins*60 + sec, true
+}
+
+// shorten cuts s to at most n bytes at a word boundary, marking the cut.
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:n], ' ')
+	if cut <= 0 {
+		cut = len(truncateUTF8(s, n))
+	}
+	return strings.TrimRight(s[:cut], " ,.;:") + "…"
+}
+
+// maxClips bounds the transcript lines described to search engines; the
+// SeekToAction covers every other moment.
+const maxClips = 100
+
+// videoObject is the schema.org description of a video page, so search
+// engines can link to its moments.
+type videoObject struct {
+	Context         string       `json:"@context"`
+	Type            string       `json:"@type"`
+	Name            string       `json:"name"`
+	Description     string       `json:"description"`
+	ThumbnailURL    []string     `json:"thumbnailUrl"`
+	Duration        string       `json:"duration"`
+	EmbedURL        string       `json:"embedUrl"`
+	URL             string       `json:"url"`
+	SameAs          string       `json:"sameAs"`
+	PotentialAction seekToAction `json:"potentialAction"`
+	HasPart         []clip       `json:"hasPart,omitempty"`
+}
+
+type seekToAction struct {
+	Type        string `json:"@type"`
+	Target      string `json:"target"`
+	StartOffset string `json:"startOffset-input"`
+}
+
+type clip struct {
+	Type        string `json:"@type"`
+	Name        string `json:"name"`
+	StartOffset int    `json:"startOffset"`
+	EndOffset   int    `json:"endOffset"`
+	URL         string `json:"url"`
+}
+
+func (s *server) videoObject(c echo.Context, v catalog.Video, title string, segs []catalog.Segment) videoObject {
+	obj := videoObject{
+		Context:      "https://schema.org",
+		Type:         "VideoObject",
+		Name:         title,
+		Description:  "Transcript of “" + title + "”",
+		ThumbnailURL: []string{v.Thumbnail},
+		Duration:     isoDuration(v.Duration),
+		EmbedURL:     "https://www.youtube.com/embed/" + v.ID,
+		URL:          s.absolute(c, videoURL(v.ID)),
+		SameAs:       catalog.WatchURL(v.ID, 0),
+		PotentialAction: seekToAction{
+			Type:        "SeekToAction",
+			Target:      "https://www.youtube.com/watch?v=" + v.ID + "&t={seek_to_second_number}",
+			StartOffset: "required name=seek_to_second_number",
+		},
+	}
+	for _, seg := range segs[:min(len(segs), maxClips)] {
+		obj.HasPart = append(obj.HasPart, clip{
+			Type:        "Clip",
+			Name:        shorten(seg.Text, 80),
+			StartOffset: seg.Start,
+			EndOffset:   seg.End,
+			URL:         catalog.WatchURL(v.ID, seg.Start),
+		})
+	}
+	return obj
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/transcripts/site/data"
 	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/export"
 	"github.com/transcripts/site/internal/ingest"
 	"github.com/transcripts/site/internal/search"
 )
@@ -33,10 +34,10 @@ type testApp struct {
 
 func newTestApp(t testing.TB, extra ...string) *testApp {
 	t.Helper()
-	return newTestAppWithTimeout(t, 5*time.Second, extra...)
+	return newTestAppWith(t, Config{SearchTimeout: 5 * time.Second}, extra...)
 }
 
-func newTestAppWithTimeout(t testing.TB, searchTimeout time.Duration, extra ...string) *testApp {
+func newTestAppWith(t testing.TB, cfg Config, extra ...string) *testApp {
 	t.Helper()
 	ctx := context.Background()
 	cat, err := catalog.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
@@ -53,7 +54,7 @@ func newTestAppWithTimeout(t testing.TB, searchTimeout time.Duration, extra ...s
 		}
 	}
 	logs := &bytes.Buffer{}
-	srv, err := newServer(cat, search.New(cat.DB(), searchTimeout), slog.New(slog.NewTextHandler(logs, nil)))
+	srv, err := newServer(cfg, cat, search.New(cat.DB(), cfg.SearchTimeout), slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,8 +202,8 @@ func TestVideoPageTranscript(t *testing.T) {
 		if href, _ := a.Attr("href"); href != fmt.Sprintf("https://www.youtube.com/watch?v=%s&t=%ds", id, s.Start) {
 			t.Errorf("line %d links to %q", i, href)
 		}
-		if got := a.Text(); got != clock(s.Start) {
-			t.Errorf("line %d timestamp %q, want %q", i, got, clock(s.Start))
+		if got := a.Text(); got != export.Clock(s.Start) {
+			t.Errorf("line %d timestamp %q, want %q", i, got, export.Clock(s.Start))
 		}
 		if dt, _ := a.Find("time").Attr("datetime"); dt != isoDuration(s.Start) {
 			t.Errorf("line %d datetime %q", i, dt)
@@ -473,7 +474,7 @@ func TestMethodNotAllowed(t *testing.T) {
 }
 
 func TestSearchTimeoutIsExplained(t *testing.T) {
-	app := newTestAppWithTimeout(t, time.Nanosecond)
+	app := newTestAppWith(t, Config{SearchTimeout: time.Nanosecond})
 	doc := app.page(t, "/search?q=learning", http.StatusServiceUnavailable)
 	if got := doc.Find(`.notice[role="alert"]`).Text(); !strings.Contains(got, "took too long") {
 		t.Errorf("notice %q", got)

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver (pure Go, FTS5 built in)
 )
@@ -31,6 +32,8 @@ type Video struct {
 	Thumbnail string // always an https URL after import
 	Duration  int    // seconds, the end of the last segment
 	Segments  int    // number of transcript segments
+	// ImportedAt is when an import last added or changed the video.
+	ImportedAt time.Time
 }
 
 // Segment is one line of a transcript.
@@ -194,7 +197,7 @@ func (c *Catalog) Totals(ctx context.Context) (Totals, error) {
 // skipping the first offset.
 func (c *Catalog) Videos(ctx context.Context, offset, limit int) ([]Video, error) {
 	rows, err := c.db.QueryContext(ctx, `
-		SELECT video_id, title, thumbnail, duration_seconds, segment_count
+		SELECT video_id, title, thumbnail, duration_seconds, segment_count, imported_at
 		FROM videos
 		ORDER BY title = '', title COLLATE NOCASE, video_id
 		LIMIT ? OFFSET ?`, limit, offset)
@@ -205,9 +208,11 @@ func (c *Catalog) Videos(ctx context.Context, offset, limit int) ([]Video, error
 	var vs []Video
 	for rows.Next() {
 		var v Video
-		if err := rows.Scan(&v.ID, &v.Title, &v.Thumbnail, &v.Duration, &v.Segments); err != nil {
+		var imported string
+		if err := rows.Scan(&v.ID, &v.Title, &v.Thumbnail, &v.Duration, &v.Segments, &imported); err != nil {
 			return nil, fmt.Errorf("catalog: videos: %w", err)
 		}
+		v.ImportedAt = parseTime(imported)
 		vs = append(vs, v)
 	}
 	if err := rows.Err(); err != nil {
@@ -219,16 +224,28 @@ func (c *Catalog) Videos(ctx context.Context, offset, limit int) ([]Video, error
 // Video returns one video, or ErrNotFound.
 func (c *Catalog) Video(ctx context.Context, id string) (Video, error) {
 	v := Video{ID: id}
+	var imported string
 	err := c.db.QueryRowContext(ctx, `
-		SELECT title, thumbnail, duration_seconds, segment_count
-		FROM videos WHERE video_id = ?`, id).Scan(&v.Title, &v.Thumbnail, &v.Duration, &v.Segments)
+		SELECT title, thumbnail, duration_seconds, segment_count, imported_at
+		FROM videos WHERE video_id = ?`, id).Scan(&v.Title, &v.Thumbnail, &v.Duration, &v.Segments, &imported)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Video{}, fmt.Errorf("catalog: video %s: %w", id, ErrNotFound)
 	}
 	if err != nil {
 		return Video{}, fmt.Errorf("catalog: video %s: %w", id, err)
 	}
+	v.ImportedAt = parseTime(imported)
 	return v, nil
+}
+
+// parseTime reads imported_at, written by Import as RFC 3339. A value
+// another tool wrote in another format reads as the zero time.
+func parseTime(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }
 
 // Transcript returns every segment of a video in time order. A video

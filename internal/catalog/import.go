@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -42,6 +44,15 @@ func ValidVideoID(id string) bool { return videoIDPattern.MatchString(id) }
 // when the data has none.
 func DefaultThumbnail(videoID string) string {
 	return "https://i.ytimg.com/vi/" + videoID + "/hqdefault.jpg"
+}
+
+// WatchURL is the YouTube page of a video, at sec seconds when sec > 0.
+func WatchURL(videoID string, sec int) string {
+	u := "https://www.youtube.com/watch?v=" + url.QueryEscape(videoID)
+	if sec > 0 {
+		u += "&t=" + strconv.Itoa(sec) + "s"
+	}
+	return u
 }
 
 // clean validates r and returns it as it is stored: text trimmed and free

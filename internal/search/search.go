@@ -47,14 +47,27 @@ type Fragment struct {
 
 // Hit is one matching segment.
 type Hit struct {
-	SegmentID int64
-	VideoID   string
-	Title     string // may be empty
-	Thumbnail string
-	Start     int
-	End       int
-	Snippet   []Fragment
+	SegmentID  int64
+	VideoID    string
+	Title      string // may be empty
+	Thumbnail  string
+	Start      int
+	End        int
+	Text       string // the whole segment
+	Snippet    []Fragment
+	ImportedAt time.Time // when the hit's video was last imported
 }
+
+// Sort is the order of hits.
+type Sort int
+
+const (
+	// Relevance puts the best BM25 matches first.
+	Relevance Sort = iota
+	// Newest puts hits from the most recently imported videos first, best
+	// first within a video's import (for feeds of a saved search).
+	Newest
+)
 
 // Results is one page of hits for a query.
 type Results struct {
@@ -84,46 +97,99 @@ func (e *Engine) Search(ctx context.Context, input string, page int) (Results, e
 	defer cancel()
 
 	res := Results{Query: q, Page: page}
-	match := q.FTS()
-	if err := e.db.QueryRowContext(ctx, `SELECT count(*) FROM segments_fts WHERE segments_fts MATCH ?`, match).Scan(&res.Total); err != nil {
+	if err := e.db.QueryRowContext(ctx, `SELECT count(*) FROM segments_fts WHERE segments_fts MATCH ?`, q.FTS()).Scan(&res.Total); err != nil {
 		return Results{}, e.wrap(ctx, input, err)
 	}
 	if res.Total == 0 || (page-1)*PerPage >= res.Total {
 		return res, nil
 	}
-	// Ranking in the inner query lets FTS5 keep only the best rows
-	// (ORDER BY rank) and build snippets for those alone.
-	rows, err := e.db.QueryContext(ctx, `
+	err = e.each(ctx, q, Relevance, PerPage, (page-1)*PerPage, func(h Hit) error {
+		res.Hits = append(res.Hits, h)
+		return nil
+	})
+	if err != nil {
+		return Results{}, e.wrap(ctx, input, err)
+	}
+	return res, nil
+}
+
+// Each calls fn with up to limit hits for input in the given order, as
+// they are read, for exports and feeds. An error from fn stops the
+// iteration and is returned.
+func (e *Engine) Each(ctx context.Context, input string, sort Sort, limit int, fn func(Hit) error) error {
+	q, err := Parse(input)
+	if err != nil {
+		return fmt.Errorf("search %q: %w", input, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	if err := e.each(ctx, q, sort, limit, 0, fn); err != nil {
+		return e.wrap(ctx, input, err)
+	}
+	return nil
+}
+
+// hitQueries select hits with snippets in each order. Ranking in the inner
+// query lets FTS5 keep only the best rows (ORDER BY rank) and build
+// snippets for those alone; the newest-first order picks its rows first and
+// then builds their snippets with a second, rowid-bounded MATCH.
+var hitQueries = map[Sort]string{
+	Relevance: `
 		WITH top AS (
-			SELECT rowid, rank, snippet(segments_fts, 0, ?, ?, '…', ?) AS snippet
+			SELECT rowid, rank, snippet(segments_fts, 0, ?1, ?2, '…', ?3) AS snippet
 			FROM segments_fts
-			WHERE segments_fts MATCH ?
+			WHERE segments_fts MATCH ?4
 			ORDER BY rank
-			LIMIT ? OFFSET ?
+			LIMIT ?5 OFFSET ?6
 		)
-		SELECT s.id, s.video_id, v.title, v.thumbnail, s.start_second, s.end_second, top.snippet
+		SELECT s.id, s.video_id, v.title, v.thumbnail, s.start_second, s.end_second, s.text, top.snippet, v.imported_at
 		FROM top
 		JOIN segments s ON s.id = top.rowid
 		JOIN videos v ON v.video_id = s.video_id
 		ORDER BY top.rank`,
-		markOpen, markClose, snippetTokens, match, PerPage, (page-1)*PerPage)
+	Newest: `
+		WITH top AS (
+			SELECT f.rowid AS id, v.imported_at AS imported_at, f.rank AS rank
+			FROM segments_fts f
+			JOIN segments s ON s.id = f.rowid
+			JOIN videos v ON v.video_id = s.video_id
+			WHERE segments_fts MATCH ?4
+			ORDER BY v.imported_at DESC, f.rank
+			LIMIT ?5 OFFSET ?6
+		)
+		SELECT s.id, s.video_id, v.title, v.thumbnail, s.start_second, s.end_second, s.text,
+			snippet(segments_fts, 0, ?1, ?2, '…', ?3), v.imported_at
+		FROM top
+		JOIN segments_fts ON segments_fts.rowid = top.id
+		JOIN segments s ON s.id = top.id
+		JOIN videos v ON v.video_id = s.video_id
+		WHERE segments_fts MATCH ?4
+		ORDER BY top.imported_at DESC, top.rank`,
+}
+
+func (e *Engine) each(ctx context.Context, q Query, sort Sort, limit, offset int, fn func(Hit) error) error {
+	query, ok := hitQueries[sort]
+	if !ok {
+		return fmt.Errorf("unknown sort %d", sort)
+	}
+	rows, err := e.db.QueryContext(ctx, query, markOpen, markClose, snippetTokens, q.FTS(), limit, offset)
 	if err != nil {
-		return Results{}, e.wrap(ctx, input, err)
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var h Hit
-		var snippet string
-		if err := rows.Scan(&h.SegmentID, &h.VideoID, &h.Title, &h.Thumbnail, &h.Start, &h.End, &snippet); err != nil {
-			return Results{}, e.wrap(ctx, input, err)
+		var snippet, imported string
+		if err := rows.Scan(&h.SegmentID, &h.VideoID, &h.Title, &h.Thumbnail, &h.Start, &h.End, &h.Text, &snippet, &imported); err != nil {
+			return err
 		}
 		h.Snippet = fragments(snippet)
-		res.Hits = append(res.Hits, h)
+		h.ImportedAt, _ = time.Parse(time.RFC3339, imported) // written by catalog.Import in this format
+		if err := fn(h); err != nil {
+			return err
+		}
 	}
-	if err := rows.Err(); err != nil {
-		return Results{}, e.wrap(ctx, input, err)
-	}
-	return res, nil
+	return rows.Err()
 }
 
 // wrap adds context to a database error. A deadline is reported as such

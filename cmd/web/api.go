@@ -1,0 +1,231 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"html"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/search"
+)
+
+// The JSON API: every page has a twin with the same parameters
+// (/videos.json, /videos/ID.json, /search.json). The shapes below are the
+// documented schema (README.md, "JSON API"); add fields, never rename.
+
+// apiError is the body of every JSON error.
+type apiError struct {
+	Status int    `json:"status"`
+	Error  string `json:"error"`
+}
+
+// apiVideo is a video as the API describes it.
+type apiVideo struct {
+	ID              string    `json:"id"`
+	Title           string    `json:"title"` // as shown: "Untitled video (ID)" when the data has none
+	Thumbnail       string    `json:"thumbnail"`
+	DurationSeconds int       `json:"duration_seconds"`
+	SegmentCount    int       `json:"segment_count"`
+	ImportedAt      time.Time `json:"imported_at"`
+	URL             string    `json:"url"`         // our page
+	YouTubeURL      string    `json:"youtube_url"` // the video on YouTube
+}
+
+// apiSegment is one transcript line.
+type apiSegment struct {
+	StartSecond int    `json:"start_second"`
+	EndSecond   int    `json:"end_second"`
+	Text        string `json:"text"`
+	URL         string `json:"url"`         // the line on our page
+	YouTubeURL  string `json:"youtube_url"` // the moment on YouTube
+}
+
+// apiVideos is /videos.json: a page of the catalog.
+type apiVideos struct {
+	Videos     []apiVideo `json:"videos"`
+	Total      int        `json:"total"`
+	TotalLines int        `json:"total_segments"`
+	Page       int        `json:"page"`
+	Pages      int        `json:"pages"`
+	Next       string     `json:"next,omitempty"`
+	Prev       string     `json:"prev,omitempty"`
+}
+
+// apiTranscript is /videos/ID.json.
+type apiTranscript struct {
+	Video    apiVideo     `json:"video"`
+	Segments []apiSegment `json:"segments"`
+}
+
+// apiHit is one search result.
+type apiHit struct {
+	VideoID      string `json:"video_id"`
+	Title        string `json:"title"`
+	Thumbnail    string `json:"thumbnail"`
+	StartSecond  int    `json:"start_second"`
+	EndSecond    int    `json:"end_second"`
+	MomentSecond int    `json:"moment_second"` // where the YouTube link starts
+	Snippet      string `json:"snippet"`       // plain text
+	SnippetHTML  string `json:"snippet_html"`  // escaped, matches in <mark>
+	URL          string `json:"url"`           // the line on our video page
+	YouTubeURL   string `json:"youtube_url"`
+}
+
+// apiSearch is /search.json.
+type apiSearch struct {
+	Query   string   `json:"query"`
+	Total   int      `json:"total"`
+	Page    int      `json:"page"`
+	Pages   int      `json:"pages"`
+	PerPage int      `json:"per_page"`
+	Hits    []apiHit `json:"hits"`
+	Next    string   `json:"next,omitempty"`
+	Prev    string   `json:"prev,omitempty"`
+}
+
+func (s *server) apiVideo(c echo.Context, v catalog.Video) apiVideo {
+	return apiVideo{
+		ID:              v.ID,
+		Title:           displayTitle(v.ID, v.Title),
+		Thumbnail:       v.Thumbnail,
+		DurationSeconds: v.Duration,
+		SegmentCount:    v.Segments,
+		ImportedAt:      v.ImportedAt,
+		URL:             s.absolute(c, videoURL(v.ID)),
+		YouTubeURL:      catalog.WatchURL(v.ID, 0),
+	}
+}
+
+// videosJSON is the catalog page as JSON.
+func (s *server) videosJSON(c echo.Context) error {
+	page, err := parsePage(c.QueryParam("page"), maxCatalogPage)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	totals, err := s.catalog.Totals(ctx)
+	if err != nil {
+		return err
+	}
+	videos, err := s.catalog.Videos(ctx, (page-1)*videosPerPage, videosPerPage)
+	if err != nil {
+		return err
+	}
+	pages := (totals.Videos + videosPerPage - 1) / videosPerPage
+	if len(videos) == 0 && page > 1 {
+		return &pageError{status: http.StatusNotFound, message: "There are only " + count(pages) + " pages of videos."}
+	}
+	out := apiVideos{Videos: []apiVideo{}, Total: totals.Videos, TotalLines: totals.Segments, Page: page, Pages: max(pages, 1)}
+	for _, v := range videos {
+		out.Videos = append(out.Videos, s.apiVideo(c, v))
+	}
+	p := pager("/videos.json", c.Request().URL.Query(), page, pages)
+	out.Next, out.Prev = s.absoluteIf(c, p.Next), s.absoluteIf(c, p.Prev)
+	return c.JSON(http.StatusOK, out)
+}
+
+// videoJSON is a video page as JSON.
+func (s *server) videoJSON(c echo.Context, v catalog.Video, segs []catalog.Segment) apiTranscript {
+	out := apiTranscript{Video: s.apiVideo(c, v), Segments: make([]apiSegment, 0, len(segs))}
+	for _, seg := range segs {
+		out.Segments = append(out.Segments, apiSegment{
+			StartSecond: seg.Start,
+			EndSecond:   seg.End,
+			Text:        seg.Text,
+			URL:         s.absolute(c, lineURL(v.ID, seg.Start)),
+			YouTubeURL:  catalog.WatchURL(v.ID, seg.Start),
+		})
+	}
+	return out
+}
+
+// searchJSON is a results page as JSON. Unlike the HTML page, a query that
+// cannot be searched is a 400 with the reason.
+func (s *server) searchJSON(c echo.Context) error {
+	q, page, err := searchParams(c)
+	if err != nil {
+		return err
+	}
+	res, err := s.search.Search(c.Request().Context(), q, page)
+	if err != nil {
+		return searchError(err)
+	}
+	out := apiSearch{Query: q, Total: res.Total, Page: res.Page, Pages: res.Pages(), PerPage: search.PerPage, Hits: []apiHit{}}
+	for _, h := range res.Hits {
+		out.Hits = append(out.Hits, s.apiHit(c, h))
+	}
+	p := pager("/search.json", c.Request().URL.Query(), res.Page, res.Pages())
+	out.Next, out.Prev = s.absoluteIf(c, p.Next), s.absoluteIf(c, p.Prev)
+	return c.JSON(http.StatusOK, out)
+}
+
+func (s *server) apiHit(c echo.Context, h search.Hit) apiHit {
+	var plain, marked strings.Builder
+	for _, f := range h.Snippet {
+		plain.WriteString(f.Text)
+		if f.Match {
+			marked.WriteString("<mark>" + html.EscapeString(f.Text) + "</mark>")
+		} else {
+			marked.WriteString(html.EscapeString(f.Text))
+		}
+	}
+	return apiHit{
+		VideoID:      h.VideoID,
+		Title:        displayTitle(h.VideoID, h.Title),
+		Thumbnail:    h.Thumbnail,
+		StartSecond:  h.Start,
+		EndSecond:    h.End,
+		MomentSecond: h.Start,
+		Snippet:      plain.String(),
+		SnippetHTML:  marked.String(),
+		URL:          s.absolute(c, lineURL(h.VideoID, h.Start)),
+		YouTubeURL:   catalog.WatchURL(h.VideoID, h.Start),
+	}
+}
+
+// searchParams reads ?q= and ?page= for the machine-readable search
+// endpoints, where an empty query is an error.
+func searchParams(c echo.Context) (string, int, error) {
+	q := strings.TrimSpace(c.QueryParam("q"))
+	if q == "" {
+		return "", 0, badRequest("The parameter q (what to search for) is missing.")
+	}
+	if len(q) > maxQueryBytes {
+		q = truncateUTF8(q, maxQueryBytes)
+	}
+	page, err := parsePage(c.QueryParam("page"), search.MaxPage)
+	return q, page, err
+}
+
+// searchError maps a search failure to the reader's error.
+func searchError(err error) error {
+	if reason, ok := search.IsBadQuery(err); ok {
+		return badRequest(reason)
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &pageError{status: http.StatusServiceUnavailable, message: "This search took too long. Try adding a word or two to narrow it.", err: err}
+	}
+	return err
+}
+
+// absoluteIf makes a non-empty site path absolute.
+func (s *server) absoluteIf(c echo.Context, path string) string {
+	if path == "" {
+		return ""
+	}
+	return s.absolute(c, path)
+}
+
+// withQuery is path with the query parameters q.
+func withQuery(path string, q url.Values) string {
+	if len(q) == 0 {
+		return path
+	}
+	return path + "?" + q.Encode()
+}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/search"
+)
+
+// maxExportHits bounds the hits of one CSV or clip list.
+const maxExportHits = 10_000
+
+// searchCSV streams every hit of a search (up to maxExportHits, best
+// first) as CSV.
+func (s *server) searchCSV(c echo.Context) error {
+	header := []string{"video_id", "title", "start_second", "end_second", "moment_second", "text", "youtube_url", "url"}
+	var w *csv.Writer
+	return s.streamHits(c, ".csv", "text/csv; charset=utf-8",
+		func() error {
+			w = csv.NewWriter(c.Response())
+			return w.Write(header)
+		},
+		func(h search.Hit) error {
+			return w.Write([]string{
+				h.VideoID, displayTitle(h.VideoID, h.Title), strconv.Itoa(h.Start), strconv.Itoa(h.End), strconv.Itoa(h.Start),
+				h.Text, catalog.WatchURL(h.VideoID, h.Start), s.absolute(c, lineURL(h.VideoID, h.Start)),
+			})
+		},
+		func() error { w.Flush(); return w.Error() })
+}
+
+// searchClips streams a clip list of a search: a shell script with one
+// yt-dlp command per hit that downloads just that moment
+// (--download-sections "*START-END").
+func (s *server) searchClips(c echo.Context) error {
+	q := strings.TrimSpace(c.QueryParam("q"))
+	out := c.Response()
+	return s.streamHits(c, ".sh", "text/plain; charset=utf-8",
+		func() error {
+			_, err := fmt.Fprintf(out, "#!/bin/sh\n# Moments matching %s, best first, from %s\n# Each line downloads one moment with yt-dlp.\n",
+				strings.Join(strings.Fields(q), " "), s.absolute(c, withQuery("/search", c.Request().URL.Query())))
+			return err
+		},
+		func(h search.Hit) error {
+			// Video ids are [A-Za-z0-9_-]: nothing to quote.
+			_, err := fmt.Fprintf(out, "yt-dlp --download-sections '*%d-%d' '%s'\n", h.Start, h.End, catalog.WatchURL(h.VideoID, 0))
+			return err
+		},
+		func() error { return nil })
+}
+
+// streamHits runs the search of ?q= and streams its hits as a download.
+// The status and headers are sent with the first hit (or at the end), so a
+// query that fails before any hit still gets its error status.
+func (s *server) streamHits(c echo.Context, ext, contentType string, begin func() error, write func(search.Hit) error, end func() error) error {
+	q, _, err := searchParams(c)
+	if err != nil {
+		return err
+	}
+	started := false
+	start := func() error {
+		started = true
+		h := c.Response().Header()
+		h.Set(echo.HeaderContentType, contentType)
+		setAttachment(c, "search-"+slug(q)+ext)
+		c.Response().WriteHeader(http.StatusOK)
+		return begin()
+	}
+	err = s.search.Each(c.Request().Context(), q, search.Relevance, maxExportHits, func(h search.Hit) error {
+		if !started {
+			if err := start(); err != nil {
+				return err
+			}
+		}
+		return write(h)
+	})
+	if err != nil && !started {
+		return searchError(err)
+	}
+	if err != nil {
+		// Half a download has gone out; the client sees it cut short.
+		s.log.Error("export cut short", "uri", c.Request().RequestURI, "err", err)
+		return nil
+	}
+	if !started {
+		if err := start(); err != nil {
+			return err
+		}
+	}
+	return end()
+}
+
+// slug makes a file name part from a query: "decision boundary" →
+// "decision-boundary".
+func slug(q string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(q) {
+		if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+			if b.Len() >= 40 {
+				break
+			}
+		} else {
+			dash = true
+		}
+	}
+	if b.Len() == 0 {
+		return "results"
+	}
+	return b.String()
+}

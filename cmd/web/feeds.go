@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/export"
+	"github.com/transcripts/site/internal/search"
+	"github.com/transcripts/site/internal/syndication"
+)
+
+// feedEntries is how many moments a search feed lists.
+const feedEntries = 50
+
+// writeXML renders an XML document into a buffer and sends it.
+func writeXML(c echo.Context, contentType string, doc any) error {
+	var buf bytes.Buffer
+	if err := syndication.Write(&buf, doc); err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, contentType, buf.Bytes())
+}
+
+// searchAtom is an Atom feed of a search: matching moments from the most
+// recently imported videos first, so a saved search shows new transcripts.
+func (s *server) searchAtom(c echo.Context) error {
+	q, _, err := searchParams(c)
+	if err != nil {
+		return err
+	}
+	only := url.Values{"q": {q}}.Encode()
+	feed := syndication.Feed{
+		ID:       s.absolute(c, "/search.atom?"+only),
+		Title:    "“" + q + "” in Transcripts",
+		Subtitle: "Moments in the transcripts where “" + q + "” was said, newest imports first.",
+		Author:   syndication.Person{Name: "Transcripts"},
+		Links: []syndication.Link{
+			{Rel: "self", Type: "application/atom+xml", Href: s.absolute(c, "/search.atom?"+only)},
+			{Rel: "alternate", Type: "text/html", Href: s.absolute(c, "/search?"+only)},
+		},
+	}
+	var updated time.Time
+	err = s.search.Each(c.Request().Context(), q, search.Newest, feedEntries, func(h search.Hit) error {
+		title := displayTitle(h.VideoID, h.Title)
+		feed.Entries = append(feed.Entries, syndication.Entry{
+			ID:      s.absolute(c, lineURL(h.VideoID, h.Start)),
+			Title:   fmt.Sprintf("“%s” at %s — %s", shorten(h.Text, 100), export.Clock(h.Start), title),
+			Updated: syndication.Time(h.ImportedAt),
+			Links: []syndication.Link{
+				{Rel: "alternate", Type: "text/html", Href: s.absolute(c, lineURL(h.VideoID, h.Start))},
+				{Rel: "related", Type: "text/html", Href: catalog.WatchURL(h.VideoID, h.Start)},
+			},
+			Summary: h.Text,
+		})
+		if h.ImportedAt.After(updated) {
+			updated = h.ImportedAt
+		}
+		return nil
+	})
+	if err != nil {
+		return searchError(err)
+	}
+	if updated.IsZero() {
+		updated = time.Unix(0, 0) // a feed with no entries has not changed
+	}
+	feed.Updated = syndication.Time(updated)
+	return writeXML(c, "application/atom+xml; charset=utf-8", feed)
+}
+
+// openSearch describes the site's search to browsers, so they can offer it
+// as a search engine.
+func (s *server) openSearch(c echo.Context) error {
+	return writeXML(c, "application/opensearchdescription+xml; charset=utf-8", syndication.OpenSearch{
+		ShortName:     "Transcripts",
+		Description:   "Find the moment in a video where something was said.",
+		InputEncoding: "UTF-8",
+		Image:         &syndication.OpenSearchIcon{Width: 32, Height: 32, Type: "image/svg+xml", URL: s.absolute(c, s.assets.URL("icon.svg"))},
+		URLs: []syndication.OpenSearchURL{
+			{Type: "text/html", Method: "get", Template: s.absolute(c, "/search?q={searchTerms}")},
+			{Type: "application/json", Template: s.absolute(c, "/search.json?q={searchTerms}")},
+			{Type: "application/atom+xml", Template: s.absolute(c, "/search.atom?q={searchTerms}")},
+			{Type: "application/opensearchdescription+xml", Rel: "self", Template: s.absolute(c, "/opensearch.xml")},
+		},
+	})
+}
+
+// sitemap lists the catalog and every video page for crawlers.
+func (s *server) sitemap(c echo.Context) error {
+	videos, err := s.catalog.Videos(c.Request().Context(), 0, syndication.MaxSitemapURLs-1)
+	if err != nil {
+		return err
+	}
+	sm := syndication.Sitemap{URLs: []syndication.SitemapURL{{Loc: s.absolute(c, "/")}}}
+	for _, v := range videos {
+		u := syndication.SitemapURL{Loc: s.absolute(c, videoURL(v.ID))}
+		if !v.ImportedAt.IsZero() {
+			u.LastMod = v.ImportedAt.UTC().Format(time.DateOnly)
+		}
+		sm.URLs = append(sm.URLs, u)
+	}
+	return writeXML(c, "application/xml; charset=utf-8", sm)
+}
+
+// robots lets crawlers read the catalog and videos but not crawl searches.
+func (s *server) robots(c echo.Context) error {
+	var b strings.Builder
+	b.WriteString("User-agent: *\n")
+	b.WriteString("Allow: /\n")
+	b.WriteString("Disallow: /search\n")
+	fmt.Fprintf(&b, "\nSitemap: %s\n", s.absolute(c, "/sitemap.xml"))
+	return c.String(http.StatusOK, b.String())
+}

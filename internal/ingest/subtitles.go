@@ -1,0 +1,122 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"html"
+	"io"
+	"iter"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/transcripts/site/internal/catalog"
+)
+
+// Subtitles reads SubRip (.srt) or WebVTT (.vtt) cues from r as records of
+// one video, one record per cue; name is used in positions. Cue numbers,
+// identifiers, VTT headers, NOTE/STYLE/REGION blocks, cue settings and
+// inline tags are dropped; entities such as &amp; are decoded.
+func Subtitles(r io.Reader, name, videoID, title string) iter.Seq2[catalog.Record, error] {
+	return func(yield func(catalog.Record, error) bool) {
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 0, 64*1024), maxLine)
+		line := 0
+		var (
+			inCue    bool
+			skipping bool // inside a NOTE, STYLE or REGION block
+			cue      catalog.Record
+			text     []string
+		)
+		flush := func() bool {
+			if !inCue {
+				return true
+			}
+			inCue = false
+			cue.Text = strings.Join(text, " ")
+			text = text[:0]
+			if strings.TrimSpace(cue.Text) == "" {
+				return true // an empty cue says nothing: not an error
+			}
+			return yield(cue, nil)
+		}
+		for sc.Scan() {
+			line++
+			b := sc.Bytes()
+			if line == 1 {
+				b = bytes.TrimPrefix(b, []byte("\uFEFF"))
+			}
+			s := strings.TrimSpace(string(b))
+			switch {
+			case s == "":
+				skipping = false
+				if !flush() {
+					return
+				}
+			case skipping:
+			case inCue:
+				text = append(text, cleanCue(s))
+			case strings.HasPrefix(s, "WEBVTT") || strings.HasPrefix(s, "NOTE") || s == "STYLE" || s == "REGION":
+				skipping = true
+			case strings.Contains(s, "-->"):
+				start, end, err := cueTimes(s)
+				if err != nil {
+					yield(catalog.Record{}, &catalog.RowError{Pos: fmt.Sprintf("%s:%d", name, line), Err: err})
+					return
+				}
+				inCue = true
+				cue = catalog.Record{Pos: fmt.Sprintf("%s:%d", name, line), VideoID: videoID, Title: title, Start: start, End: end}
+			default:
+				// A cue number or identifier: the timing line follows.
+			}
+		}
+		if err := sc.Err(); err != nil {
+			yield(catalog.Record{}, &catalog.RowError{Pos: fmt.Sprintf("%s:%d", name, line+1), Err: err})
+			return
+		}
+		flush()
+	}
+}
+
+// cueTimes reads "00:14:58,000 --> 00:15:25,500 align:start" (SRT uses a
+// comma, VTT a dot; VTT may omit hours).
+func cueTimes(s string) (start, end int, err error) {
+	from, to, _ := strings.Cut(s, "-->")
+	fields := strings.Fields(to)
+	if len(fields) == 0 {
+		return 0, 0, fmt.Errorf("cue timing %q has no end", truncate(s, 60))
+	}
+	if start, err = timestamp(strings.TrimSpace(from)); err != nil {
+		return 0, 0, err
+	}
+	if end, err = timestamp(fields[0]); err != nil {
+		return 0, 0, err
+	}
+	return start, end, nil
+}
+
+var timestampPattern = regexp.MustCompile(`^(?:(\d{1,5}):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?$`)
+
+// timestamp reads a cue time as whole seconds, rounded down.
+func timestamp(s string) (int, error) {
+	m := timestampPattern.FindStringSubmatch(s)
+	if m == nil {
+		return 0, fmt.Errorf("%q is not a cue time like 00:14:58,000", truncate(s, 30))
+	}
+	h, _ := strconv.Atoi(m[1]) // empty (no hours) reads as 0
+	mins, _ := strconv.Atoi(m[2])
+	sec, _ := strconv.Atoi(m[3])
+	if mins > 59 || sec > 59 {
+		return 0, fmt.Errorf("%q is not a cue time like 00:14:58,000", truncate(s, 30))
+	}
+	return h*3600 + mins*60 + sec, nil
+}
+
+var tagPattern = regexp.MustCompile(`<[^>]*>`)
+
+// cleanCue removes inline tags (<i>, <c.color>, <00:00:01.000>) and decodes
+// entities.
+func cleanCue(s string) string {
+	return html.UnescapeString(tagPattern.ReplaceAllString(s, ""))
+}
