@@ -17,7 +17,8 @@ type Chrome struct {
 	Image      string // absolute URL of the preview image, if any
 	OGType     string // Open Graph type: "website" unless set
 	Alternates []Alternate
-	JSONLD     any // structured data for search engines, if any
+	Prev, Next string // rel=prev/next of a paginated page
+	JSONLD     any    // structured data for search engines, if any
 }
 
 // Alternate is another representation of the page: its JSON twin, a feed.
@@ -66,6 +67,29 @@ type Line struct {
 	Datetime string // "PT14M58S"
 	WatchURL string // the moment on YouTube
 	Text     string
+	// With an in-video search: the line's words with matches marked, and
+	// the anchors of the previous and next matching lines.
+	Match     bool
+	Fragments []Fragment
+	PrevMatch string
+	NextMatch string
+}
+
+// VideoSearch is a search inside one video's transcript.
+type VideoSearch struct {
+	Query    string
+	Summary  string // "7 moments" or a reason nothing could be searched
+	Problem  bool
+	Moments  []Tick
+	AllURL   string // the same search over every video
+	ClearURL string
+}
+
+// Tick is one matching moment: a link in the list and on the timeline.
+type Tick struct {
+	Anchor   string
+	Time     string
+	Position string // 0–1000 along the video, for the timeline
 }
 
 // Moment is the line a moment URL (/videos/ID?t=898) points at.
@@ -83,6 +107,8 @@ type Video struct {
 	WatchURL  string
 	Meta      string  // "30:03 · 34 lines"
 	Moment    *Moment // set on a moment URL
+	Search    *VideoSearch
+	SearchURL string // where the in-video search form goes
 	Lines     []Line
 	Downloads []Download
 }
@@ -95,24 +121,63 @@ type Fragment struct {
 
 // Hit is one search result.
 type Hit struct {
+	Title      string
+	Thumbnail  string
+	LineURL    string // the line in our video page
+	WatchURL   string // the moment on YouTube
+	Time       string // "14:58", when the matched words are spoken
+	Datetime   string
+	Snippet    []Fragment
+	TitleMatch bool // found by the video's title
+}
+
+// Group is one video's card on a grouped results page.
+type Group struct {
 	Title     string
 	Thumbnail string
-	LineURL   string // the line in our video page
-	WatchURL  string // the moment on YouTube
-	Time      string
-	Datetime  string
-	Snippet   []Fragment
+	VideoURL  string
+	Count     string // "12 moments"
+	AllURL    string // the video page searched for the query
+	AllLabel  string // "all 12 moments in this video"
+	Hits      []Hit
+}
+
+// Option is a choice among views of the same results (sort, grouping).
+type Option struct {
+	Label   string
+	URL     string
+	Current bool
+}
+
+// Facet is a video in the results' facet list: following its URL limits
+// the search to it (or, when Active, lifts that limit).
+type Facet struct {
+	Title  string
+	Count  string
+	URL    string
+	Active bool
+}
+
+// Suggestion is a corrected query.
+type Suggestion struct {
+	Query string
+	URL   string
 }
 
 // Search is the results page; with no query it shows the syntax help.
 type Search struct {
-	Query   string
-	Problem string // a reader-facing reason the query could not run
-	Notice  string // e.g. words ignored past the limit
-	Summary string // "27 moments match" (empty without a query)
-	Hits    []Hit
-	Pager   Pager
-	Empty   bool // the query ran and nothing matched
+	Query      string
+	Problem    string // a reader-facing reason the query could not run
+	Notice     string // e.g. words ignored past the limit
+	Summary    string // "27 moments in 3 videos" (empty without a query)
+	Hits       []Hit
+	Groups     []Group
+	Facets     []Facet
+	Sorts      []Option
+	Groupings  []Option
+	Suggestion *Suggestion
+	Pager      Pager
+	Empty      bool // the query ran and nothing matched
 	// Downloads export the whole result set (CSV, clip list, feed).
 	Downloads []Download
 }

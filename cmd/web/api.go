@@ -13,6 +13,7 @@ import (
 
 	"github.com/transcripts/site/internal/catalog"
 	"github.com/transcripts/site/internal/search"
+	"github.com/transcripts/site/views"
 )
 
 // The JSON API: every page has a twin with the same parameters
@@ -77,16 +78,38 @@ type apiHit struct {
 	YouTubeURL   string `json:"youtube_url"`
 }
 
+// apiGroup is one video's hits on a grouped results page.
+type apiGroup struct {
+	VideoID string   `json:"video_id"`
+	Title   string   `json:"title"`
+	Count   int      `json:"count"`
+	URL     string   `json:"url"` // the video page searched for the query
+	Hits    []apiHit `json:"hits"`
+}
+
+// apiFacet is a video with its number of matching segments.
+type apiFacet struct {
+	VideoID string `json:"video_id"`
+	Title   string `json:"title"`
+	Count   int    `json:"count"`
+	URL     string `json:"url"` // these results limited to (or no longer to) the video
+}
+
 // apiSearch is /search.json.
 type apiSearch struct {
-	Query   string   `json:"query"`
-	Total   int      `json:"total"`
-	Page    int      `json:"page"`
-	Pages   int      `json:"pages"`
-	PerPage int      `json:"per_page"`
-	Hits    []apiHit `json:"hits"`
-	Next    string   `json:"next,omitempty"`
-	Prev    string   `json:"prev,omitempty"`
+	Query   string     `json:"query"`
+	Total   int        `json:"total"`
+	Capped  bool       `json:"capped"` // more than total match; only the best are ranked
+	Videos  int        `json:"videos"`
+	Page    int        `json:"page"`
+	Pages   int        `json:"pages"`
+	PerPage int        `json:"per_page"`
+	Grouped bool       `json:"grouped"`
+	Hits    []apiHit   `json:"hits"`
+	Groups  []apiGroup `json:"groups,omitempty"`
+	Facets  []apiFacet `json:"facets"`
+	Next    string     `json:"next,omitempty"`
+	Prev    string     `json:"prev,omitempty"`
 }
 
 func (s *server) apiVideo(c echo.Context, v catalog.Video) apiVideo {
@@ -148,19 +171,40 @@ func (s *server) videoJSON(c echo.Context, v catalog.Video, segs []catalog.Segme
 // searchJSON is a results page as JSON. Unlike the HTML page, a query that
 // cannot be searched is a 400 with the reason.
 func (s *server) searchJSON(c echo.Context) error {
-	q, page, err := searchParams(c)
+	r, err := requiredSearch(c)
 	if err != nil {
 		return err
 	}
-	res, err := s.search.Search(c.Request().Context(), q, page)
+	res, err := s.search.Search(c.Request().Context(), r)
 	if err != nil {
 		return searchError(err)
 	}
-	out := apiSearch{Query: q, Total: res.Total, Page: res.Page, Pages: res.Pages(), PerPage: search.PerPage, Hits: []apiHit{}}
+	params := canonicalSearchParams(r)
+	var m views.Search
+	searchModel(&m, params, res) // for the facet and pager links
+	out := apiSearch{
+		Query: r.Query, Total: res.Total, Capped: res.Capped, Videos: res.Videos,
+		Page: r.Page, Pages: res.Pages(), PerPage: search.PerPage, Grouped: res.Grouped,
+		Hits: []apiHit{}, Facets: []apiFacet{},
+	}
+	if res.Grouped {
+		out.PerPage = search.GroupsPerPage
+	}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, s.apiHit(c, h))
 	}
-	p := pager("/search.json", c.Request().URL.Query(), res.Page, res.Pages())
+	for i, g := range res.Groups {
+		ag := apiGroup{VideoID: g.VideoID, Title: displayTitle(g.VideoID, g.Title), Count: g.Count, URL: s.absolute(c, m.Groups[i].AllURL)}
+		for _, h := range g.Hits {
+			ag.Hits = append(ag.Hits, s.apiHit(c, h))
+		}
+		out.Groups = append(out.Groups, ag)
+	}
+	for i, f := range res.Facets {
+		out.Facets = append(out.Facets, apiFacet{VideoID: f.VideoID, Title: displayTitle(f.VideoID, f.Title), Count: f.Count,
+			URL: s.absolute(c, strings.Replace(m.Facets[i].URL, "/search?", "/search.json?", 1))})
+	}
+	p := pager("/search.json", params, r.Page, res.Pages())
 	out.Next, out.Prev = s.absoluteIf(c, p.Next), s.absoluteIf(c, p.Prev)
 	return c.JSON(http.StatusOK, out)
 }
@@ -181,26 +225,22 @@ func (s *server) apiHit(c echo.Context, h search.Hit) apiHit {
 		Thumbnail:    h.Thumbnail,
 		StartSecond:  h.Start,
 		EndSecond:    h.End,
-		MomentSecond: h.Start,
+		MomentSecond: h.Moment,
 		Snippet:      plain.String(),
 		SnippetHTML:  marked.String(),
 		URL:          s.absolute(c, lineURL(h.VideoID, h.Start)),
-		YouTubeURL:   catalog.WatchURL(h.VideoID, h.Start),
+		YouTubeURL:   catalog.WatchURL(h.VideoID, h.Moment),
 	}
 }
 
-// searchParams reads ?q= and ?page= for the machine-readable search
+// requiredSearch reads a search request for the machine-readable search
 // endpoints, where an empty query is an error.
-func searchParams(c echo.Context) (string, int, error) {
-	q := strings.TrimSpace(c.QueryParam("q"))
-	if q == "" {
-		return "", 0, badRequest("The parameter q (what to search for) is missing.")
+func requiredSearch(c echo.Context) (search.Request, error) {
+	r, _, err := searchRequest(c)
+	if err == nil && r.Query == "" {
+		err = badRequest("The parameter q (what to search for) is missing.")
 	}
-	if len(q) > maxQueryBytes {
-		q = truncateUTF8(q, maxQueryBytes)
-	}
-	page, err := parsePage(c.QueryParam("page"), search.MaxPage)
-	return q, page, err
+	return r, err
 }
 
 // searchError maps a search failure to the reader's error.

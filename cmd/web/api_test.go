@@ -54,9 +54,9 @@ func decodeJSON[T any](t *testing.T, body []byte) T {
 
 func TestSearchJSONMatchesPage(t *testing.T) {
 	app := newTestApp(t)
-	_, body := app.fetch(t, "/search.json?q=the+OR+a", http.StatusOK, "application/json")
+	_, body := app.fetch(t, "/search.json?q=the+OR+a&group=none", http.StatusOK, "application/json")
 	res := decodeJSON[apiSearch](t, body)
-	doc := app.page(t, "/search?q=the+OR+a", http.StatusOK)
+	doc := app.page(t, "/search?q=the+OR+a&group=none", http.StatusOK)
 	lines := doc.Find("li.hit h2 a").Map(func(_ int, s *goquery.Selection) string { return s.AttrOr("href", "") })
 	if res.Total != 100 || res.Page != 1 || res.Pages != 5 || res.PerPage != 20 || len(res.Hits) != len(lines) {
 		t.Fatalf("total %d page %d/%d, %d hits vs %d on the page", res.Total, res.Page, res.Pages, len(res.Hits), len(lines))
@@ -72,10 +72,10 @@ func TestSearchJSONMatchesPage(t *testing.T) {
 			t.Errorf("hit %d incomplete: %+v", i, h)
 		}
 	}
-	if res.Next != "http://example.com/search.json?page=2&q=the+OR+a" || res.Prev != "" {
+	if res.Next != "http://example.com/search.json?group=none&page=2&q=the+OR+a" || res.Prev != "" {
 		t.Errorf("next %q prev %q", res.Next, res.Prev)
 	}
-	if href, _ := doc.Find(`link[rel="alternate"][type="application/json"]`).Attr("href"); href != "/search.json?q=the+OR+a" {
+	if href, _ := doc.Find(`link[rel="alternate"][type="application/json"]`).Attr("href"); href != "/search.json?group=none&q=the+OR+a" {
 		t.Errorf("alternate link %q", href)
 	}
 }
@@ -247,8 +247,8 @@ newline augment`, "Title, with comma"))
 	}
 	found := false
 	for _, r := range records[1:] {
-		start, _ := strconv.Atoi(r[2])
-		if r[6] != catalog.WatchURL(r[0], start) || r[7] != fmt.Sprintf("http://example.com/videos/%s#t%d", r[0], start) {
+		start, end, moment := atoi(r[2]), atoi(r[3]), atoi(r[4])
+		if moment < start || moment > end || r[6] != catalog.WatchURL(r[0], moment) || r[7] != fmt.Sprintf("http://example.com/videos/%s#t%d", r[0], start) {
 			t.Errorf("row %v", r)
 		}
 		if r[0] == "escapes_001" {

@@ -29,8 +29,8 @@ func (s *server) searchCSV(c echo.Context) error {
 		},
 		func(h search.Hit) error {
 			return w.Write([]string{
-				h.VideoID, displayTitle(h.VideoID, h.Title), strconv.Itoa(h.Start), strconv.Itoa(h.End), strconv.Itoa(h.Start),
-				h.Text, catalog.WatchURL(h.VideoID, h.Start), s.absolute(c, lineURL(h.VideoID, h.Start)),
+				h.VideoID, displayTitle(h.VideoID, h.Title), strconv.Itoa(h.Start), strconv.Itoa(h.End), strconv.Itoa(h.Moment),
+				h.Text, catalog.WatchURL(h.VideoID, h.Moment), s.absolute(c, lineURL(h.VideoID, h.Start)),
 			})
 		},
 		func() error { w.Flush(); return w.Error() })
@@ -40,12 +40,11 @@ func (s *server) searchCSV(c echo.Context) error {
 // yt-dlp command per hit that downloads just that moment
 // (--download-sections "*START-END").
 func (s *server) searchClips(c echo.Context) error {
-	q := strings.TrimSpace(c.QueryParam("q"))
 	out := c.Response()
 	return s.streamHits(c, ".sh", "text/plain; charset=utf-8",
 		func() error {
 			_, err := fmt.Fprintf(out, "#!/bin/sh\n# Moments matching %s, best first, from %s\n# Each line downloads one moment with yt-dlp.\n",
-				strings.Join(strings.Fields(q), " "), s.absolute(c, withQuery("/search", c.Request().URL.Query())))
+				strings.Join(strings.Fields(c.QueryParam("q")), " "), s.absolute(c, withQuery("/search", c.QueryParams())))
 			return err
 		},
 		func(h search.Hit) error {
@@ -60,7 +59,7 @@ func (s *server) searchClips(c echo.Context) error {
 // The status and headers are sent with the first hit (or at the end), so a
 // query that fails before any hit still gets its error status.
 func (s *server) streamHits(c echo.Context, ext, contentType string, begin func() error, write func(search.Hit) error, end func() error) error {
-	q, _, err := searchParams(c)
+	r, err := requiredSearch(c)
 	if err != nil {
 		return err
 	}
@@ -69,11 +68,11 @@ func (s *server) streamHits(c echo.Context, ext, contentType string, begin func(
 		started = true
 		h := c.Response().Header()
 		h.Set(echo.HeaderContentType, contentType)
-		setAttachment(c, "search-"+slug(q)+ext)
+		setAttachment(c, "search-"+slug(r.Query)+ext)
 		c.Response().WriteHeader(http.StatusOK)
 		return begin()
 	}
-	err = s.search.Each(c.Request().Context(), q, search.Relevance, maxExportHits, func(h search.Hit) error {
+	err = s.search.Each(c.Request().Context(), r, maxExportHits, func(h search.Hit) error {
 		if !started {
 			if err := start(); err != nil {
 				return err

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -31,11 +30,13 @@ func writeXML(c echo.Context, contentType string, doc any) error {
 // searchAtom is an Atom feed of a search: matching moments from the most
 // recently imported videos first, so a saved search shows new transcripts.
 func (s *server) searchAtom(c echo.Context) error {
-	q, _, err := searchParams(c)
+	r, err := requiredSearch(c)
 	if err != nil {
 		return err
 	}
-	only := url.Values{"q": {q}}.Encode()
+	q := r.Query
+	r.Sort = search.Newest
+	only := exportParams(r).Encode()
 	feed := syndication.Feed{
 		ID:       s.absolute(c, "/search.atom?"+only),
 		Title:    "“" + q + "” in Transcripts",
@@ -47,7 +48,7 @@ func (s *server) searchAtom(c echo.Context) error {
 		},
 	}
 	var updated time.Time
-	err = s.search.Each(c.Request().Context(), q, search.Newest, feedEntries, func(h search.Hit) error {
+	err = s.search.Each(c.Request().Context(), r, feedEntries, func(h search.Hit) error {
 		title := displayTitle(h.VideoID, h.Title)
 		feed.Entries = append(feed.Entries, syndication.Entry{
 			ID:      s.absolute(c, lineURL(h.VideoID, h.Start)),
@@ -55,7 +56,7 @@ func (s *server) searchAtom(c echo.Context) error {
 			Updated: syndication.Time(h.ImportedAt),
 			Links: []syndication.Link{
 				{Rel: "alternate", Type: "text/html", Href: s.absolute(c, lineURL(h.VideoID, h.Start))},
-				{Rel: "related", Type: "text/html", Href: catalog.WatchURL(h.VideoID, h.Start)},
+				{Rel: "related", Type: "text/html", Href: catalog.WatchURL(h.VideoID, h.Moment)},
 			},
 			Summary: h.Text,
 		})

@@ -67,10 +67,7 @@ func plural(n int, one, many string) string {
 // pageURL rebuilds path with query, set to page (page 1 is the bare URL),
 // so pager links keep every other parameter.
 func pageURL(path string, query url.Values, page int) string {
-	q := url.Values{}
-	for k, vs := range query {
-		q[k] = append([]string(nil), vs...)
-	}
+	q := cloneValues(query)
 	if page <= 1 {
 		q.Del("page")
 	} else {

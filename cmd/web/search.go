@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -20,89 +22,257 @@ import (
 // reader told so.
 const maxQueryBytes = 1000
 
+// suggestBelow: with fewer hits than this, the page suggests a spelling.
+const suggestBelow = 3
+
+// searchRequest reads a search's parameters: q, page, sort (relevance,
+// time), group (video, none) and video (repeatable). It reports whether q
+// was cut to maxQueryBytes.
+func searchRequest(c echo.Context) (search.Request, bool, error) {
+	params := c.QueryParams()
+	r := search.Request{Query: strings.TrimSpace(params.Get("q"))}
+	cut := len(r.Query) > maxQueryBytes
+	if cut {
+		r.Query = truncateUTF8(r.Query, maxQueryBytes)
+	}
+	var err error
+	if r.Page, err = parsePage(params.Get("page"), search.MaxPage); err != nil {
+		return r, cut, err
+	}
+	switch params.Get("sort") {
+	case "", "relevance":
+		r.Sort = search.Relevance
+	case "time":
+		r.Sort = search.Time
+	default:
+		return r, cut, badRequest("The order (sort) is either relevance or time.")
+	}
+	switch params.Get("group") {
+	case "":
+		r.Group = search.GroupAuto
+	case "video":
+		r.Group = search.GroupVideos
+	case "none":
+		r.Group = search.GroupNone
+	default:
+		return r, cut, badRequest("Results are grouped (group) by video or not at all (none).")
+	}
+	for _, id := range params["video"] {
+		if !catalog.ValidVideoID(id) {
+			return r, cut, badRequest("A video filter (video) is an 11-character video id.")
+		}
+		if !slices.Contains(r.Videos, id) {
+			r.Videos = append(r.Videos, id)
+		}
+	}
+	if len(r.Videos) > search.MaxVideoFilters {
+		return r, cut, badRequest("A search can be limited to at most 20 videos.")
+	}
+	return r, cut, nil
+}
+
 // searchPage shows a page of results for ?q=, or how to search when q is
 // empty. A query that cannot be searched is explained on the page.
 func (s *server) searchPage(c echo.Context) error {
-	q := strings.TrimSpace(c.QueryParam("q"))
-	m := views.Search{Query: q}
-	if len(q) > maxQueryBytes {
-		q = truncateUTF8(q, maxQueryBytes)
-		m.Query = q
-		m.Notice = "Your search was long: only its first " + count(maxQueryBytes) + " characters were used."
-	}
-	chrome := s.chrome(c, "Search", "Search every transcript for the moment something was said.", q)
-	if q == "" {
-		return s.render(c, http.StatusOK, views.SearchPage(chrome, m))
-	}
-	chrome.Title = "“" + q + "” · Search"
-	chrome.Description = "Moments in the transcripts where “" + q + "” was said."
-	params := c.Request().URL.Query()
-	chrome.Canonical = s.absolute(c, withQuery("/search", params))
-	chrome.Alternates = []views.Alternate{
-		{Type: "application/json", Href: withQuery("/search.json", params), Title: "These results as JSON"},
-		{Type: "application/atom+xml", Href: "/search.atom?" + url.Values{"q": {q}}.Encode(), Title: "New moments matching “" + q + "”"},
-	}
-	page, err := parsePage(c.QueryParam("page"), search.MaxPage)
+	r, cut, err := searchRequest(c)
 	if err != nil {
 		return err
 	}
-	res, err := s.search.Search(c.Request().Context(), q, page)
+	m := views.Search{Query: r.Query}
+	if cut {
+		m.Notice = "Your search was long: only its first " + count(maxQueryBytes) + " characters were used."
+	}
+	chrome := s.chrome(c, "Search", "Search every transcript for the moment something was said.", r.Query)
+	if r.Query == "" {
+		return s.render(c, http.StatusOK, views.SearchPage(chrome, m))
+	}
+	params := canonicalSearchParams(r)
+	chrome.Title = "“" + r.Query + "” · Search"
+	chrome.Description = "Moments in the transcripts where “" + r.Query + "” was said."
+	chrome.Canonical = s.absolute(c, withQuery("/search", params))
+	chrome.Alternates = []views.Alternate{
+		{Type: "application/json", Href: withQuery("/search.json", params), Title: "These results as JSON"},
+		{Type: "application/atom+xml", Href: withQuery("/search.atom", exportParams(r)), Title: "New moments matching “" + r.Query + "”"},
+	}
+
+	ctx := c.Request().Context()
+	res, err := s.search.Search(ctx, r)
 	reason, badQuery := search.IsBadQuery(err)
 	switch {
 	case badQuery:
 		m.Problem = reason
 		return s.render(c, http.StatusOK, views.SearchPage(chrome, m))
 	case errors.Is(err, context.DeadlineExceeded):
-		s.log.Warn("search timed out", "q", q, "err", err)
+		s.log.Warn("search timed out", "q", r.Query, "err", err)
 		m.Problem = "This search took too long. Try adding a word or two to narrow it."
 		return s.render(c, http.StatusServiceUnavailable, views.SearchPage(chrome, m))
 	case err != nil:
 		return err
 	}
 	searchModel(&m, params, res)
-	if res.Total > 0 {
-		only := url.Values{"q": {q}}.Encode()
-		m.Downloads = []views.Download{
-			{Label: "CSV", Href: "/search.csv?" + only},
-			{Label: "clip list for yt-dlp", Href: "/search.sh?" + only},
-			{Label: "Atom feed", Href: "/search.atom?" + only},
-			{Label: "JSON", Href: withQuery("/search.json", params)},
+	if res.Total < suggestBelow {
+		if better, err := s.search.Suggest(ctx, r.Query); err != nil {
+			s.log.Warn("suggest", "q", r.Query, "err", err) // the results stand without it
+		} else if better != "" {
+			u := url.Values{"q": {better}}
+			m.Suggestion = &views.Suggestion{Query: better, URL: withQuery("/search", u)}
 		}
 	}
+	chrome.Prev, chrome.Next = m.Pager.Prev, m.Pager.Next
 	return s.render(c, http.StatusOK, views.SearchPage(chrome, m))
 }
 
-// searchModel maps a page of results to the view.
-func searchModel(m *views.Search, query url.Values, res search.Results) {
+// canonicalSearchParams writes a request back as URL parameters, defaults
+// left out, so every view of the results has one bookmarkable URL.
+func canonicalSearchParams(r search.Request) url.Values {
+	v := url.Values{"q": {r.Query}}
+	if r.Page > 1 {
+		v.Set("page", strconv.Itoa(r.Page))
+	}
+	if r.Sort == search.Time {
+		v.Set("sort", "time")
+	}
+	switch r.Group {
+	case search.GroupVideos:
+		v.Set("group", "video")
+	case search.GroupNone:
+		v.Set("group", "none")
+	}
+	for _, id := range r.Videos {
+		v.Add("video", id)
+	}
+	return v
+}
+
+// exportParams are the parameters of a request that select its hits (not
+// how a page shows them), for exports and feeds.
+func exportParams(r search.Request) url.Values {
+	v := url.Values{"q": {r.Query}}
+	for _, id := range r.Videos {
+		v.Add("video", id)
+	}
+	return v
+}
+
+// searchModel maps a page of results to the view; params are the
+// request's canonical parameters, from which every link is rebuilt.
+func searchModel(m *views.Search, params url.Values, res search.Results) {
+	r := res.Request
 	if res.Query.Truncated {
 		m.Notice = "Only the first " + count(search.MaxTerms) + " words of your search were used."
 	}
 	m.Empty = res.Total == 0
-	m.Summary = plural(res.Total, "moment matches", "moments match")
-	if !m.Empty && len(res.Hits) == 0 {
-		m.Notice = "There are no more results past page " + count(res.Pages()) + "."
+	total := count(res.Total)
+	if res.Capped {
+		total += "+"
 	}
-	if pages := res.Pages(); pages > 1 {
-		m.Summary += " · page " + count(res.Page) + " of " + count(pages)
-		if res.Total > pages*search.PerPage {
-			m.Summary += " (the best " + count(pages*search.PerPage) + " are shown)"
+	m.Summary = total + " moments"
+	if res.Total == 1 {
+		m.Summary = "1 moment"
+	}
+	m.Summary += " in " + plural(res.Videos, "video", "videos")
+	pages := res.Pages()
+	if !m.Empty && r.Page > pages {
+		m.Notice = "There are no more results past page " + count(pages) + "."
+	}
+	if pages > 1 {
+		m.Summary += " · page " + count(r.Page) + " of " + count(pages)
+	}
+	if res.Capped && !res.Grouped {
+		m.Summary += " (the best " + count(search.Cap) + ")"
+	}
+	m.Pager = pager("/search", params, r.Page, pages)
+
+	with := func(key, value string) string {
+		v := cloneValues(params)
+		v.Del("page")
+		if value == "" {
+			v.Del(key)
+		} else {
+			v.Set(key, value)
 		}
+		return withQuery("/search", v)
 	}
-	m.Pager = pager("/search", query, res.Page, res.Pages())
+	m.Sorts = []views.Option{
+		{Label: "best first", URL: with("sort", ""), Current: r.Sort == search.Relevance},
+		{Label: "in time order", URL: with("sort", "time"), Current: r.Sort == search.Time},
+	}
+	m.Groupings = []views.Option{
+		{Label: "by video", URL: with("group", "video"), Current: res.Grouped},
+		{Label: "every moment", URL: with("group", "none"), Current: !res.Grouped},
+	}
+	for _, f := range res.Facets {
+		v := cloneValues(params)
+		v.Del("page")
+		active := slices.Contains(r.Videos, f.VideoID)
+		if active {
+			v["video"] = slices.DeleteFunc(slices.Clone(v["video"]), func(id string) bool { return id == f.VideoID })
+		} else {
+			v.Add("video", f.VideoID)
+		}
+		m.Facets = append(m.Facets, views.Facet{
+			Title:  displayTitle(f.VideoID, f.Title),
+			Count:  count(f.Count),
+			URL:    withQuery("/search", v),
+			Active: active,
+		})
+	}
 	for _, h := range res.Hits {
-		hit := views.Hit{
-			Title:     displayTitle(h.VideoID, h.Title),
-			Thumbnail: h.Thumbnail,
-			LineURL:   lineURL(h.VideoID, h.Start),
-			WatchURL:  catalog.WatchURL(h.VideoID, h.Start),
-			Time:      export.Clock(h.Start),
-			Datetime:  isoDuration(h.Start),
-		}
-		for _, f := range h.Snippet {
-			hit.Snippet = append(hit.Snippet, views.Fragment{Text: f.Text, Match: f.Match})
-		}
-		m.Hits = append(m.Hits, hit)
+		m.Hits = append(m.Hits, hitModel(h))
 	}
+	for _, g := range res.Groups {
+		title := displayTitle(g.VideoID, g.Title)
+		vg := views.Group{
+			Title:     title,
+			Thumbnail: g.Thumbnail,
+			VideoURL:  videoURL(g.VideoID),
+			Count:     plural(g.Count, "matching moment", "matching moments"),
+			AllURL:    withQuery(videoURL(g.VideoID), url.Values{"q": {r.Query}}),
+			AllLabel:  "all " + plural(g.Count, "moment", "moments") + " in this video",
+		}
+		if g.Count == 1 {
+			vg.AllLabel = "the moment in its transcript"
+		}
+		for _, h := range g.Hits {
+			vg.Hits = append(vg.Hits, hitModel(h))
+		}
+		m.Groups = append(m.Groups, vg)
+	}
+	if res.Total > 0 {
+		only := exportParams(r)
+		m.Downloads = []views.Download{
+			{Label: "CSV", Href: withQuery("/search.csv", only)},
+			{Label: "clip list for yt-dlp", Href: withQuery("/search.sh", only)},
+			{Label: "Atom feed", Href: withQuery("/search.atom", only)},
+			{Label: "JSON", Href: withQuery("/search.json", params)},
+		}
+	}
+}
+
+// hitModel maps one hit: the timestamp is when the matched words are
+// spoken, the line link the segment's anchor.
+func hitModel(h search.Hit) views.Hit {
+	hit := views.Hit{
+		Title:      displayTitle(h.VideoID, h.Title),
+		Thumbnail:  h.Thumbnail,
+		LineURL:    lineURL(h.VideoID, h.Start),
+		WatchURL:   catalog.WatchURL(h.VideoID, h.Moment),
+		Time:       export.Clock(h.Moment),
+		Datetime:   isoDuration(h.Moment),
+		TitleMatch: h.TitleMatch,
+	}
+	for _, f := range h.Snippet {
+		hit.Snippet = append(hit.Snippet, views.Fragment{Text: f.Text, Match: f.Match})
+	}
+	return hit
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = slices.Clone(vs)
+	}
+	return out
 }
 
 // truncateUTF8 cuts s to at most n bytes without splitting a character.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"net/url"
 	"path"
 	"regexp"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/transcripts/site/internal/catalog"
 	"github.com/transcripts/site/internal/export"
+	"github.com/transcripts/site/internal/search"
 	"github.com/transcripts/site/views"
 )
 
@@ -80,6 +82,11 @@ func (s *server) videoPage(c echo.Context, v catalog.Video, segs []catalog.Segme
 		moment = sec
 	}
 	m := videoModel(v, segs, moment)
+	if q := strings.TrimSpace(c.QueryParam("q")); q != "" {
+		if err := s.searchVideo(c, &m, v, segs, truncateUTF8(q, maxQueryBytes)); err != nil {
+			return err
+		}
+	}
 	chrome := s.chrome(c, m.Title, "Transcript of “"+m.Title+"”, every line linked to its moment.", "")
 	chrome.Image = v.Thumbnail
 	chrome.OGType = "video.other"
@@ -94,6 +101,56 @@ func (s *server) videoPage(c echo.Context, v catalog.Video, segs []catalog.Segme
 	return s.render(c, http.StatusOK, views.VideoPage(chrome, m))
 }
 
+// searchVideo marks the lines of the transcript that match q, lists them
+// and places them on a timeline.
+func (s *server) searchVideo(c echo.Context, m *views.Video, v catalog.Video, segs []catalog.Segment, q string) error {
+	vs := &views.VideoSearch{
+		Query:    q,
+		AllURL:   withQuery("/search", url.Values{"q": {q}}),
+		ClearURL: videoURL(v.ID),
+	}
+	m.Search = vs
+	matches, err := s.search.InVideo(c.Request().Context(), v.ID, q)
+	if reason, bad := search.IsBadQuery(err); bad {
+		vs.Summary, vs.Problem = reason, true
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	vs.Summary = plural(len(matches), "moment", "moments") + " for “" + q + "”"
+	if len(matches) == 0 {
+		vs.Summary = "Nothing in this transcript matches “" + q + "”"
+	}
+	byStart := map[int]int{} // segment start → index among matches
+	for i, mt := range matches {
+		byStart[mt.Start] = i
+		pos := 0
+		if v.Duration > 0 {
+			pos = min(994, mt.Moment*1000/v.Duration)
+		}
+		vs.Moments = append(vs.Moments, views.Tick{Anchor: anchor(mt.Start), Time: export.Clock(mt.Moment), Position: strconv.Itoa(pos)})
+	}
+	for i := range m.Lines {
+		j, ok := byStart[segs[i].Start]
+		if !ok {
+			continue
+		}
+		l := &m.Lines[i]
+		l.Match = true
+		for _, f := range matches[j].Text {
+			l.Fragments = append(l.Fragments, views.Fragment{Text: f.Text, Match: f.Match})
+		}
+		if j > 0 {
+			l.PrevMatch = anchor(matches[j-1].Start)
+		}
+		if j+1 < len(matches) {
+			l.NextMatch = anchor(matches[j+1].Start)
+		}
+	}
+	return nil
+}
+
 // videoModel maps a video and its transcript to the view; moment is the
 // second a moment URL points at, or -1.
 func videoModel(v catalog.Video, segs []catalog.Segment, moment int) views.Video {
@@ -103,6 +160,7 @@ func videoModel(v catalog.Video, segs []catalog.Segment, moment int) views.Video
 		WatchURL:  catalog.WatchURL(v.ID, 0),
 		Meta:      export.Clock(v.Duration) + " · " + plural(v.Segments, "transcript line", "transcript lines"),
 		Lines:     make([]views.Line, 0, len(segs)),
+		SearchURL: videoURL(v.ID),
 	}
 	at := segmentAt(segs, moment)
 	for i, seg := range segs {

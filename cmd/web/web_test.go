@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -255,7 +256,7 @@ func TestSearchResults(t *testing.T) {
 	if v, _ := doc.Find(`header input[name="q"]`).Attr("value"); v != "augment" {
 		t.Errorf("search box holds %q", v)
 	}
-	if got := doc.Find("p.lede").Text(); got != "9 moments match" {
+	if got := doc.Find("p.lede").Text(); got != "9 moments in 2 videos" {
 		t.Errorf("summary %q", got)
 	}
 	hits := doc.Find("ol.results > li.hit")
@@ -270,9 +271,17 @@ func TestSearchResults(t *testing.T) {
 			return
 		}
 		id := strings.TrimPrefix(u.Path, "/videos/")
-		sec := strings.TrimPrefix(u.Fragment, "t")
-		if watch, _ := hit.Find("a.ts").Attr("href"); watch != "https://www.youtube.com/watch?v="+id+"&t="+sec+"s" {
+		start, _ := strconv.Atoi(strings.TrimPrefix(u.Fragment, "t"))
+		// The YouTube link starts when the matched words are spoken: in
+		// the segment, after its start unless they open it.
+		watch, _ := hit.Find("a.ts").Attr("href")
+		wu, _ := url.Parse(watch)
+		moment, _ := strconv.Atoi(strings.TrimSuffix(wu.Query().Get("t"), "s"))
+		if wu.Host != "www.youtube.com" || wu.Query().Get("v") != id || (moment != 0 && moment < start) || moment > start+30 {
 			t.Errorf("hit %d YouTube link %q for line %q", i, watch, line)
+		}
+		if got := hit.Find("a.ts").Text(); got != export.Clock(max(moment, start)) {
+			t.Errorf("hit %d shows %q for a link to %ds", i, got, moment)
 		}
 		if alt, _ := hit.Find("img").Attr("alt"); alt == "" {
 			t.Errorf("hit %d thumbnail without alt", i)
@@ -295,13 +304,13 @@ func TestSearchResults(t *testing.T) {
 
 func TestSearchPagerKeepsQuery(t *testing.T) {
 	app := newTestApp(t)
-	doc := app.page(t, "/search?q=the+OR+a", http.StatusOK)
+	doc := app.page(t, "/search?q=the+OR+a&group=none", http.StatusOK)
 	if n := doc.Find("li.hit").Length(); n != search.PerPage {
 		t.Fatalf("%d hits on page 1", n)
 	}
 	next, ok := doc.Find(`nav.pager a[rel="next"]`).Attr("href")
 	u, _ := url.Parse(next)
-	if !ok || u.Path != "/search" || u.Query().Get("q") != "the OR a" || u.Query().Get("page") != "2" {
+	if !ok || u.Path != "/search" || u.Query().Get("q") != "the OR a" || u.Query().Get("page") != "2" || u.Query().Get("group") != "none" {
 		t.Fatalf("next link %q", next)
 	}
 	second := app.page(t, next, http.StatusOK)
@@ -356,7 +365,7 @@ func TestOddQueriesAreFriendly(t *testing.T) {
 	if got := doc.Find(`.notice[role="alert"]`).Text(); !strings.Contains(got, "cannot only exclude") {
 		t.Errorf("-the: notice %q", got)
 	}
-	for _, bad := range []string{"/search?q=the&page=0", "/search?q=the&page=51", "/search?q=the&page=x"} {
+	for _, bad := range []string{"/search?q=the&page=0", "/search?q=the&page=501", "/search?q=the&page=x"} {
 		app.page(t, bad, http.StatusBadRequest)
 	}
 }

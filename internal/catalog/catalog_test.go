@@ -77,8 +77,8 @@ func TestOpenMigratesOnceAndRecordsVersion(t *testing.T) {
 	ctx := context.Background()
 	c, path := openTemp(t)
 	v, err := c.SchemaVersion(ctx)
-	if err != nil || v != 1 {
-		t.Fatalf("schema version = %d, %v; want 1", v, err)
+	if err != nil || v != 2 {
+		t.Fatalf("schema version = %d, %v; want 2", v, err)
 	}
 	if _, err := c.Import(ctx, records(seg(vidA, 0, 10, "hello world"))); err != nil {
 		t.Fatal(err)
@@ -95,8 +95,8 @@ func TestOpenMigratesOnceAndRecordsVersion(t *testing.T) {
 	if err := c2.DB().QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&applied); err != nil {
 		t.Fatal(err)
 	}
-	if applied != 1 {
-		t.Errorf("schema_migrations has %d rows, want 1", applied)
+	if applied != 2 {
+		t.Errorf("schema_migrations has %d rows, want 2", applied)
 	}
 	tot, err := c2.Totals(ctx)
 	if err != nil || tot != (catalog.Totals{Videos: 1, Segments: 1}) {

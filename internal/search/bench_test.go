@@ -41,7 +41,7 @@ func BenchmarkSearch(b *testing.B) {
 	} {
 		b.Run(q.class, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := e.Search(context.Background(), q.query, 1); err != nil {
+				if _, err := e.Search(context.Background(), search.Request{Query: q.query, Page: 1}); err != nil {
 					b.Fatal(err)
 				}
 			}

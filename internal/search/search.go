@@ -1,6 +1,8 @@
 // Package search runs full-text searches over the catalog's segments:
 // it turns what a person typed into a safe FTS5 expression, ranks matches
-// by BM25 and returns a page of hits with highlighted snippets.
+// by BM25 (a match in a video's title counting above one in the text),
+// estimates the second each match is spoken, and returns pages of hits or
+// of videos, with facets, highlighted snippets and spelling suggestions.
 package search
 
 import (
@@ -8,16 +10,35 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 const (
 	// PerPage is the number of hits on a results page.
 	PerPage = 20
-	// MaxPage bounds how deep a reader can page, so no URL makes the
-	// server rank and skip an unbounded number of matches.
-	MaxPage = 50
+	// GroupsPerPage is the number of videos on a grouped results page.
+	GroupsPerPage = 10
+	// SnippetsPerGroup is how many of a video's best hits its card shows.
+	SnippetsPerGroup = 3
+	// Cap bounds the matches one search ranks, counts exactly and pages
+	// through: beyond it totals read "10,000+" and no page goes deeper, so
+	// no URL makes the server rank and skip an unbounded number of rows.
+	Cap = 10_000
+	// MaxPage is the deepest page of hits.
+	MaxPage = Cap / PerPage
+	// MaxVideoFilters bounds the video= filters of one search.
+	MaxVideoFilters = 20
+
+	// TitleWeight scales a video's title score (BM25 over titles) before
+	// it is added to the score of each of its matching segments.
+	TitleWeight = 2.0
+	// LeadIn is how many seconds before the estimated moment a link
+	// starts, so the words are heard from their beginning.
+	LeadIn = 2
 
 	// Snippet markers: control characters, which the importer removes
 	// from transcript text, so they can only come from snippet().
@@ -25,6 +46,8 @@ const (
 	markClose = "\x03"
 	// snippetTokens is how many words of a segment a snippet shows.
 	snippetTokens = 40
+	// maxTitleMatches bounds the videos whose title match boosts a search.
+	maxTitleMatches = 20
 )
 
 // Engine searches the catalog's full-text index.
@@ -37,6 +60,42 @@ type Engine struct {
 // abandoned after timeout.
 func New(db *sql.DB, timeout time.Duration) *Engine {
 	return &Engine{db: db, timeout: timeout}
+}
+
+// Sort is the order of hits.
+type Sort int
+
+const (
+	// Relevance puts the best matches first.
+	Relevance Sort = iota
+	// Time lists hits video by video (in catalog order), each video's in
+	// the order they are spoken.
+	Time
+	// Newest puts hits from the most recently imported videos first, best
+	// first within a video (for feeds of a saved search).
+	Newest
+)
+
+// Grouping says whether a page lists hits or videos.
+type Grouping int
+
+const (
+	// GroupAuto groups by video when the hits span more than a page and
+	// more than one video.
+	GroupAuto Grouping = iota
+	// GroupVideos shows one card per video with its best hits.
+	GroupVideos
+	// GroupNone lists hits.
+	GroupNone
+)
+
+// Request is one search: what was typed and how to present it.
+type Request struct {
+	Query  string
+	Page   int // from 1
+	Sort   Sort
+	Group  Grouping
+	Videos []string // only these videos, when not empty
 }
 
 // Fragment is a piece of a snippet: matched words or the text around them.
@@ -53,143 +112,469 @@ type Hit struct {
 	Thumbnail  string
 	Start      int
 	End        int
+	Moment     int    // estimated second the first matched word is spoken, less LeadIn
 	Text       string // the whole segment
 	Snippet    []Fragment
 	ImportedAt time.Time // when the hit's video was last imported
+	TitleMatch bool      // the video's title matches the query
+	score      float64   // lower is better
 }
 
-// Sort is the order of hits.
-type Sort int
+// Group is one video's hits on a grouped results page.
+type Group struct {
+	VideoID   string
+	Title     string
+	Thumbnail string
+	Count     int   // matching segments in the video (within Cap)
+	Hits      []Hit // its best, at most SnippetsPerGroup
+}
 
-const (
-	// Relevance puts the best BM25 matches first.
-	Relevance Sort = iota
-	// Newest puts hits from the most recently imported videos first, best
-	// first within a video's import (for feeds of a saved search).
-	Newest
-)
+// Facet is a video with its number of matching segments.
+type Facet struct {
+	VideoID string
+	Title   string
+	Count   int
+}
 
-// Results is one page of hits for a query.
+// Results is one page of a search.
 type Results struct {
-	Query Query
-	Total int // matching segments in all
-	Page  int
-	Hits  []Hit
+	Query   Query
+	Request Request
+	Total   int  // matching segments (within Cap)
+	Capped  bool // there are more than Cap matches
+	Videos  int  // distinct videos among the matches
+	Hits    []Hit
+	Groups  []Group // with Grouped: one per video on the page
+	Facets  []Facet // the videos with most matches (ignoring the video filter)
+	Grouped bool
 }
 
-// Pages returns the number of result pages, at most MaxPage.
+// Pages returns the number of pages of hits (or of videos when grouped).
 func (r Results) Pages() int {
+	if r.Grouped {
+		return (r.Videos + GroupsPerPage - 1) / GroupsPerPage
+	}
 	return min(MaxPage, (r.Total+PerPage-1)/PerPage)
 }
 
-// Search parses input and returns its page'th page (from 1) of hits, best
-// first. A query that cannot be searched returns an error wrapping
-// ErrBadQuery; one that runs out of time, context.DeadlineExceeded.
-func (e *Engine) Search(ctx context.Context, input string, page int) (Results, error) {
-	q, err := Parse(input)
+// badRequest reports a request that cannot be searched.
+func badRequest(input, reason string) error {
+	return fmt.Errorf("search %q: %w", input, &QueryError{Reason: reason})
+}
+
+func (r Request) check() (Query, error) {
+	q, err := Parse(r.Query)
 	if err != nil {
-		return Results{}, fmt.Errorf("search %q: %w", input, err)
+		return Query{}, fmt.Errorf("search %q: %w", r.Query, err)
 	}
-	if page < 1 || page > MaxPage {
-		return Results{}, fmt.Errorf("search %q: %w", input, &QueryError{Reason: fmt.Sprintf("Results go from page 1 to %d.", MaxPage)})
+	if r.Page < 1 || r.Page > MaxPage {
+		return Query{}, badRequest(r.Query, fmt.Sprintf("Results go from page 1 to %d.", MaxPage))
+	}
+	if len(r.Videos) > MaxVideoFilters {
+		return Query{}, badRequest(r.Query, fmt.Sprintf("A search can be limited to at most %d videos.", MaxVideoFilters))
+	}
+	return q, nil
+}
+
+// Search returns a page of hits for r, or of videos when grouped. A
+// request that cannot be searched returns an error wrapping ErrBadQuery;
+// one that runs out of time, context.DeadlineExceeded.
+func (e *Engine) Search(ctx context.Context, r Request) (Results, error) {
+	q, err := r.check()
+	if err != nil {
+		return Results{}, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
 
-	res := Results{Query: q, Page: page}
-	if err := e.db.QueryRowContext(ctx, `SELECT count(*) FROM segments_fts WHERE segments_fts MATCH ?`, q.FTS()).Scan(&res.Total); err != nil {
-		return Results{}, e.wrap(ctx, input, err)
-	}
-	if res.Total == 0 || (page-1)*PerPage >= res.Total {
-		return res, nil
-	}
-	err = e.each(ctx, q, Relevance, PerPage, (page-1)*PerPage, func(h Hit) error {
-		res.Hits = append(res.Hits, h)
-		return nil
-	})
+	all, capped, err := e.candidates(ctx, q, nil)
 	if err != nil {
-		return Results{}, e.wrap(ctx, input, err)
+		return Results{}, e.wrap(ctx, r.Query, err)
+	}
+	res := Results{Query: q, Request: r, Facets: facets(all, 10)}
+	hits := all
+	if len(r.Videos) > 0 {
+		if hits, capped, err = e.candidates(ctx, q, r.Videos); err != nil {
+			return Results{}, e.wrap(ctx, r.Query, err)
+		}
+	}
+	res.Total, res.Capped = len(hits), capped
+	res.Videos = len(facets(hits, -1))
+	res.Grouped = r.Group == GroupVideos || (r.Group == GroupAuto && res.Total > PerPage && res.Videos > 1)
+	order(hits, r.Sort)
+
+	var page []Hit
+	if res.Grouped {
+		res.Groups = groups(hits, r.Page)
+		for _, g := range res.Groups {
+			page = append(page, g.Hits...)
+		}
+	} else {
+		from := min(len(hits), (r.Page-1)*PerPage)
+		page = hits[from:min(len(hits), from+PerPage)]
+		res.Hits = page
+	}
+	if err := e.describe(ctx, q, page); err != nil {
+		return Results{}, e.wrap(ctx, r.Query, err)
+	}
+	for i := range res.Groups {
+		g := &res.Groups[i]
+		g.Title, g.Thumbnail = g.Hits[0].Title, g.Hits[0].Thumbnail
+	}
+	// The facets name the videos and always include the filtered ones, so
+	// each filter can be lifted where it is shown.
+	counts := facets(all, -1)
+	for _, id := range r.Videos {
+		if !slices.ContainsFunc(res.Facets, func(f Facet) bool { return f.VideoID == id }) {
+			f := Facet{VideoID: id}
+			if i := slices.IndexFunc(counts, func(f Facet) bool { return f.VideoID == id }); i >= 0 {
+				f.Count = counts[i].Count
+			}
+			res.Facets = append(res.Facets, f)
+		}
+	}
+	if err := e.nameFacets(ctx, res.Facets); err != nil {
+		return Results{}, e.wrap(ctx, r.Query, err)
 	}
 	return res, nil
 }
 
-// Each calls fn with up to limit hits for input in the given order, as
-// they are read, for exports and feeds. An error from fn stops the
-// iteration and is returned.
-func (e *Engine) Each(ctx context.Context, input string, sort Sort, limit int, fn func(Hit) error) error {
-	q, err := Parse(input)
-	if err != nil {
-		return fmt.Errorf("search %q: %w", input, err)
+// nameFacets fills in the title of each facet's video.
+func (e *Engine) nameFacets(ctx context.Context, fs []Facet) error {
+	if len(fs) == 0 {
+		return nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, e.timeout)
-	defer cancel()
-	if err := e.each(ctx, q, sort, limit, 0, fn); err != nil {
-		return e.wrap(ctx, input, err)
+	var args []any
+	for _, f := range fs {
+		args = append(args, f.VideoID)
 	}
-	return nil
-}
-
-// hitQueries select hits with snippets in each order. Ranking in the inner
-// query lets FTS5 keep only the best rows (ORDER BY rank) and build
-// snippets for those alone; the newest-first order picks its rows first and
-// then builds their snippets with a second, rowid-bounded MATCH.
-var hitQueries = map[Sort]string{
-	Relevance: `
-		WITH top AS (
-			SELECT rowid, rank, snippet(segments_fts, 0, ?1, ?2, '…', ?3) AS snippet
-			FROM segments_fts
-			WHERE segments_fts MATCH ?4
-			ORDER BY rank
-			LIMIT ?5 OFFSET ?6
-		)
-		SELECT s.id, s.video_id, v.title, v.thumbnail, s.start_second, s.end_second, s.text, top.snippet, v.imported_at
-		FROM top
-		JOIN segments s ON s.id = top.rowid
-		JOIN videos v ON v.video_id = s.video_id
-		ORDER BY top.rank`,
-	Newest: `
-		WITH top AS (
-			SELECT f.rowid AS id, v.imported_at AS imported_at, f.rank AS rank
-			FROM segments_fts f
-			JOIN segments s ON s.id = f.rowid
-			JOIN videos v ON v.video_id = s.video_id
-			WHERE segments_fts MATCH ?4
-			ORDER BY v.imported_at DESC, f.rank
-			LIMIT ?5 OFFSET ?6
-		)
-		SELECT s.id, s.video_id, v.title, v.thumbnail, s.start_second, s.end_second, s.text,
-			snippet(segments_fts, 0, ?1, ?2, '…', ?3), v.imported_at
-		FROM top
-		JOIN segments_fts ON segments_fts.rowid = top.id
-		JOIN segments s ON s.id = top.id
-		JOIN videos v ON v.video_id = s.video_id
-		WHERE segments_fts MATCH ?4
-		ORDER BY top.imported_at DESC, top.rank`,
-}
-
-func (e *Engine) each(ctx context.Context, q Query, sort Sort, limit, offset int, fn func(Hit) error) error {
-	query, ok := hitQueries[sort]
-	if !ok {
-		return fmt.Errorf("unknown sort %d", sort)
-	}
-	rows, err := e.db.QueryContext(ctx, query, markOpen, markClose, snippetTokens, q.FTS(), limit, offset)
+	rows, err := e.db.QueryContext(ctx, `SELECT video_id, title FROM videos WHERE video_id IN (`+placeholders(len(fs))+`)`, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var h Hit
-		var snippet, imported string
-		if err := rows.Scan(&h.SegmentID, &h.VideoID, &h.Title, &h.Thumbnail, &h.Start, &h.End, &h.Text, &snippet, &imported); err != nil {
+		var id, title string
+		if err := rows.Scan(&id, &title); err != nil {
 			return err
 		}
-		h.Snippet = fragments(snippet)
-		h.ImportedAt, _ = time.Parse(time.RFC3339, imported) // written by catalog.Import in this format
-		if err := fn(h); err != nil {
-			return err
+		for i := range fs {
+			if fs[i].VideoID == id {
+				fs[i].Title = title
+			}
 		}
 	}
 	return rows.Err()
+}
+
+// Each calls fn with up to limit hits of r (r.Page is ignored) in order,
+// for exports and feeds. An error from fn stops the iteration and is
+// returned.
+func (e *Engine) Each(ctx context.Context, r Request, limit int, fn func(Hit) error) error {
+	r.Page = 1
+	q, err := r.check()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	hits, _, err := e.candidates(ctx, q, r.Videos)
+	if err != nil {
+		return e.wrap(ctx, r.Query, err)
+	}
+	order(hits, r.Sort)
+	hits = hits[:min(len(hits), limit)]
+	// Snippets are built a batch at a time, so a long export streams.
+	for batch := range slices.Chunk(hits, 200) {
+		if err := e.describe(ctx, q, batch); err != nil {
+			return e.wrap(ctx, r.Query, err)
+		}
+		for _, h := range batch {
+			if err := fn(h); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// candidates returns up to Cap matching segments with their scores: the
+// best by BM25 over the text, each boosted by its video's title score when
+// the title matches too, plus, for a video found by its title alone, its
+// first segment. Only videos are searched when it is not empty. capped
+// reports that more than Cap segments match.
+func (e *Engine) candidates(ctx context.Context, q Query, videos []string) (hits []Hit, capped bool, err error) {
+	match := q.FTS()
+	var videoArgs []any
+	for _, v := range videos {
+		videoArgs = append(videoArgs, v)
+	}
+	segmentFilter, titleFilter := "", ""
+	if len(videos) > 0 {
+		segmentFilter = " AND rowid IN (SELECT id FROM segments WHERE video_id IN (" + placeholders(len(videos)) + "))"
+		titleFilter = " AND v.video_id IN (" + placeholders(len(videos)) + ")"
+	}
+
+	// The titles that match, best first.
+	titleScore := map[string]float64{}
+	var titled []string
+	rows, err := e.db.QueryContext(ctx, `
+		SELECT v.video_id, videos_fts.rank
+		FROM videos_fts JOIN videos v ON v.rowid = videos_fts.rowid
+		WHERE videos_fts MATCH ?`+titleFilter+`
+		ORDER BY videos_fts.rank LIMIT `+strconv.Itoa(maxTitleMatches), append([]any{match}, videoArgs...)...)
+	if err != nil {
+		return nil, false, err
+	}
+	for rows.Next() {
+		var id string
+		var score float64
+		if err := rows.Scan(&id, &score); err != nil {
+			rows.Close()
+			return nil, false, err
+		}
+		titleScore[id] = score
+		titled = append(titled, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+
+	// The best segments by their text; ORDER BY rank lets FTS5 keep only
+	// the best Cap+1 while it ranks.
+	rows, err = e.db.QueryContext(ctx, `
+		WITH top AS (
+			SELECT rowid AS id, rank AS score FROM segments_fts
+			WHERE segments_fts MATCH ?`+segmentFilter+`
+			ORDER BY rank LIMIT `+strconv.Itoa(Cap+1)+`
+		)
+		SELECT top.id, top.score, s.video_id, s.start_second, s.end_second, v.imported_at
+		FROM top
+		JOIN segments s ON s.id = top.id
+		JOIN videos v ON v.video_id = s.video_id`, append([]any{match}, videoArgs...)...)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h Hit
+		var imported string
+		if err := rows.Scan(&h.SegmentID, &h.score, &h.VideoID, &h.Start, &h.End, &imported); err != nil {
+			return nil, false, err
+		}
+		h.ImportedAt = parseTime(imported)
+		if ts, ok := titleScore[h.VideoID]; ok {
+			h.TitleMatch = true
+			h.score += TitleWeight * ts
+		}
+		hits = append(hits, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	if len(hits) > Cap {
+		hits, capped = hits[:Cap], true
+	}
+
+	// A video whose title matches but none of whose segments do is found
+	// at its first segment.
+	for _, id := range titled {
+		if videoHasHit(hits, id) {
+			continue
+		}
+		h := Hit{TitleMatch: true, score: TitleWeight * titleScore[id]}
+		var imported string
+		err := e.db.QueryRowContext(ctx, `
+			SELECT s.id, s.video_id, s.start_second, s.end_second, v.imported_at
+			FROM segments s JOIN videos v ON v.video_id = s.video_id
+			WHERE s.video_id = ? ORDER BY s.start_second LIMIT 1`, id).Scan(&h.SegmentID, &h.VideoID, &h.Start, &h.End, &imported)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // a video without segments
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		h.ImportedAt = parseTime(imported)
+		hits = append(hits, h)
+	}
+	return hits, capped, nil
+}
+
+// parseTime reads imported_at, written by catalog.Import as RFC 3339.
+func parseTime(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func videoHasHit(hits []Hit, videoID string) bool {
+	return slices.ContainsFunc(hits, func(h Hit) bool { return h.VideoID == videoID })
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+// order sorts hits by relevance (best first), by time (video by video in
+// the order of their best hit, then as spoken) or newest first. Ties break
+// on the segment id so every order is stable across requests.
+func order(hits []Hit, sort Sort) {
+	byScore := func(a, b Hit) int {
+		if a.score != b.score {
+			if a.score < b.score {
+				return -1
+			}
+			return 1
+		}
+		return int(a.SegmentID - b.SegmentID)
+	}
+	switch sort {
+	case Time:
+		best := map[string]int{} // video → rank of its best hit
+		slices.SortFunc(hits, byScore)
+		for i, h := range hits {
+			if _, ok := best[h.VideoID]; !ok {
+				best[h.VideoID] = i
+			}
+		}
+		slices.SortStableFunc(hits, func(a, b Hit) int {
+			if best[a.VideoID] != best[b.VideoID] {
+				return best[a.VideoID] - best[b.VideoID]
+			}
+			return a.Start - b.Start
+		})
+	case Newest:
+		slices.SortFunc(hits, func(a, b Hit) int {
+			if c := b.ImportedAt.Compare(a.ImportedAt); c != 0 {
+				return c
+			}
+			return byScore(a, b)
+		})
+	default:
+		slices.SortFunc(hits, byScore)
+	}
+}
+
+// facets counts hits per video, most first; n < 0 keeps them all.
+func facets(hits []Hit, n int) []Facet {
+	idx := map[string]int{}
+	var fs []Facet
+	for _, h := range hits {
+		i, ok := idx[h.VideoID]
+		if !ok {
+			i = len(fs)
+			idx[h.VideoID] = i
+			fs = append(fs, Facet{VideoID: h.VideoID})
+		}
+		fs[i].Count++
+	}
+	slices.SortStableFunc(fs, func(a, b Facet) int { return b.Count - a.Count })
+	if n >= 0 && len(fs) > n {
+		fs = fs[:n]
+	}
+	return fs
+}
+
+// groups returns the page'th page of videos, in the order of their best
+// hit, each with its best SnippetsPerGroup hits.
+func groups(hits []Hit, page int) []Group {
+	idx := map[string]int{}
+	var gs []Group
+	for _, h := range hits {
+		i, ok := idx[h.VideoID]
+		if !ok {
+			i = len(gs)
+			idx[h.VideoID] = i
+			gs = append(gs, Group{VideoID: h.VideoID})
+		}
+		gs[i].Count++
+		if len(gs[i].Hits) < SnippetsPerGroup {
+			gs[i].Hits = append(gs[i].Hits, h)
+		}
+	}
+	from := min(len(gs), (page-1)*GroupsPerPage)
+	return gs[from:min(len(gs), from+GroupsPerPage)]
+}
+
+// describe fills in what a page shows of its hits: video title and
+// thumbnail, text, snippet and the estimated moment.
+func (e *Engine) describe(ctx context.Context, q Query, hits []Hit) error {
+	if len(hits) == 0 {
+		return nil
+	}
+	args := []any{markOpen, markClose, snippetTokens, q.FTS()}
+	for _, h := range hits {
+		args = append(args, h.SegmentID)
+	}
+	// The scalar subqueries run the MATCH once per shown row (a rowid
+	// lookup), for its snippet and its fully highlighted text.
+	rows, err := e.db.QueryContext(ctx, `
+		SELECT s.id, v.title, v.thumbnail, s.text,
+			(SELECT snippet(segments_fts, 0, ?1, ?2, '…', ?3) FROM segments_fts WHERE segments_fts MATCH ?4 AND rowid = s.id),
+			(SELECT highlight(segments_fts, 0, ?1, ?2) FROM segments_fts WHERE segments_fts MATCH ?4 AND rowid = s.id)
+		FROM segments s JOIN videos v ON v.video_id = s.video_id
+		WHERE s.id IN (`+placeholders(len(hits))+`)`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	byID := map[int64]int{}
+	for i, h := range hits {
+		byID[h.SegmentID] = i
+	}
+	for rows.Next() {
+		var id int64
+		var title, thumb, text string
+		var snippet, highlighted sql.NullString
+		if err := rows.Scan(&id, &title, &thumb, &text, &snippet, &highlighted); err != nil {
+			return err
+		}
+		h := &hits[byID[id]]
+		h.Title, h.Thumbnail, h.Text = title, thumb, text
+		if snippet.Valid {
+			h.Snippet = fragments(snippet.String)
+		} else {
+			// Found by its title: the segment's own words do not match.
+			h.Snippet = []Fragment{{Text: shorten(text, 240)}}
+		}
+		h.Moment = moment(*h, highlighted.String)
+	}
+	return rows.Err()
+}
+
+// moment estimates the second the first matched word of a hit is spoken,
+// by its position in the segment's text between start and end, less a
+// lead-in, never before the segment's start.
+func moment(h Hit, highlighted string) int {
+	i := strings.Index(highlighted, markOpen)
+	if i < 0 || h.End <= h.Start {
+		return h.Start
+	}
+	before := utf8.RuneCountInString(strings.ReplaceAll(strings.ReplaceAll(highlighted[:i], markOpen, ""), markClose, ""))
+	total := utf8.RuneCountInString(h.Text)
+	if total == 0 {
+		return h.Start
+	}
+	at := h.Start + (h.End-h.Start)*before/total - LeadIn
+	return max(h.Start, at)
+}
+
+// shorten cuts s to about n bytes at a word boundary.
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:n], ' ')
+	if cut <= 0 {
+		cut = n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+	}
+	return s[:cut] + "…"
 }
 
 // wrap adds context to a database error. A deadline is reported as such

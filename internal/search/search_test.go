@@ -67,7 +67,7 @@ func marked(h search.Hit) []string {
 
 func mustSearch(t *testing.T, q string, page int) search.Results {
 	t.Helper()
-	res, err := engine(t).Search(context.Background(), q, page)
+	res, err := engine(t).Search(context.Background(), search.Request{Query: q, Page: page, Group: search.GroupNone})
 	if err != nil {
 		t.Fatalf("Search(%q): %v", q, err)
 	}
@@ -196,7 +196,7 @@ func TestPaging(t *testing.T) {
 		t.Errorf("past the last page: %d hits, total %d", len(past.Hits), past.Total)
 	}
 	for _, p := range []int{0, -1, search.MaxPage + 1} {
-		if _, err := engine(t).Search(context.Background(), "the", p); !errors.Is(err, search.ErrBadQuery) {
+		if _, err := engine(t).Search(context.Background(), search.Request{Query: "the", Page: p}); !errors.Is(err, search.ErrBadQuery) {
 			t.Errorf("page %d: err = %v, want ErrBadQuery", p, err)
 		}
 	}
@@ -272,7 +272,7 @@ var oddQueries = []string{
 
 func TestOddQueriesNeverError(t *testing.T) {
 	for _, q := range oddQueries {
-		_, err := engine(t).Search(context.Background(), q, 1)
+		_, err := engine(t).Search(context.Background(), search.Request{Query: q, Page: 1})
 		if err != nil && !errors.Is(err, search.ErrBadQuery) {
 			t.Errorf("Search(%.40q): %v", q, err)
 		}
@@ -285,7 +285,7 @@ func TestOddQueriesNeverError(t *testing.T) {
 func TestTimeout(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := engine(t).Search(ctx, "learning", 1); !errors.Is(err, context.Canceled) {
+	if _, err := engine(t).Search(ctx, search.Request{Query: "learning", Page: 1}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled search: err = %v", err)
 	}
 }
@@ -295,7 +295,7 @@ func FuzzSearch(f *testing.F) {
 		f.Add(q)
 	}
 	f.Fuzz(func(t *testing.T, q string) {
-		_, err := engine(t).Search(context.Background(), q, 1)
+		_, err := engine(t).Search(context.Background(), search.Request{Query: q, Page: 1})
 		if err != nil && !errors.Is(err, search.ErrBadQuery) {
 			t.Fatalf("Search(%q): %v", q, err)
 		}

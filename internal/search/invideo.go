@@ -1,0 +1,53 @@
+package search
+
+import (
+	"context"
+	"fmt"
+)
+
+// VideoMatch is a segment of one video that matches a query, with its
+// whole text highlighted.
+type VideoMatch struct {
+	SegmentID int64
+	Start     int
+	End       int
+	Moment    int
+	Text      []Fragment
+}
+
+// InVideo returns every segment of a video that matches input, in time
+// order, for highlighting the transcript page.
+func (e *Engine) InVideo(ctx context.Context, videoID, input string) ([]VideoMatch, error) {
+	q, err := Parse(input)
+	if err != nil {
+		return nil, fmt.Errorf("search %q in %s: %w", input, videoID, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	// The video's segments drive the join: each is one rowid lookup in the
+	// index rather than a scan of every match in the collection.
+	rows, err := e.db.QueryContext(ctx, `
+		SELECT s.id, s.start_second, s.end_second, s.text, highlight(segments_fts, 0, ?, ?)
+		FROM segments s CROSS JOIN segments_fts ON segments_fts.rowid = s.id
+		WHERE s.video_id = ? AND segments_fts MATCH ?
+		ORDER BY s.start_second`, markOpen, markClose, videoID, q.FTS())
+	if err != nil {
+		return nil, e.wrap(ctx, input, err)
+	}
+	defer rows.Close()
+	var ms []VideoMatch
+	for rows.Next() {
+		var m VideoMatch
+		var text, highlighted string
+		if err := rows.Scan(&m.SegmentID, &m.Start, &m.End, &text, &highlighted); err != nil {
+			return nil, e.wrap(ctx, input, err)
+		}
+		m.Text = fragments(highlighted)
+		m.Moment = moment(Hit{Start: m.Start, End: m.End, Text: text}, highlighted)
+		ms = append(ms, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, e.wrap(ctx, input, err)
+	}
+	return ms, nil
+}

@@ -1,0 +1,175 @@
+package search
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// Suggest returns input with its rare words replaced by close, much more
+// frequent words of the index ("contrastiv lerning" → "contrastive
+// learning"), or "" when it has nothing better. Transcripts are speech
+// recognition with mishearings, so a near miss is common.
+func (e *Engine) Suggest(ctx context.Context, input string) (string, error) {
+	q, err := Parse(input)
+	if err != nil {
+		return "", nil // nothing to correct
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	corrected := input
+	changed := false
+	for _, w := range q.words() {
+		better, err := e.correct(ctx, w)
+		if err != nil {
+			return "", e.wrap(ctx, input, err)
+		}
+		if better != "" && better != w {
+			re := regexp.MustCompile(`(?i)\b` + regexp.QuoteMeta(w) + `\b`)
+			corrected = re.ReplaceAllLiteralString(corrected, better)
+			changed = true
+		}
+	}
+	if !changed {
+		return "", nil
+	}
+	return corrected, nil
+}
+
+// words returns the lowercase words the query looks for (not those it
+// excludes, nor prefixes).
+func (q Query) words() []string {
+	var ws []string
+	seen := map[string]bool{}
+	for _, g := range q.groups {
+		for _, t := range g {
+			for i, w := range t.words {
+				w = strings.ToLower(w)
+				if (t.prefix && i == len(t.words)-1) || seen[w] {
+					continue
+				}
+				seen[w] = true
+				ws = append(ws, w)
+			}
+		}
+	}
+	return ws
+}
+
+// rareDocs: a word in fewer segments than this may be a mishearing or typo.
+const rareDocs = 3
+
+// correct returns a frequent word of the index close to w, or "".
+func (e *Engine) correct(ctx context.Context, w string) (string, error) {
+	if len([]rune(w)) < 4 || strings.IndexFunc(w, unicode.IsDigit) >= 0 {
+		return "", nil
+	}
+	var n int
+	if err := e.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM segments_fts WHERE segments_fts MATCH ? LIMIT ?)`,
+		`"`+w+`"`, rareDocs).Scan(&n); err != nil {
+		return "", err
+	}
+	if n >= rareDocs {
+		return "", nil
+	}
+	// Candidates share the first two letters: misheard words rarely start
+	// differently, and the vocabulary is read only in that range.
+	rs := []rune(w)
+	lo := string(rs[:2])
+	hi := string(rs[:1]) + string(rs[1]+1)
+	rows, err := e.db.QueryContext(ctx, `SELECT term, doc FROM segments_vocab WHERE term >= ? AND term < ?`, lo, hi)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	limit := 1
+	if len(rs) > 5 {
+		limit = 2
+	}
+	stem := crudeStem(w)
+	best, bestDist, bestDocs := "", limit+1, 0
+	for rows.Next() {
+		var term string
+		var docs int
+		if err := rows.Scan(&term, &docs); err != nil {
+			return "", err
+		}
+		if docs < max(rareDocs, 10*n) {
+			continue
+		}
+		d := min(distance(w, term), distance(stem, term))
+		if d < bestDist || (d == bestDist && docs > bestDocs) {
+			best, bestDist, bestDocs = term, d, docs
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	if best == "" {
+		return "", nil
+	}
+	return e.surfaceForm(ctx, best, w)
+}
+
+// surfaceForm returns how the indexed stem is written in the transcripts,
+// the spelling closest to what was typed ("learn" → "learning" for
+// "lerning").
+func (e *Engine) surfaceForm(ctx context.Context, stem, typed string) (string, error) {
+	rows, err := e.db.QueryContext(ctx, `SELECT highlight(segments_fts, 0, ?, ?) FROM segments_fts WHERE segments_fts MATCH ? LIMIT 20`,
+		markOpen, markClose, `"`+stem+`"`)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	best, bestDist := stem, distance(stem, typed)
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			return "", err
+		}
+		for _, f := range fragments(h) {
+			if !f.Match {
+				continue
+			}
+			word := strings.ToLower(f.Text)
+			if d := distance(word, typed); d < bestDist {
+				best, bestDist = word, d
+			}
+		}
+	}
+	return best, rows.Err()
+}
+
+// crudeStem strips a common English ending, to compare a typed word with
+// the porter stems of the vocabulary.
+func crudeStem(w string) string {
+	for _, suffix := range []string{"ations", "ation", "ings", "ing", "ness", "ive", "ed", "es", "ly", "s", "e"} {
+		if s, ok := strings.CutSuffix(w, suffix); ok && len(s) >= 3 {
+			return s
+		}
+	}
+	return w
+}
+
+// distance is the Levenshtein edit distance between a and b.
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
