@@ -73,20 +73,42 @@ func (e *Engine) correct(ctx context.Context, w string) (string, error) {
 	if n >= rareDocs {
 		return "", nil
 	}
-	// Candidates share the first two letters: misheard words rarely start
-	// differently, and the vocabulary is read only in that range.
+	// Candidates share the first two letters (misheard words rarely start
+	// differently, and the vocabulary is read only in that range), or, for
+	// a typo in those, the first letter.
 	rs := []rune(w)
-	lo := string(rs[:2])
-	hi := string(rs[:1]) + string(rs[1]+1)
-	rows, err := e.db.QueryContext(ctx, `SELECT term, doc FROM segments_vocab WHERE term >= ? AND term < ?`, lo, hi)
-	if err != nil {
-		return "", err
-	}
-	defer rows.Close()
 	limit := 1
 	if len(rs) > 5 {
 		limit = 2
 	}
+	best := ""
+	for _, prefix := range []string{string(rs[:2]), string(rs[:1])} {
+		term, err := e.closest(ctx, w, prefix, limit, max(rareDocs, 10*n))
+		if err != nil {
+			return "", err
+		}
+		if term != "" {
+			best = term
+			break
+		}
+	}
+	if best == "" {
+		return "", nil
+	}
+	return e.surfaceForm(ctx, best, w)
+}
+
+// closest returns the vocabulary term starting with prefix that is within
+// limit edits of w and found in at least minDocs segments: the nearest,
+// then the most frequent.
+func (e *Engine) closest(ctx context.Context, w, prefix string, limit, minDocs int) (string, error) {
+	rs := []rune(prefix)
+	rs[len(rs)-1]++
+	rows, err := e.db.QueryContext(ctx, `SELECT term, doc FROM segments_vocab WHERE term >= ? AND term < ?`, prefix, string(rs))
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
 	stem := crudeStem(w)
 	best, bestDist, bestDocs := "", limit+1, 0
 	for rows.Next() {
@@ -95,7 +117,7 @@ func (e *Engine) correct(ctx context.Context, w string) (string, error) {
 		if err := rows.Scan(&term, &docs); err != nil {
 			return "", err
 		}
-		if docs < max(rareDocs, 10*n) {
+		if docs < minDocs {
 			continue
 		}
 		d := min(distance(w, term), distance(stem, term))
@@ -103,13 +125,7 @@ func (e *Engine) correct(ctx context.Context, w string) (string, error) {
 			best, bestDist, bestDocs = term, d, docs
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return "", err
-	}
-	if best == "" {
-		return "", nil
-	}
-	return e.surfaceForm(ctx, best, w)
+	return best, rows.Err()
 }
 
 // surfaceForm returns how the indexed stem is written in the transcripts,
@@ -117,7 +133,7 @@ func (e *Engine) correct(ctx context.Context, w string) (string, error) {
 // "lerning").
 func (e *Engine) surfaceForm(ctx context.Context, stem, typed string) (string, error) {
 	rows, err := e.db.QueryContext(ctx, `SELECT highlight(segments_fts, 0, ?, ?) FROM segments_fts WHERE segments_fts MATCH ? LIMIT 20`,
-		markOpen, markClose, `"`+stem+`"`)
+		markOpen, markClose, `"`+stem+`"*`) // a prefix query: stems need not stem to themselves
 	if err != nil {
 		return "", err
 	}
