@@ -481,3 +481,30 @@ func TestParseMoment(t *testing.T) {
 		}
 	}
 }
+
+func TestSearchJSONGroupsAndFacets(t *testing.T) {
+	app := newTestApp(t)
+	_, body := app.fetch(t, "/search.json?q=the", http.StatusOK, "application/json")
+	res := decodeJSON[apiSearch](t, body)
+	if !res.Grouped || len(res.Groups) != 4 || len(res.Hits) != 0 || res.Videos != 4 || res.PerPage != 10 || len(res.Facets) != 4 {
+		t.Fatalf("grouped %v, %d groups, %d hits, %d facets", res.Grouped, len(res.Groups), len(res.Hits), len(res.Facets))
+	}
+	sum := 0
+	for _, g := range res.Groups {
+		sum += g.Count
+		if len(g.Hits) == 0 || g.URL != "http://example.com/videos/"+g.VideoID+"?q=the" {
+			t.Errorf("group %+v", g)
+		}
+	}
+	if sum != res.Total {
+		t.Errorf("groups count %d of %d", sum, res.Total)
+	}
+	f := res.Facets[0]
+	if f.URL != "http://example.com/search.json?q=the&video="+f.VideoID {
+		t.Errorf("facet url %q", f.URL)
+	}
+	_, body = app.fetch(t, strings.TrimPrefix(f.URL, "http://example.com"), http.StatusOK, "application/json")
+	if one := decodeJSON[apiSearch](t, body); one.Total != f.Count {
+		t.Errorf("following the facet: %d hits, facet said %d", one.Total, f.Count)
+	}
+}

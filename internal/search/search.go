@@ -219,6 +219,8 @@ func (e *Engine) Search(ctx context.Context, r Request) (Results, error) {
 	}
 	for i := range res.Groups {
 		g := &res.Groups[i]
+		n := copy(g.Hits, page)
+		page = page[n:]
 		g.Title, g.Thumbnail = g.Hits[0].Title, g.Hits[0].Thumbnail
 	}
 	// The facets name the videos and always include the filtered ones, so

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+)
+
+func hrefs(sel *goquery.Selection) []string {
+	return sel.Map(func(_ int, s *goquery.Selection) string { return s.AttrOr("href", "") })
+}
+
+func TestSearchParameters(t *testing.T) {
+	app := newTestApp(t)
+	for target, status := range map[string]int{
+		"/search?q=the&sort=time":                                  http.StatusOK,
+		"/search?q=the&sort=relevance&group=none":                  http.StatusOK,
+		"/search?q=the&group=video&page=1":                         http.StatusOK,
+		"/search?q=the&video=MpdbFLXOOIw&video=1L83tM8nwHU":        http.StatusOK,
+		"/search?q=the&video=MpdbFLXOOIw&video=MpdbFLXOOIw":        http.StatusOK,
+		"/search?q=the&sort=time&group=none&video=MpdbFLXOOIw":     http.StatusOK,
+		"/search?q=the&sort=newest":                                http.StatusBadRequest,
+		"/search?q=the&sort=":                                      http.StatusOK,
+		"/search?q=the&group=channel":                              http.StatusBadRequest,
+		"/search?q=the&video=short":                                http.StatusBadRequest,
+		"/search?q=the&video=%3Cscript%3E":                         http.StatusBadRequest,
+		"/search?q=the&page=500":                                   http.StatusOK,
+		"/search?q=the&page=501":                                   http.StatusBadRequest,
+		"/search?q=the&" + strings.Repeat("video=aaaaaaaaaaa&", 1): http.StatusOK,
+	} {
+		app.page(t, target, status)
+	}
+	var many []string
+	for i := range 21 {
+		many = append(many, "video=aaaaaaaa"+string(rune('a'+i/10))+string(rune('a'+i%10)))
+	}
+	app.page(t, "/search?q=the&"+strings.Join(many, "&"), http.StatusBadRequest)
+}
+
+func TestCanonicalAndPagerLinks(t *testing.T) {
+	app := newTestApp(t)
+	doc := app.page(t, "/search?page=2&group=none&q=the&sort=relevance", http.StatusOK)
+	if canon := doc.Find(`link[rel="canonical"]`).AttrOr("href", ""); canon != "http://example.com/search?group=none&page=2&q=the" {
+		t.Errorf("canonical %q", canon)
+	}
+	if prev := doc.Find(`head link[rel="prev"]`).AttrOr("href", ""); prev != "/search?group=none&q=the" {
+		t.Errorf("head prev %q", prev)
+	}
+	if next := doc.Find(`head link[rel="next"]`).AttrOr("href", ""); next != "/search?group=none&page=3&q=the" {
+		t.Errorf("head next %q", next)
+	}
+	// The order links keep everything but the page.
+	for _, href := range hrefs(doc.Find(".views a")) {
+		u, _ := url.Parse(href)
+		if u.Query().Get("q") != "the" || u.Query().Has("page") {
+			t.Errorf("view link %q", href)
+		}
+	}
+	if got := hrefs(doc.Find(".views a")); len(got) != 2 || got[0] != "/search?group=none&q=the&sort=time" || got[1] != "/search?group=video&q=the" {
+		t.Errorf("view links %v", got)
+	}
+}
+
+func TestGroupedResults(t *testing.T) {
+	app := newTestApp(t)
+	doc := app.page(t, "/search?q=the", http.StatusOK)
+	groups := doc.Find("ol.groups > li.group")
+	if groups.Length() != 4 || doc.Find("li.hit").Length() != 0 {
+		t.Fatalf("%d groups, %d hits", groups.Length(), doc.Find("li.hit").Length())
+	}
+	if got := doc.Find("p.lede").Text(); got != "95 moments in 4 videos" {
+		t.Errorf("summary %q", got)
+	}
+	groups.Each(func(i int, g *goquery.Selection) {
+		title := g.Find("h2 a")
+		if title.Text() == "" || !strings.HasPrefix(title.AttrOr("href", ""), "/videos/") {
+			t.Errorf("group %d title %q", i, title.Text())
+		}
+		lines := g.Find(".group-hits li")
+		if lines.Length() == 0 || lines.Length() > 3 || lines.Find("mark").Length() == 0 {
+			t.Errorf("group %d shows %d hits", i, lines.Length())
+		}
+		all := g.Find("a").Last()
+		u, _ := url.Parse(all.AttrOr("href", ""))
+		if u.Path != title.AttrOr("href", "") || u.Query().Get("q") != "the" || !strings.HasPrefix(all.Text(), "all ") {
+			t.Errorf("group %d all-moments link %q %q", i, all.AttrOr("href", ""), all.Text())
+		}
+		// The video page, searched, counts the same moments.
+		n := strings.Fields(all.Text())[1]
+		inVideo := app.page(t, all.AttrOr("href", ""), http.StatusOK)
+		if got := inVideo.Find(".video-search strong").Text(); !strings.HasPrefix(got, n+" moments") {
+			t.Errorf("group %d says %s moments, the video page %q", i, n, got)
+		}
+	})
+}
+
+func TestFacetLinks(t *testing.T) {
+	app := newTestApp(t)
+	doc := app.page(t, "/search?q=the&group=none", http.StatusOK)
+	facets := doc.Find("aside.facets li")
+	if facets.Length() != 4 {
+		t.Fatalf("%d facets", facets.Length())
+	}
+	first := facets.First().Find("a")
+	u, _ := url.Parse(first.AttrOr("href", ""))
+	id := u.Query().Get("video")
+	if u.Query().Get("q") != "the" || u.Query().Get("group") != "none" || id == "" {
+		t.Fatalf("facet link %q", first.AttrOr("href", ""))
+	}
+	want := facets.First().Find(".count").Text()
+	filtered := app.page(t, first.AttrOr("href", ""), http.StatusOK)
+	if got := filtered.Find("p.lede").Text(); !strings.HasPrefix(got, want+" moments in 1 video") {
+		t.Errorf("filtered summary %q, facet said %s", got, want)
+	}
+	filtered.Find("li.hit h2 a").Each(func(_ int, a *goquery.Selection) {
+		if !strings.HasPrefix(a.AttrOr("href", ""), "/videos/"+id+"#") {
+			t.Errorf("filtered hit %q", a.AttrOr("href", ""))
+		}
+	})
+	active := filtered.Find("aside.facets li.active a")
+	if active.Length() != 1 {
+		t.Fatalf("%d active facets", active.Length())
+	}
+	if u, _ := url.Parse(active.AttrOr("href", "")); u.Query().Has("video") {
+		t.Errorf("the active facet does not lift the filter: %q", active.AttrOr("href", ""))
+	}
+}
+
+func TestInVideoSearchPage(t *testing.T) {
+	app := newTestApp(t)
+	doc := app.page(t, "/videos/MpdbFLXOOIw?q=augment", http.StatusOK)
+	if got := doc.Find(".video-search strong").Text(); got != "8 moments for “augment”" {
+		t.Errorf("summary %q", got)
+	}
+	if v := doc.Find("form.in-video input[name=q]").AttrOr("value", ""); v != "augment" {
+		t.Errorf("in-video box holds %q", v)
+	}
+	matches := doc.Find("ol.transcript li.match")
+	if matches.Length() != 8 || doc.Find("ol.transcript li").Length() != 34 {
+		t.Fatalf("%d matching lines", matches.Length())
+	}
+	ids := map[string]bool{}
+	matches.Each(func(_ int, li *goquery.Selection) { ids[li.AttrOr("id", "")] = true })
+	matches.Each(func(i int, li *goquery.Selection) {
+		if li.Find("p mark").Length() == 0 {
+			t.Errorf("match %d not highlighted", i)
+		}
+		for _, rel := range []string{"prev", "next"} {
+			a := li.Find(`.match-nav a[rel="` + rel + `"]`)
+			edge := (rel == "prev" && i == 0) || (rel == "next" && i == 7)
+			if edge != (a.Length() == 0) {
+				t.Errorf("match %d: %s link present %v", i, rel, a.Length() == 1)
+			}
+			if a.Length() == 1 && !ids[strings.TrimPrefix(a.AttrOr("href", ""), "#")] {
+				t.Errorf("match %d: %s link to %q, not a match", i, rel, a.AttrOr("href", ""))
+			}
+		}
+	})
+	for _, sel := range []string{"svg.timeline a", "ol.moments a"} {
+		links := hrefs(doc.Find(sel))
+		if len(links) != 8 {
+			t.Errorf("%s: %d links", sel, len(links))
+		}
+		for _, h := range links {
+			if !ids[strings.TrimPrefix(h, "#")] {
+				t.Errorf("%s links %q, not a match", sel, h)
+			}
+		}
+	}
+	// Lines keep their own timestamps and links.
+	if doc.Find("ol.transcript li:not(.match) mark").Length() != 0 {
+		t.Error("a line that does not match is highlighted")
+	}
+
+	bad := app.page(t, "/videos/MpdbFLXOOIw?q=-the", http.StatusOK)
+	if got := bad.Find(".video-search strong").Text(); !strings.Contains(got, "cannot only exclude") || bad.Find("li.match").Length() != 0 {
+		t.Errorf("bad in-video query: %q", got)
+	}
+	none := app.page(t, "/videos/MpdbFLXOOIw?q=xylophone", http.StatusOK)
+	if got := none.Find(".video-search strong").Text(); got != "Nothing in this transcript matches “xylophone”" {
+		t.Errorf("no match: %q", got)
+	}
+	app.page(t, "/videos/MpdbFLXOOIw?q="+url.QueryEscape(strings.Repeat("augment ", 300)), http.StatusOK)
+}
+
+func TestDidYouMean(t *testing.T) {
+	app := newTestApp(t)
+	doc := app.page(t, "/search?q=contrastiv+lerning", http.StatusOK)
+	a := doc.Find(".suggestion a")
+	if a.Text() != "contrastive learning" || a.AttrOr("href", "") != "/search?q=contrastive+learning" {
+		t.Errorf("suggestion %q → %q", a.Text(), a.AttrOr("href", ""))
+	}
+	if app.page(t, a.AttrOr("href", ""), http.StatusOK).Find("li.hit").Length() == 0 {
+		t.Error("the suggestion finds nothing")
+	}
+	if app.page(t, "/search?q=augment", http.StatusOK).Find(".suggestion").Length() != 0 {
+		t.Error("a suggestion for a query that finds plenty")
+	}
+}

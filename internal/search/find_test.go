@@ -1,0 +1,323 @@
+package search_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/search"
+)
+
+// newEngine builds a catalog from records in a temporary file.
+func newEngine(t testing.TB, recs []catalog.Record) (*search.Engine, *catalog.Catalog) {
+	t.Helper()
+	c, err := catalog.Open(context.Background(), filepath.Join(t.TempDir(), "find.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	seq := func(yield func(catalog.Record, error) bool) {
+		for i, r := range recs {
+			r.Pos = fmt.Sprintf("gen:%d", i+1)
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+	if _, err := c.Import(context.Background(), iter.Seq2[catalog.Record, error](seq)); err != nil {
+		t.Fatal(err)
+	}
+	return search.New(c.DB(), 10*time.Second), c
+}
+
+func find(t *testing.T, e *search.Engine, r search.Request) search.Results {
+	t.Helper()
+	if r.Page == 0 {
+		r.Page = 1
+	}
+	res, err := e.Search(context.Background(), r)
+	if err != nil {
+		t.Fatalf("Search(%+v): %v", r, err)
+	}
+	return res
+}
+
+// filler is speech without any of the planted words.
+var filler = strings.Fields(`so what we do here is we take the model and we train it on the data and then we look at
+the results and see how well it does on the test set which is not so bad actually if you think about it`)
+
+func words(rng *rand.Rand, n int) string {
+	ws := make([]string, n)
+	for i := range ws {
+		ws[i] = filler[rng.IntN(len(filler))]
+	}
+	return strings.Join(ws, " ")
+}
+
+// generated is a deterministic corpus: 40 videos of 60 segments of filler,
+// with needles planted at known words of known segments.
+func generated() []catalog.Record {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var recs []catalog.Record
+	for v := range 40 {
+		id := fmt.Sprintf("gen%08d", v)
+		for s := range 60 {
+			text := words(rng, 70)
+			switch {
+			case v == 7 && s == 30: // "quokka" is said once, 35 words into 900–930 s
+				text = words(rng, 35) + " quokka " + words(rng, 34)
+			case v == 12 && s == 5: // the phrase, at the very start of 150–180 s
+				text = "stochastic gradient descent " + words(rng, 67)
+			case v == 12 && s == 40:
+				text = words(rng, 60) + " gradient " + words(rng, 9)
+			case v == 20 && s == 10: // said often in video 20
+				text = "gradient descent gradient descent " + words(rng, 66)
+			}
+			recs = append(recs, catalog.Record{VideoID: id, Title: fmt.Sprintf("Lecture %d", v), Start: s * 30, End: s*30 + 30, Text: text})
+		}
+	}
+	// Video 33 is about optimisation: its title says so, its text barely.
+	for i := range recs {
+		if recs[i].VideoID == "gen00000033" {
+			recs[i].Title = "Gradient descent explained"
+			if recs[i].Start == 300 {
+				recs[i].Text = words(rng, 50) + " descent " + words(rng, 19)
+			}
+		}
+	}
+	// Video 39's title alone mentions the platypus.
+	for i := range recs {
+		if recs[i].VideoID == "gen00000039" {
+			recs[i].Title = "The platypus lecture"
+		}
+	}
+	return recs
+}
+
+func TestGeneratedRelevanceTable(t *testing.T) {
+	e, _ := newEngine(t, generated())
+	f, err := os.Open("testdata/relevance_generated.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		cols := strings.Split(line, "\t")
+		q, video := cols[0], cols[1]
+		lo, _ := strconv.Atoi(cols[2])
+		hi, _ := strconv.Atoi(cols[3])
+		t.Run(q, func(t *testing.T) {
+			res := find(t, e, search.Request{Query: q, Group: search.GroupNone})
+			if len(res.Hits) == 0 {
+				t.Fatal("no hits")
+			}
+			top := res.Hits[0]
+			if top.VideoID != video || top.Moment < lo || top.Moment > hi {
+				t.Errorf("top hit %s at %ds (segment %d–%d), want %s at %d–%ds", top.VideoID, top.Moment, top.Start, top.End, video, lo, hi)
+			}
+			if top.Moment < top.Start || top.Moment > top.End {
+				t.Errorf("moment %d outside its segment %d–%d", top.Moment, top.Start, top.End)
+			}
+		})
+	}
+}
+
+func TestTitleMatchesWeighAboveText(t *testing.T) {
+	e, _ := newEngine(t, generated())
+	// "descent" alone: video 20 says it twice in one segment, video 33
+	// once, but 33's title is about it.
+	res := find(t, e, search.Request{Query: "descent", Group: search.GroupNone})
+	if res.Hits[0].VideoID != "gen00000033" || !res.Hits[0].TitleMatch {
+		t.Errorf("top hit %s (title match %v), want the video titled with the word", res.Hits[0].VideoID, res.Hits[0].TitleMatch)
+	}
+	// A word only in a title finds the video, at its start.
+	res = find(t, e, search.Request{Query: "platypus", Group: search.GroupNone})
+	if res.Total != 1 || res.Hits[0].VideoID != "gen00000039" || res.Hits[0].Start != 0 || !res.Hits[0].TitleMatch {
+		t.Errorf("platypus: %d hits, first %+v", res.Total, res.Hits)
+	}
+}
+
+func TestCapBoundsCountsAndPages(t *testing.T) {
+	var recs []catalog.Record
+	for i := range search.Cap + 50 {
+		recs = append(recs, catalog.Record{VideoID: fmt.Sprintf("cap%08d", i/500), Start: (i % 500) * 10, End: (i%500)*10 + 10, Text: "the same words every time " + strconv.Itoa(i)})
+	}
+	e, _ := newEngine(t, recs)
+	res := find(t, e, search.Request{Query: "same words", Group: search.GroupNone})
+	if res.Total != search.Cap || !res.Capped || res.Pages() != search.MaxPage {
+		t.Errorf("total %d capped %v pages %d", res.Total, res.Capped, res.Pages())
+	}
+	last := find(t, e, search.Request{Query: "same words", Group: search.GroupNone, Page: search.MaxPage})
+	if len(last.Hits) != search.PerPage {
+		t.Errorf("last page has %d hits", len(last.Hits))
+	}
+	if _, err := e.Search(context.Background(), search.Request{Query: "same words", Page: search.MaxPage + 1}); !errors.Is(err, search.ErrBadQuery) {
+		t.Errorf("page past the cap: %v", err)
+	}
+	selective := find(t, e, search.Request{Query: "9999", Group: search.GroupNone})
+	if selective.Total != 1 || selective.Capped {
+		t.Errorf("selective query: %d, capped %v", selective.Total, selective.Capped)
+	}
+}
+
+func TestSortByTime(t *testing.T) {
+	res := find(t, engine(t), search.Request{Query: "the", Sort: search.Time, Group: search.GroupNone})
+	best := find(t, engine(t), search.Request{Query: "the", Group: search.GroupNone})
+	var all []search.Hit
+	for p := 1; p <= res.Pages(); p++ {
+		all = append(all, find(t, engine(t), search.Request{Query: "the", Sort: search.Time, Group: search.GroupNone, Page: p}).Hits...)
+	}
+	if len(all) != res.Total {
+		t.Fatalf("paged %d of %d", len(all), res.Total)
+	}
+	if all[0].VideoID != best.Hits[0].VideoID {
+		t.Errorf("time order starts with %s, the best hit's video is %s", all[0].VideoID, best.Hits[0].VideoID)
+	}
+	done := map[string]bool{}
+	for i := 1; i < len(all); i++ {
+		a, b := all[i-1], all[i]
+		if a.VideoID == b.VideoID && a.Start >= b.Start {
+			t.Errorf("within %s, %d before %d", a.VideoID, a.Start, b.Start)
+		}
+		if a.VideoID != b.VideoID {
+			done[a.VideoID] = true
+			if done[b.VideoID] {
+				t.Errorf("video %s comes back after others", b.VideoID)
+			}
+		}
+	}
+}
+
+func TestGrouping(t *testing.T) {
+	e := engine(t)
+	res := find(t, e, search.Request{Query: "the"})
+	if !res.Grouped || res.Videos != 4 || len(res.Groups) != 4 {
+		t.Fatalf("auto grouping of %d hits: grouped %v, %d videos, %d groups", res.Total, res.Grouped, res.Videos, len(res.Groups))
+	}
+	sum := 0
+	for i, g := range res.Groups {
+		sum += g.Count
+		if len(g.Hits) == 0 || len(g.Hits) > search.SnippetsPerGroup || g.Title == "" || g.Thumbnail == "" {
+			t.Errorf("group %d: %d hits, %q", i, len(g.Hits), g.Title)
+		}
+		for _, h := range g.Hits {
+			if h.VideoID != g.VideoID || len(h.Snippet) == 0 {
+				t.Errorf("group %s holds %+v", g.VideoID, h)
+			}
+		}
+	}
+	if sum != res.Total {
+		t.Errorf("groups count %d of %d hits", sum, res.Total)
+	}
+	if few := find(t, e, search.Request{Query: "kaggle"}); few.Grouped {
+		t.Error("a single hit was grouped")
+	}
+	if forced := find(t, e, search.Request{Query: "kaggle", Group: search.GroupVideos}); !forced.Grouped || len(forced.Groups) != 1 {
+		t.Error("group=video not honoured")
+	}
+	if none := find(t, e, search.Request{Query: "the", Group: search.GroupNone}); none.Grouped || len(none.Hits) != search.PerPage {
+		t.Error("group=none not honoured")
+	}
+}
+
+func TestVideoFilterAndFacets(t *testing.T) {
+	e := engine(t)
+	all := find(t, e, search.Request{Query: "the", Group: search.GroupNone})
+	if len(all.Facets) != 4 {
+		t.Fatalf("%d facets", len(all.Facets))
+	}
+	for i := 1; i < len(all.Facets); i++ {
+		if all.Facets[i].Count > all.Facets[i-1].Count || all.Facets[i].Title == "" {
+			t.Errorf("facets not by count: %+v", all.Facets)
+		}
+	}
+	f := all.Facets[1]
+	one := find(t, e, search.Request{Query: "the", Group: search.GroupNone, Videos: []string{f.VideoID}})
+	if one.Total != f.Count || one.Videos != 1 {
+		t.Errorf("filtered to %s: %d hits in %d videos, facet said %d", f.VideoID, one.Total, one.Videos, f.Count)
+	}
+	for _, h := range one.Hits {
+		if h.VideoID != f.VideoID {
+			t.Errorf("hit from %s", h.VideoID)
+		}
+	}
+	if !slices.Equal(one.Facets, all.Facets) {
+		t.Errorf("facets changed with the filter: %+v", one.Facets)
+	}
+	two := find(t, e, search.Request{Query: "the", Group: search.GroupNone, Videos: []string{all.Facets[2].VideoID, all.Facets[3].VideoID}})
+	if two.Total != all.Facets[2].Count+all.Facets[3].Count {
+		t.Errorf("two videos: %d", two.Total)
+	}
+	none := find(t, e, search.Request{Query: "the", Videos: []string{"nonexistent"}})
+	if none.Total != 0 {
+		t.Errorf("unknown video: %d hits", none.Total)
+	}
+}
+
+func TestInVideo(t *testing.T) {
+	e := engine(t)
+	ms, err := e.InVideo(context.Background(), "MpdbFLXOOIw", "augment")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != 8 {
+		t.Fatalf("%d matches, want 8", len(ms))
+	}
+	for i, m := range ms {
+		if i > 0 && m.Start <= ms[i-1].Start {
+			t.Errorf("not in time order at %d", i)
+		}
+		if m.Moment < m.Start || m.Moment > m.End {
+			t.Errorf("moment %d outside %d–%d", m.Moment, m.Start, m.End)
+		}
+		marked := 0
+		for _, f := range m.Text {
+			if f.Match {
+				marked++
+				if !strings.HasPrefix(strings.ToLower(f.Text), "augment") {
+					t.Errorf("marked %q", f.Text)
+				}
+			}
+		}
+		if marked == 0 {
+			t.Errorf("line %d has no mark", m.Start)
+		}
+	}
+	if _, err := e.InVideo(context.Background(), "MpdbFLXOOIw", "-the"); !errors.Is(err, search.ErrBadQuery) {
+		t.Errorf("bad query: %v", err)
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	e := engine(t)
+	for in, want := range map[string]string{
+		"contrastiv lerning": "contrastive learning",
+		"agumented":          "augmented",
+		"supervsed":          "supervised",
+		"Contrastiv":         "contrastive",
+		"augmented":          "", // found: nothing to suggest
+		"xylophone":          "", // nothing close
+		"contrastiv -dog":    "contrastive -dog",
+	} {
+		got, err := e.Suggest(context.Background(), in)
+		if err != nil || got != want {
+			t.Errorf("Suggest(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+}
