@@ -408,13 +408,13 @@ func TestDocPages(t *testing.T) {
 	}
 	help := app.page(t, "/help/search", http.StatusOK)
 	text := help.Find("article.prose").Text()
-	for _, syntax := range []string{`"decision boundary"`, "trans*", "mixup OR cutmix", "network -neural"} {
+	for _, syntax := range []string{`"decision boundary"`, "trans*", "mixup OR cutmix", "network -neural", "sort", "group", "video", "time", "page"} {
 		if !strings.Contains(text, syntax) {
 			t.Errorf("search help does not document %s", syntax)
 		}
 	}
-	if help.Find("table").Length() != 1 {
-		t.Error("search help table not rendered")
+	if help.Find("table").Length() != 2 {
+		t.Error("search help tables (syntax, parameters) not rendered")
 	}
 }
 
