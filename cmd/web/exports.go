@@ -14,11 +14,11 @@ import (
 	"github.com/transcripts/site/internal/search"
 )
 
-// maxExportHits bounds the hits of one CSV or clip list.
-const maxExportHits = 10_000
+// maxExportHits bounds the hits of one CSV or clip list: the ranked ones.
+const maxExportHits = search.RankCap
 
-// searchCSV streams every hit of a search (up to maxExportHits, best
-// first) as CSV.
+// searchCSV streams the hits of a search (the best maxExportHits, in the
+// request's order) as CSV.
 func (s *server) searchCSV(c echo.Context) error {
 	header := []string{"video_id", "title", "start_second", "end_second", "moment_second", "text", "youtube_url", "url"}
 	var w *csv.Writer

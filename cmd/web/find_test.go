@@ -27,8 +27,8 @@ func TestSearchParameters(t *testing.T) {
 		"/search?q=the&group=channel":                              http.StatusBadRequest,
 		"/search?q=the&video=short":                                http.StatusBadRequest,
 		"/search?q=the&video=%3Cscript%3E":                         http.StatusBadRequest,
-		"/search?q=the&page=500":                                   http.StatusOK,
-		"/search?q=the&page=501":                                   http.StatusBadRequest,
+		"/search?q=the&page=50":                                    http.StatusOK,
+		"/search?q=the&page=51":                                    http.StatusBadRequest,
 		"/search?q=the&" + strings.Repeat("video=aaaaaaaaaaa&", 1): http.StatusOK,
 	} {
 		app.page(t, target, status)

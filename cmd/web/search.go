@@ -166,20 +166,22 @@ func searchModel(m *views.Search, params url.Values, res search.Results) {
 	if res.Capped {
 		total += "+"
 	}
+	truncated := res.Ranked < res.Total // only the best are ranked
 	m.Summary = total + " moments"
 	if res.Total == 1 {
 		m.Summary = "1 moment"
 	}
-	m.Summary += " in " + plural(res.Videos, "video", "videos")
+	if truncated {
+		m.Summary += " · the best " + count(search.RankCap) + " in " + plural(res.Videos, "video", "videos")
+	} else {
+		m.Summary += " in " + plural(res.Videos, "video", "videos")
+	}
 	pages := res.Pages()
 	if !m.Empty && r.Page > pages {
 		m.Notice = "There are no more results past page " + count(pages) + "."
 	}
 	if pages > 1 {
 		m.Summary += " · page " + count(r.Page) + " of " + count(pages)
-	}
-	if res.Capped && !res.Grouped {
-		m.Summary += " (the best " + count(search.Cap) + ")"
 	}
 	m.Pager = pager("/search", params, r.Page, pages)
 
@@ -230,7 +232,11 @@ func searchModel(m *views.Search, params url.Values, res search.Results) {
 			AllURL:    withQuery(videoURL(g.VideoID), url.Values{"q": {r.Query}}),
 			AllLabel:  "all " + plural(g.Count, "moment", "moments") + " in this video",
 		}
-		if g.Count == 1 {
+		switch {
+		case truncated:
+			vg.Count += " among the best " + count(search.RankCap)
+			vg.AllLabel = "all its moments"
+		case g.Count == 1:
 			vg.AllLabel = "the moment in its transcript"
 		}
 		for _, h := range g.Hits {

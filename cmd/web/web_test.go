@@ -365,7 +365,7 @@ func TestOddQueriesAreFriendly(t *testing.T) {
 	if got := doc.Find(`.notice[role="alert"]`).Text(); !strings.Contains(got, "cannot only exclude") {
 		t.Errorf("-the: notice %q", got)
 	}
-	for _, bad := range []string{"/search?q=the&page=0", "/search?q=the&page=501", "/search?q=the&page=x"} {
+	for _, bad := range []string{"/search?q=the&page=0", "/search?q=the&page=51", "/search?q=the&page=x"} {
 		app.page(t, bad, http.StatusBadRequest)
 	}
 }

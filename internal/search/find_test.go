@@ -155,13 +155,13 @@ func TestTitleMatchesWeighAboveText(t *testing.T) {
 
 func TestCapBoundsCountsAndPages(t *testing.T) {
 	var recs []catalog.Record
-	for i := range search.Cap + 50 {
+	for i := range search.CountCap + 50 {
 		recs = append(recs, catalog.Record{VideoID: fmt.Sprintf("cap%08d", i/500), Start: (i % 500) * 10, End: (i%500)*10 + 10, Text: "the same words every time " + strconv.Itoa(i)})
 	}
 	e, _ := newEngine(t, recs)
 	res := find(t, e, search.Request{Query: "same words", Group: search.GroupNone})
-	if res.Total != search.Cap || !res.Capped || res.Pages() != search.MaxPage {
-		t.Errorf("total %d capped %v pages %d", res.Total, res.Capped, res.Pages())
+	if res.Total != search.CountCap || !res.Capped || res.Ranked != search.RankCap || res.Pages() != search.MaxPage {
+		t.Errorf("total %d capped %v ranked %d pages %d", res.Total, res.Capped, res.Ranked, res.Pages())
 	}
 	last := find(t, e, search.Request{Query: "same words", Group: search.GroupNone, Page: search.MaxPage})
 	if len(last.Hits) != search.PerPage {

@@ -24,12 +24,15 @@ const (
 	GroupsPerPage = 10
 	// SnippetsPerGroup is how many of a video's best hits its card shows.
 	SnippetsPerGroup = 3
-	// Cap bounds the matches one search ranks, counts exactly and pages
-	// through: beyond it totals read "10,000+" and no page goes deeper, so
-	// no URL makes the server rank and skip an unbounded number of rows.
-	Cap = 10_000
+	// CountCap bounds exact totals: beyond it they read "10,000+".
+	// Counting is cheap next to ranking (no score, no sort).
+	CountCap = 10_000
+	// RankCap bounds the matches one search ranks, groups, counts per
+	// video and pages through, so no URL makes the server rank and skip an
+	// unbounded number of rows.
+	RankCap = 1_000
 	// MaxPage is the deepest page of hits.
-	MaxPage = Cap / PerPage
+	MaxPage = RankCap / PerPage
 	// MaxVideoFilters bounds the video= filters of one search.
 	MaxVideoFilters = 20
 
@@ -118,6 +121,7 @@ type Hit struct {
 	ImportedAt time.Time // when the hit's video was last imported
 	TitleMatch bool      // the video's title matches the query
 	score      float64   // lower is better
+	textMatch  bool      // the segment's own words match
 }
 
 // Group is one video's hits on a grouped results page.
@@ -125,7 +129,7 @@ type Group struct {
 	VideoID   string
 	Title     string
 	Thumbnail string
-	Count     int   // matching segments in the video (within Cap)
+	Count     int   // matching segments in the video among the ranked ones
 	Hits      []Hit // its best, at most SnippetsPerGroup
 }
 
@@ -140,9 +144,10 @@ type Facet struct {
 type Results struct {
 	Query   Query
 	Request Request
-	Total   int  // matching segments (within Cap)
-	Capped  bool // there are more than Cap matches
-	Videos  int  // distinct videos among the matches
+	Total   int  // matching segments, exact up to CountCap
+	Capped  bool // there are more than CountCap matches
+	Ranked  int  // the best matches ranked, grouped and paged: at most RankCap
+	Videos  int  // distinct videos among the ranked matches
 	Hits    []Hit
 	Groups  []Group // with Grouped: one per video on the page
 	Facets  []Facet // the videos with most matches (ignoring the video filter)
@@ -154,7 +159,7 @@ func (r Results) Pages() int {
 	if r.Grouped {
 		return (r.Videos + GroupsPerPage - 1) / GroupsPerPage
 	}
-	return min(MaxPage, (r.Total+PerPage-1)/PerPage)
+	return (r.Ranked + PerPage - 1) / PerPage
 }
 
 // badRequest reports a request that cannot be searched.
@@ -187,20 +192,30 @@ func (e *Engine) Search(ctx context.Context, r Request) (Results, error) {
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
 
-	all, capped, err := e.candidates(ctx, q, nil)
+	all, err := e.candidates(ctx, q, nil)
 	if err != nil {
 		return Results{}, e.wrap(ctx, r.Query, err)
 	}
 	res := Results{Query: q, Request: r, Facets: facets(all, 10)}
 	hits := all
 	if len(r.Videos) > 0 {
-		if hits, capped, err = e.candidates(ctx, q, r.Videos); err != nil {
+		if hits, err = e.candidates(ctx, q, r.Videos); err != nil {
 			return Results{}, e.wrap(ctx, r.Query, err)
 		}
 	}
-	res.Total, res.Capped = len(hits), capped
+	if res.Total, err = e.count(ctx, q, r.Videos, hits); err != nil {
+		return Results{}, e.wrap(ctx, r.Query, err)
+	}
+	res.Capped = res.Total > CountCap
+	res.Total = min(res.Total, CountCap)
+	res.Ranked = len(hits)
 	res.Videos = len(facets(hits, -1))
-	res.Grouped = r.Group == GroupVideos || (r.Group == GroupAuto && res.Total > PerPage && res.Videos > 1)
+	res.Grouped = r.Group == GroupVideos || (r.Group == GroupAuto && res.Ranked > PerPage && res.Videos > 1)
+	if r.Sort == Newest {
+		if err := e.importTimes(ctx, hits); err != nil {
+			return Results{}, e.wrap(ctx, r.Query, err)
+		}
+	}
 	order(hits, r.Sort)
 
 	var page []Hit
@@ -280,9 +295,14 @@ func (e *Engine) Each(ctx context.Context, r Request, limit int, fn func(Hit) er
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
-	hits, _, err := e.candidates(ctx, q, r.Videos)
+	hits, err := e.candidates(ctx, q, r.Videos)
 	if err != nil {
 		return e.wrap(ctx, r.Query, err)
+	}
+	if r.Sort == Newest {
+		if err := e.importTimes(ctx, hits); err != nil {
+			return e.wrap(ctx, r.Query, err)
+		}
 	}
 	order(hits, r.Sort)
 	hits = hits[:min(len(hits), limit)]
@@ -300,12 +320,11 @@ func (e *Engine) Each(ctx context.Context, r Request, limit int, fn func(Hit) er
 	return nil
 }
 
-// candidates returns up to Cap matching segments with their scores: the
-// best by BM25 over the text, each boosted by its video's title score when
-// the title matches too, plus, for a video found by its title alone, its
-// first segment. Only videos are searched when it is not empty. capped
-// reports that more than Cap segments match.
-func (e *Engine) candidates(ctx context.Context, q Query, videos []string) (hits []Hit, capped bool, err error) {
+// candidates returns up to RankCap matching segments with their scores:
+// the best by BM25 over the text, each boosted by its video's title score
+// when the title matches too, plus, for a video found by its title alone,
+// its first segment. Only videos are searched when it is not empty.
+func (e *Engine) candidates(ctx context.Context, q Query, videos []string) (hits []Hit, err error) {
 	match := q.FTS()
 	var videoArgs []any
 	for _, v := range videos {
@@ -326,46 +345,43 @@ func (e *Engine) candidates(ctx context.Context, q Query, videos []string) (hits
 		WHERE videos_fts MATCH ?`+titleFilter+`
 		ORDER BY videos_fts.rank LIMIT `+strconv.Itoa(maxTitleMatches), append([]any{match}, videoArgs...)...)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	for rows.Next() {
 		var id string
 		var score float64
 		if err := rows.Scan(&id, &score); err != nil {
 			rows.Close()
-			return nil, false, err
+			return nil, err
 		}
 		titleScore[id] = score
 		titled = append(titled, id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, false, err
+		return nil, err
 	}
 
 	// The best segments by their text; ORDER BY rank lets FTS5 keep only
-	// the best Cap+1 while it ranks.
+	// the best RankCap while it ranks.
 	rows, err = e.db.QueryContext(ctx, `
 		WITH top AS (
 			SELECT rowid AS id, rank AS score FROM segments_fts
 			WHERE segments_fts MATCH ?`+segmentFilter+`
-			ORDER BY rank LIMIT `+strconv.Itoa(Cap+1)+`
+			ORDER BY rank LIMIT `+strconv.Itoa(RankCap)+`
 		)
-		SELECT top.id, top.score, s.video_id, s.start_second, s.end_second, v.imported_at
-		FROM top
-		JOIN segments s ON s.id = top.id
-		JOIN videos v ON v.video_id = s.video_id`, append([]any{match}, videoArgs...)...)
+		SELECT top.id, top.score, s.video_id, s.start_second, s.end_second
+		FROM top JOIN segments s ON s.id = top.id`, append([]any{match}, videoArgs...)...)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var h Hit
-		var imported string
-		if err := rows.Scan(&h.SegmentID, &h.score, &h.VideoID, &h.Start, &h.End, &imported); err != nil {
-			return nil, false, err
+		if err := rows.Scan(&h.SegmentID, &h.score, &h.VideoID, &h.Start, &h.End); err != nil {
+			return nil, err
 		}
-		h.ImportedAt = parseTime(imported)
+		h.textMatch = true
 		if ts, ok := titleScore[h.VideoID]; ok {
 			h.TitleMatch = true
 			h.score += TitleWeight * ts
@@ -373,10 +389,7 @@ func (e *Engine) candidates(ctx context.Context, q Query, videos []string) (hits
 		hits = append(hits, h)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, false, err
-	}
-	if len(hits) > Cap {
-		hits, capped = hits[:Cap], true
+		return nil, err
 	}
 
 	// A video whose title matches but none of whose segments do is found
@@ -386,21 +399,71 @@ func (e *Engine) candidates(ctx context.Context, q Query, videos []string) (hits
 			continue
 		}
 		h := Hit{TitleMatch: true, score: TitleWeight * titleScore[id]}
-		var imported string
 		err := e.db.QueryRowContext(ctx, `
-			SELECT s.id, s.video_id, s.start_second, s.end_second, v.imported_at
-			FROM segments s JOIN videos v ON v.video_id = s.video_id
-			WHERE s.video_id = ? ORDER BY s.start_second LIMIT 1`, id).Scan(&h.SegmentID, &h.VideoID, &h.Start, &h.End, &imported)
+			SELECT id, video_id, start_second, end_second FROM segments
+			WHERE video_id = ? ORDER BY start_second LIMIT 1`, id).Scan(&h.SegmentID, &h.VideoID, &h.Start, &h.End)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue // a video without segments
 		}
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
-		h.ImportedAt = parseTime(imported)
 		hits = append(hits, h)
 	}
-	return hits, capped, nil
+	return hits, nil
+}
+
+// count returns how many segments match, exact up to CountCap (one more
+// means more): those whose text matches, plus the hits found by a title
+// alone. Counting needs neither scores nor order.
+func (e *Engine) count(ctx context.Context, q Query, videos []string, ranked []Hit) (int, error) {
+	args := []any{q.FTS()}
+	filter := ""
+	if len(videos) > 0 {
+		filter = " AND rowid IN (SELECT id FROM segments WHERE video_id IN (" + placeholders(len(videos)) + "))"
+		for _, v := range videos {
+			args = append(args, v)
+		}
+	}
+	var n int
+	err := e.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM segments_fts WHERE segments_fts MATCH ?`+filter+` LIMIT `+strconv.Itoa(CountCap+1)+`)`, args...).Scan(&n)
+	for _, h := range ranked {
+		if !h.textMatch {
+			n++
+		}
+	}
+	return n, err
+}
+
+// importTimes fills in when each hit's video was imported.
+func (e *Engine) importTimes(ctx context.Context, hits []Hit) error {
+	seen := map[string]time.Time{}
+	var args []any
+	for _, h := range hits {
+		if _, ok := seen[h.VideoID]; !ok {
+			seen[h.VideoID] = time.Time{}
+			args = append(args, h.VideoID)
+		}
+	}
+	if len(args) == 0 {
+		return nil
+	}
+	rows, err := e.db.QueryContext(ctx, `SELECT video_id, imported_at FROM videos WHERE video_id IN (`+placeholders(len(args))+`)`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, imported string
+		if err := rows.Scan(&id, &imported); err != nil {
+			return err
+		}
+		seen[id] = parseTime(imported)
+	}
+	for i := range hits {
+		hits[i].ImportedAt = seen[hits[i].VideoID]
+	}
+	return rows.Err()
 }
 
 // parseTime reads imported_at, written by catalog.Import as RFC 3339.
@@ -514,7 +577,7 @@ func (e *Engine) describe(ctx context.Context, q Query, hits []Hit) error {
 	// The scalar subqueries run the MATCH once per shown row (a rowid
 	// lookup), for its snippet and its fully highlighted text.
 	rows, err := e.db.QueryContext(ctx, `
-		SELECT s.id, v.title, v.thumbnail, s.text,
+		SELECT s.id, v.title, v.thumbnail, v.imported_at, s.text,
 			(SELECT snippet(segments_fts, 0, ?1, ?2, '…', ?3) FROM segments_fts WHERE segments_fts MATCH ?4 AND rowid = s.id),
 			(SELECT highlight(segments_fts, 0, ?1, ?2) FROM segments_fts WHERE segments_fts MATCH ?4 AND rowid = s.id)
 		FROM segments s JOIN videos v ON v.video_id = s.video_id
@@ -529,13 +592,14 @@ func (e *Engine) describe(ctx context.Context, q Query, hits []Hit) error {
 	}
 	for rows.Next() {
 		var id int64
-		var title, thumb, text string
+		var title, thumb, imported, text string
 		var snippet, highlighted sql.NullString
-		if err := rows.Scan(&id, &title, &thumb, &text, &snippet, &highlighted); err != nil {
+		if err := rows.Scan(&id, &title, &thumb, &imported, &text, &snippet, &highlighted); err != nil {
 			return err
 		}
 		h := &hits[byID[id]]
 		h.Title, h.Thumbnail, h.Text = title, thumb, text
+		h.ImportedAt = parseTime(imported)
 		if snippet.Valid {
 			h.Snippet = fragments(snippet.String)
 		} else {
