@@ -325,7 +325,7 @@ func TestSearchAtomNewestImportsFirst(t *testing.T) {
 	app := newTestApp(t)
 	// A later import: its moments come first in the feed.
 	time.Sleep(1100 * time.Millisecond) // imported_at has one-second resolution
-	if _, err := app.catalog.Import(context.Background(), ingest.JSONLines(strings.NewReader(row("newvideo_01", 60, 80, "fresh augment talk", "New one")), "new.jsonl")); err != nil {
+	if _, err := app.catalog.Import(context.Background(), ingest.JSONLines(strings.NewReader(row("newvideo_01", 60, 80, "fresh augment talk", "New one")), "new.jsonl"), catalog.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	_, body := app.fetch(t, "/search.atom?q=augment", http.StatusOK, "application/atom+xml")

@@ -8,18 +8,29 @@ import (
 	"io"
 	"iter"
 	"os"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 
 	"github.com/transcripts/site/internal/catalog"
 	"github.com/transcripts/site/internal/ingest"
 )
 
-// importCmd loads JSON Lines files into a database in one transaction.
+// importCmd loads transcript files into a database in one transaction.
 func importCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fset := flag.NewFlagSet("web import", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	dbPath := fset.String("db", envOr(getenv, "DB_PATH", defaultDB), "SQLite database to import into, created if missing (env DB_PATH)")
+	format := fset.String("format", "", "format of every file: "+formatNames()+" (default: by extension and content)")
+	videoID := fset.String("video", "", "video id of subtitle files (default: from the file name, ID.en.vtt or Title [ID].vtt)")
+	title := fset.String("title", "", "title of the video of subtitle files")
+	skipInvalid := fset.Bool("skip-invalid", false, "skip bad rows and list them, instead of stopping at the first")
+	dryRun := fset.Bool("dry-run", false, "read and check every row, write nothing")
 	fset.Usage = func() {
-		fmt.Fprintln(stderr, "usage: web import -db PATH FILE.jsonl...")
+		fmt.Fprintln(stderr, "usage: web import -db PATH [flags] FILE|DIR...")
 		fset.PrintDefaults()
 	}
 	if err := fset.Parse(args); err != nil {
@@ -29,34 +40,235 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		fset.Usage()
 		return errors.New("import: no files given")
 	}
+	f, err := ingest.ParseFormat(*format)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	records, progress, err := ingest.Read(fset.Args(), ingest.Options{Format: f, VideoID: *videoID, Title: *title})
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+
 	_, statErr := os.Stat(*dbPath)
 	existed := statErr == nil
-	stats, err := importInto(ctx, *dbPath, ingest.Files(fset.Args()))
+	opts := catalog.ImportOptions{SkipInvalid: *skipInvalid}
+	rep := newReporter(stderr, progress)
+	var stats catalog.ImportStats
+	if *dryRun {
+		stats, err = catalog.Validate(ctx, rep.count(records), opts)
+	} else {
+		stats, err = importInto(ctx, *dbPath, rep.count(records), opts)
+	}
+	rep.stop()
 	if err != nil {
-		if !existed {
+		if !existed && !*dryRun {
 			removeDB(*dbPath) // leave no empty database behind
 		}
 		var rowErr *catalog.RowError
 		if errors.As(err, &rowErr) {
 			err = rowErr
 		}
+		if errors.Is(err, context.Canceled) {
+			err = errors.New("interrupted")
+		}
 		return fmt.Errorf("import failed, nothing was imported and %s is unchanged:\n%w", *dbPath, err)
 	}
-	fmt.Fprintf(stdout, "imported %d segments of %d videos from %d file(s) into %s in %.2fs\n",
-		stats.Segments, stats.Videos, fset.NArg(), *dbPath, stats.Elapsed.Seconds())
+	printSummary(stdout, *dbPath, progress.Files(), stats, *dryRun)
 	return nil
+}
+
+func formatNames() string {
+	var names []string
+	for _, f := range ingest.Formats {
+		names = append(names, string(f))
+	}
+	return strings.Join(names, ", ")
+}
+
+// printSummary tells what an import did.
+func printSummary(w io.Writer, dbPath string, files int64, s catalog.ImportStats, dryRun bool) {
+	if dryRun {
+		fmt.Fprintf(w, "dry run: %s segments of %s videos from %d file(s) would be imported; nothing was written (%.2fs)\n",
+			count(s.Segments), count(s.Videos), files, s.Elapsed.Seconds())
+	} else {
+		fmt.Fprintf(w, "imported %s segments of %s videos from %d file(s) into %s in %.2fs\n",
+			count(s.Segments), count(s.Videos), files, dbPath, s.Elapsed.Seconds())
+		fmt.Fprintf(w, "  videos: %s added, %s updated; segments: %s new, %s changed, %s unchanged\n",
+			count(s.VideosAdded), count(s.VideosUpdated), count(s.Inserted), count(s.Updated), count(s.Unchanged))
+	}
+	if s.Skipped > 0 {
+		fmt.Fprintf(w, "  skipped %s bad row(s)", count(s.Skipped))
+		if s.Skipped > len(s.Problems) {
+			fmt.Fprintf(w, "; the first %d", len(s.Problems))
+		}
+		fmt.Fprintln(w, ":")
+		for _, p := range s.Problems {
+			fmt.Fprintf(w, "    %s\n", p)
+		}
+	}
 }
 
 // importInto opens (creating) the database at path and imports records
 // into it.
-func importInto(ctx context.Context, path string, records iter.Seq2[catalog.Record, error]) (catalog.ImportStats, error) {
+func importInto(ctx context.Context, path string, records iter.Seq2[catalog.Record, error], opts catalog.ImportOptions) (catalog.ImportStats, error) {
 	cat, err := catalog.Open(ctx, path)
 	if err != nil {
 		return catalog.ImportStats{}, err
 	}
-	stats, err := cat.Import(ctx, records)
+	stats, err := cat.Import(ctx, records, opts)
 	if cerr := cat.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close %s: %w", path, cerr)
 	}
 	return stats, err
+}
+
+// reporter shows an import's progress: a bar with rows, rate and ETA on a
+// terminal, a log line every few seconds otherwise.
+type reporter struct {
+	out      io.Writer
+	progress *ingest.Progress
+	rows     atomic.Int64
+	began    time.Time
+	done     chan struct{}
+	stopped  chan struct{}
+}
+
+func newReporter(out io.Writer, p *ingest.Progress) *reporter {
+	r := &reporter{out: out, progress: p, began: time.Now(), done: make(chan struct{}), stopped: make(chan struct{})}
+	go r.run()
+	return r
+}
+
+// count passes records through, counting them.
+func (r *reporter) count(records iter.Seq2[catalog.Record, error]) iter.Seq2[catalog.Record, error] {
+	return func(yield func(catalog.Record, error) bool) {
+		for rec, err := range records {
+			r.rows.Add(1)
+			if !yield(rec, err) {
+				return
+			}
+		}
+	}
+}
+
+func (r *reporter) run() {
+	defer close(r.stopped)
+	var bar *progressbar.ProgressBar
+	every := 5 * time.Second
+	if f, ok := r.out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		bar = progressbar.NewOptions64(r.progress.TotalBytes,
+			progressbar.OptionSetWriter(r.out),
+			progressbar.OptionShowBytes(true),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionSetWidth(30),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+		)
+		every = 200 * time.Millisecond
+	}
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.done:
+			if bar != nil {
+				bar.Finish()
+			}
+			return
+		case <-tick.C:
+			rows := r.rows.Load()
+			rate := float64(rows) / time.Since(r.began).Seconds()
+			if bar != nil {
+				bar.Describe(fmt.Sprintf("%s rows, %s/s", count(int(rows)), count(int(rate))))
+				bar.Set64(r.progress.Bytes())
+				continue
+			}
+			line := fmt.Sprintf("import: %s rows read (%s/s)", count(int(rows)), count(int(rate)))
+			if total := r.progress.TotalBytes; total > 0 {
+				done := float64(r.progress.Bytes()) / float64(total)
+				line += fmt.Sprintf(", %.0f%% of %s", 100*done, humanBytes(total))
+				if done > 0.01 {
+					eta := time.Duration(float64(time.Since(r.began)) * (1 - done) / done)
+					line += ", about " + eta.Round(time.Second).String() + " to go"
+				}
+			}
+			fmt.Fprintln(r.out, line)
+		}
+	}
+}
+
+func (r *reporter) stop() {
+	close(r.done)
+	<-r.stopped
+}
+
+// humanBytes formats a size: 687 MB.
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.0f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// deleteCmd removes videos and their segments.
+func deleteCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fset := flag.NewFlagSet("web delete", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	dbPath := fset.String("db", envOr(getenv, "DB_PATH", defaultDB), "SQLite database (env DB_PATH)")
+	if err := fset.Parse(args); err != nil {
+		return err
+	}
+	if fset.NArg() == 0 {
+		return errors.New("delete: usage: web delete -db PATH VIDEO_ID...")
+	}
+	cat, err := openExisting(ctx, *dbPath)
+	if err != nil {
+		return fmt.Errorf("delete: %w", err)
+	}
+	defer cat.Close()
+	stats, err := cat.Delete(ctx, fset.Args())
+	if err != nil {
+		return fmt.Errorf("delete failed, nothing was deleted: %w", err)
+	}
+	fmt.Fprintf(stdout, "deleted %s and %s from %s\n", plural(stats.Videos, "video", "videos"), plural(stats.Segments, "segment", "segments"), *dbPath)
+	return nil
+}
+
+// statsCmd prints what a database holds.
+func statsCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fset := flag.NewFlagSet("web stats", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	dbPath := fset.String("db", envOr(getenv, "DB_PATH", defaultDB), "SQLite database (env DB_PATH)")
+	if err := fset.Parse(args); err != nil {
+		return err
+	}
+	cat, err := openExisting(ctx, *dbPath)
+	if err != nil {
+		return fmt.Errorf("stats: %w", err)
+	}
+	defer cat.Close()
+	info, err := cat.Info(ctx)
+	if err != nil {
+		return fmt.Errorf("stats: %w", err)
+	}
+	last := info.LastImport
+	if last == "" {
+		last = "never"
+	}
+	fmt.Fprintf(stdout, "database     %s (%s)\nschema       version %d\nvideos       %s\nsegments     %s\nlast import  %s\n",
+		*dbPath, humanBytes(info.SizeBytes), info.SchemaVersion, count(info.Videos), count(info.Segments), last)
+	return nil
+}
+
+// openExisting opens a database that must already exist.
+func openExisting(ctx context.Context, path string) (*catalog.Catalog, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	return catalog.Open(ctx, path)
 }

@@ -1,7 +1,9 @@
 // Command web serves the transcript website and manages its database.
 //
 //	web [-addr localhost:8080] [-db data/transcripts.db]   serve the site
-//	web import -db PATH FILE...                            load JSON Lines files
+//	web import -db PATH [flags] FILE|DIR...                load transcripts (JSON Lines, JSON, CSV/TSV, Parquet, SRT, WebVTT)
+//	web delete -db PATH VIDEO_ID...                        remove videos
+//	web stats -db PATH                                     counts, size, schema version
 //	web healthcheck [-addr localhost:8080]                 probe a running server
 //
 // With no -db (and no DB_PATH), the database data/transcripts.db is built
@@ -59,6 +61,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return serveCmd(ctx, args[1:], getenv, stderr, nil)
 		case "import":
 			return importCmd(ctx, args[1:], getenv, stdout, stderr)
+		case "delete":
+			return deleteCmd(ctx, args[1:], getenv, stdout, stderr)
+		case "stats":
+			return statsCmd(ctx, args[1:], getenv, stdout, stderr)
 		case "healthcheck":
 			return healthcheckCmd(ctx, args[1:], getenv, stderr)
 		}
@@ -93,7 +99,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		return Config{}, err
 	}
 	if fset.NArg() > 0 {
-		return Config{}, fmt.Errorf("unexpected argument %q (subcommands: import, healthcheck)", fset.Arg(0))
+		return Config{}, fmt.Errorf("unexpected argument %q (subcommands: import, delete, stats, healthcheck)", fset.Arg(0))
 	}
 	if cfg.BaseURL != "" {
 		u, err := url.Parse(cfg.BaseURL)
@@ -202,7 +208,7 @@ func ensureDatabase(ctx context.Context, cfg Config, log *slog.Logger) error {
 	// leaves a half-built database behind to be served next time.
 	tmp := cfg.DBPath + ".building"
 	removeDB(tmp)
-	stats, err := importInto(ctx, tmp, ingest.JSONLines(bytes.NewReader(data.Sample), data.SampleName))
+	stats, err := importInto(ctx, tmp, ingest.JSONLines(bytes.NewReader(data.Sample), data.SampleName), catalog.ImportOptions{})
 	if err != nil {
 		removeDB(tmp)
 		return fmt.Errorf("build sample database: %w", err)

@@ -46,11 +46,11 @@ func newTestAppWith(t testing.TB, cfg Config, extra ...string) *testApp {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cat.Close() })
-	if _, err := cat.Import(ctx, ingest.JSONLines(bytes.NewReader(data.Sample), "sample.jsonl")); err != nil {
+	if _, err := cat.Import(ctx, ingest.JSONLines(bytes.NewReader(data.Sample), "sample.jsonl"), catalog.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if len(extra) > 0 {
-		if _, err := cat.Import(ctx, ingest.JSONLines(strings.NewReader(strings.Join(extra, "\n")), "extra.jsonl")); err != nil {
+		if _, err := cat.Import(ctx, ingest.JSONLines(strings.NewReader(strings.Join(extra, "\n")), "extra.jsonl"), catalog.ImportOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -80,7 +80,7 @@ func TestOpenMigratesOnceAndRecordsVersion(t *testing.T) {
 	if err != nil || v != 2 {
 		t.Fatalf("schema version = %d, %v; want 2", v, err)
 	}
-	if _, err := c.Import(ctx, records(seg(vidA, 0, 10, "hello world"))); err != nil {
+	if _, err := c.Import(ctx, records(seg(vidA, 0, 10, "hello world")), catalog.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	c.Close()
@@ -119,7 +119,7 @@ func TestImportDerivesVideoFigures(t *testing.T) {
 		seg(vidA, 30, 55, "second line"),
 		seg(vidA, 0, 30, "first line"),
 		seg(vidB, 100, 3725, "long one"),
-	))
+	), catalog.ImportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func TestImportCleaning(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, _ := openTemp(t)
-			if _, err := c.Import(ctx, records(tt.rec)); err != nil {
+			if _, err := c.Import(ctx, records(tt.rec), catalog.ImportOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			v, err := c.Video(ctx, vidA)
@@ -186,11 +186,11 @@ func TestImportKeepsKnownTitleAndThumbnail(t *testing.T) {
 	ctx := context.Background()
 	c, _ := openTemp(t)
 	first := seg(vidA, 0, 10, "one")
-	if _, err := c.Import(ctx, records(first)); err != nil {
+	if _, err := c.Import(ctx, records(first), catalog.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	// A later import without title or thumbnail does not erase them.
-	if _, err := c.Import(ctx, records(catalog.Record{VideoID: vidA, Start: 10, End: 20, Text: "two"})); err != nil {
+	if _, err := c.Import(ctx, records(catalog.Record{VideoID: vidA, Start: 10, End: 20, Text: "two"}), catalog.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	v, _ := c.Video(ctx, vidA)
@@ -203,11 +203,11 @@ func TestImportTwiceChangesNothing(t *testing.T) {
 	ctx := context.Background()
 	c, _ := openTemp(t)
 	rs := []catalog.Record{seg(vidA, 0, 10, "the first"), seg(vidA, 10, 20, "the second"), seg(vidB, 0, 5, "other video")}
-	if _, err := c.Import(ctx, records(rs...)); err != nil {
+	if _, err := c.Import(ctx, records(rs...), catalog.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	before := dump(t, c)
-	if _, err := c.Import(ctx, records(rs...)); err != nil {
+	if _, err := c.Import(ctx, records(rs...), catalog.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if after := dump(t, c); after != before {
@@ -218,10 +218,10 @@ func TestImportTwiceChangesNothing(t *testing.T) {
 func TestReimportReplacesTextInIndex(t *testing.T) {
 	ctx := context.Background()
 	c, _ := openTemp(t)
-	if _, err := c.Import(ctx, records(seg(vidA, 0, 10, "old words here"))); err != nil {
+	if _, err := c.Import(ctx, records(seg(vidA, 0, 10, "old words here")), catalog.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Import(ctx, records(seg(vidA, 0, 12, "brand new words"))); err != nil {
+	if _, err := c.Import(ctx, records(seg(vidA, 0, 12, "brand new words")), catalog.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	segs, _ := c.Transcript(ctx, vidA)
@@ -257,12 +257,12 @@ func TestBadRowLeavesDatabaseUnchanged(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, _ := openTemp(t)
-			if _, err := c.Import(ctx, records(seg(vidB, 0, 5, "already there"))); err != nil {
+			if _, err := c.Import(ctx, records(seg(vidB, 0, 5, "already there")), catalog.ImportOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			before := dump(t, c)
 			tt.bad.Pos = "in.jsonl:2"
-			_, err := c.Import(ctx, records(good, tt.bad, seg(vidB, 50, 60, "after")))
+			_, err := c.Import(ctx, records(good, tt.bad, seg(vidB, 50, 60, "after")), catalog.ImportOptions{})
 			var rowErr *catalog.RowError
 			if !errors.As(err, &rowErr) {
 				t.Fatalf("err = %v, want a RowError", err)
@@ -280,7 +280,7 @@ func TestBadRowLeavesDatabaseUnchanged(t *testing.T) {
 func TestReadErrorAndCancelLeaveDatabaseUnchanged(t *testing.T) {
 	c, _ := openTemp(t)
 	ctx := context.Background()
-	if _, err := c.Import(ctx, records(seg(vidB, 0, 5, "already there"))); err != nil {
+	if _, err := c.Import(ctx, records(seg(vidB, 0, 5, "already there")), catalog.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	before := dump(t, c)
@@ -292,7 +292,7 @@ func TestReadErrorAndCancelLeaveDatabaseUnchanged(t *testing.T) {
 		}
 		yield(catalog.Record{}, readErr)
 	}
-	if _, err := c.Import(ctx, failing); !errors.Is(err, readErr) {
+	if _, err := c.Import(ctx, failing, catalog.ImportOptions{}); !errors.Is(err, readErr) {
 		t.Errorf("err = %v, want the read error", err)
 	}
 
@@ -307,7 +307,7 @@ func TestReadErrorAndCancelLeaveDatabaseUnchanged(t *testing.T) {
 			}
 		}
 	}
-	if _, err := c.Import(cctx, cancelling); !errors.Is(err, context.Canceled) {
+	if _, err := c.Import(cctx, cancelling, catalog.ImportOptions{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 	if after := dump(t, c); after != before {
@@ -324,7 +324,7 @@ func TestVideosOrderAndPaging(t *testing.T) {
 		{VideoID: "ccccccccccc", Text: "x", Title: "Apple talk"},
 		{VideoID: "ddddddddddd", Text: "x", Title: "mango talk"},
 	}
-	if _, err := c.Import(ctx, records(rs...)); err != nil {
+	if _, err := c.Import(ctx, records(rs...), catalog.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	var got []string
@@ -354,7 +354,7 @@ func TestImportKeepsInsertTriggerForOtherWriters(t *testing.T) {
 		return sql
 	}
 	fromMigration := triggerSQL()
-	if _, err := c.Import(ctx, records(seg(vidA, 0, 10, "imported words"))); err != nil {
+	if _, err := c.Import(ctx, records(seg(vidA, 0, 10, "imported words")), catalog.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := triggerSQL(); got != fromMigration {

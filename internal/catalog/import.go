@@ -2,6 +2,8 @@ package catalog
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"iter"
 	"net/url"
@@ -110,25 +112,104 @@ const insertTrigger = `CREATE TRIGGER segments_ai AFTER INSERT ON segments BEGIN
     INSERT INTO segments_fts (rowid, text) VALUES (new.id, new.text);
 END`
 
+// ImportOptions tune an import.
+type ImportOptions struct {
+	// SkipInvalid counts and reports bad rows (RowError) instead of
+	// stopping at the first. Other errors still stop the import.
+	SkipInvalid bool
+}
+
+// MaxReportedProblems is how many skipped rows ImportStats lists.
+const MaxReportedProblems = 20
+
 // ImportStats summarises an import.
 type ImportStats struct {
-	Videos   int // distinct videos touched
-	Segments int // segments read (inserted or replaced)
-	Elapsed  time.Duration
+	Segments      int // valid segments read
+	Inserted      int // new segments
+	Updated       int // segments whose text or end changed
+	Unchanged     int // segments already stored as read
+	Videos        int // distinct videos read
+	VideosAdded   int
+	VideosUpdated int
+	Skipped       int         // bad rows skipped (with SkipInvalid)
+	Problems      []*RowError // the first MaxReportedProblems of them
+	Elapsed       time.Duration
+}
+
+func (s *ImportStats) skip(err *RowError) {
+	s.Skipped++
+	if len(s.Problems) < MaxReportedProblems {
+		s.Problems = append(s.Problems, err)
+	}
 }
 
 // videoMeta is what an import learns about a video from its rows.
 type videoMeta struct {
 	title, thumbnail string
+	changed          bool // some of its segments were added or changed
+}
+
+// videoSet collects the videos of an import in the order first seen.
+type videoSet struct {
+	meta  map[string]*videoMeta
+	order []string
+}
+
+func (vs *videoSet) add(r Record) *videoMeta {
+	if vs.meta == nil {
+		vs.meta = map[string]*videoMeta{}
+	}
+	m := vs.meta[r.VideoID]
+	if m == nil {
+		m = &videoMeta{}
+		vs.meta[r.VideoID] = m
+		vs.order = append(vs.order, r.VideoID)
+	}
+	// The first non-empty title and real thumbnail win.
+	if m.title == "" {
+		m.title = r.Title
+	}
+	if m.thumbnail == "" || (m.thumbnail == DefaultThumbnail(r.VideoID) && r.Thumbnail != m.thumbnail) {
+		m.thumbnail = r.Thumbnail
+	}
+	return m
+}
+
+// rows reads records, cleaning each; a bad row stops the reading with its
+// error unless opts.SkipInvalid, when it is counted in stats instead.
+func rows(ctx context.Context, records iter.Seq2[Record, error], opts ImportOptions, stats *ImportStats) iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) {
+		for rec, err := range records {
+			if err == nil {
+				err = ctx.Err()
+			}
+			if err == nil {
+				var cerr error
+				if rec, cerr = rec.clean(); cerr != nil {
+					err = &RowError{Pos: rec.Pos, Err: cerr}
+				}
+			}
+			var rowErr *RowError
+			if err != nil && opts.SkipInvalid && errors.As(err, &rowErr) {
+				stats.skip(rowErr)
+				continue
+			}
+			if !yield(rec, err) || err != nil {
+				return
+			}
+		}
+	}
 }
 
 // Import stores every record in one transaction: either all of them land
-// or, on the first bad record, read error or cancelled ctx, none do and the
-// database is exactly as before. A segment is keyed by video and start
-// second, so importing the same records twice changes nothing.
-func (c *Catalog) Import(ctx context.Context, records iter.Seq2[Record, error]) (ImportStats, error) {
+// or, on the first bad record (unless opts.SkipInvalid), read error or
+// cancelled ctx, none do and the database is exactly as before. A segment
+// is keyed by video and start second, so importing the same records twice
+// changes nothing.
+func (c *Catalog) Import(ctx context.Context, records iter.Seq2[Record, error], opts ImportOptions) (ImportStats, error) {
 	began := time.Now()
 	var stats ImportStats
+	var videos videoSet
 	tx, err := c.db.BeginTx(ctx, nil)
 	if err != nil {
 		return stats, fmt.Errorf("catalog: import: %w", err)
@@ -162,55 +243,85 @@ func (c *Catalog) Import(ctx context.Context, records iter.Seq2[Record, error]) 
 	}
 	defer upsert.Close()
 
-	videos := make(map[string]*videoMeta)
-	var order []string // videos in the order first seen, for a deterministic write
-	for rec, err := range records {
+	changed := 0
+	for r, err := range rows(ctx, records, opts, &stats) {
 		if err != nil {
 			return stats, fmt.Errorf("catalog: import: %w", err)
 		}
-		if err := ctx.Err(); err != nil {
-			return stats, fmt.Errorf("catalog: import: %w", err)
-		}
-		r, err := rec.clean()
+		res, err := upsert.ExecContext(ctx, r.VideoID, r.Start, r.End, r.Text)
 		if err != nil {
-			return stats, fmt.Errorf("catalog: import: %w", &RowError{Pos: rec.Pos, Err: err})
+			return stats, fmt.Errorf("catalog: import: %s: %w", r.Pos, err)
 		}
-		if _, err := upsert.ExecContext(ctx, r.VideoID, r.Start, r.End, r.Text); err != nil {
-			return stats, fmt.Errorf("catalog: import: %w", &RowError{Pos: rec.Pos, Err: err})
+		n, err := res.RowsAffected()
+		if err != nil {
+			return stats, fmt.Errorf("catalog: import: %s: %w", r.Pos, err)
 		}
+		changed += int(n)
 		stats.Segments++
-		m := videos[r.VideoID]
-		if m == nil {
-			m = &videoMeta{}
-			videos[r.VideoID] = m
-			order = append(order, r.VideoID)
-		}
-		// The first non-empty title and real thumbnail win.
-		if m.title == "" {
-			m.title = r.Title
-		}
-		if m.thumbnail == "" || (m.thumbnail == DefaultThumbnail(r.VideoID) && r.Thumbnail != m.thumbnail) {
-			m.thumbnail = r.Thumbnail
+		if m := videos.add(r); n > 0 {
+			m.changed = true
 		}
 	}
 
-	if _, err := tx.ExecContext(ctx, `INSERT INTO segments_fts (rowid, text) SELECT id, text FROM segments WHERE id > ?`, lastID); err != nil {
+	res, err := tx.ExecContext(ctx, `INSERT INTO segments_fts (rowid, text) SELECT id, text FROM segments WHERE id > ?`, lastID)
+	if err != nil {
 		return stats, fmt.Errorf("catalog: import: index new segments: %w", err)
 	}
+	inserted, err := res.RowsAffected()
+	if err != nil {
+		return stats, fmt.Errorf("catalog: import: index new segments: %w", err)
+	}
+	stats.Inserted = int(inserted)
+	stats.Updated = changed - stats.Inserted
+	stats.Unchanged = stats.Segments - changed
 	if _, err := tx.ExecContext(ctx, insertTrigger); err != nil {
 		return stats, fmt.Errorf("catalog: import: %w", err)
 	}
+	if err := writeVideos(ctx, tx, &videos, &stats); err != nil {
+		return stats, fmt.Errorf("catalog: import: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return stats, fmt.Errorf("catalog: import: commit: %w", err)
+	}
+	stats.Elapsed = time.Since(began)
+	return stats, nil
+}
 
-	// A title or thumbnail already stored is kept when this import has
-	// none for the video.
+// Validate reads and checks every record as Import would, and writes
+// nothing: a dry run, which needs no database.
+func Validate(ctx context.Context, records iter.Seq2[Record, error], opts ImportOptions) (ImportStats, error) {
+	began := time.Now()
+	var stats ImportStats
+	var videos videoSet
+	for r, err := range rows(ctx, records, opts, &stats) {
+		if err != nil {
+			return stats, fmt.Errorf("catalog: validate: %w", err)
+		}
+		stats.Segments++
+		videos.add(r)
+	}
+	stats.Videos = len(videos.order)
+	stats.Elapsed = time.Since(began)
+	return stats, nil
+}
+
+// writeVideos stores the videos an import touched and refreshes the
+// figures derived from their segments. A title or thumbnail already
+// stored is kept when the import has none for the video.
+func writeVideos(ctx context.Context, tx *sql.Tx, videos *videoSet, stats *ImportStats) error {
+	exists, err := tx.PrepareContext(ctx, `SELECT count(*) FROM videos WHERE video_id = ?`)
+	if err != nil {
+		return err
+	}
+	defer exists.Close()
 	upsertVideo, err := tx.PrepareContext(ctx, `
 		INSERT INTO videos (video_id, title, thumbnail, imported_at) VALUES (?1, ?2, ?3, ?4)
 		ON CONFLICT (video_id) DO UPDATE SET
 			title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE videos.title END,
 			thumbnail = CASE WHEN excluded.thumbnail <> ?5 OR videos.thumbnail = '' THEN excluded.thumbnail ELSE videos.thumbnail END,
-			imported_at = excluded.imported_at`)
+			imported_at = CASE WHEN ?6 THEN excluded.imported_at ELSE videos.imported_at END`)
 	if err != nil {
-		return stats, fmt.Errorf("catalog: import: %w", err)
+		return err
 	}
 	defer upsertVideo.Close()
 	refresh, err := tx.PrepareContext(ctx, `
@@ -219,23 +330,30 @@ func (c *Catalog) Import(ctx context.Context, records iter.Seq2[Record, error]) 
 			duration_seconds = (SELECT coalesce(max(end_second), 0) FROM segments WHERE video_id = ?1)
 		WHERE video_id = ?1`)
 	if err != nil {
-		return stats, fmt.Errorf("catalog: import: %w", err)
+		return err
 	}
 	defer refresh.Close()
 	now := time.Now().UTC().Format(time.RFC3339)
-	for _, id := range order {
-		m := videos[id]
-		if _, err := upsertVideo.ExecContext(ctx, id, m.title, m.thumbnail, now, DefaultThumbnail(id)); err != nil {
-			return stats, fmt.Errorf("catalog: import video %s: %w", id, err)
+	for _, id := range videos.order {
+		m := videos.meta[id]
+		var n int
+		if err := exists.QueryRowContext(ctx, id).Scan(&n); err != nil {
+			return fmt.Errorf("video %s: %w", id, err)
+		}
+		if n == 0 {
+			stats.VideosAdded++
+		} else {
+			stats.VideosUpdated++
+		}
+		// imported_at says when the video last changed: a re-import of the
+		// same rows leaves it (and the whole database) as it was.
+		if _, err := upsertVideo.ExecContext(ctx, id, m.title, m.thumbnail, now, DefaultThumbnail(id), m.changed); err != nil {
+			return fmt.Errorf("video %s: %w", id, err)
 		}
 		if _, err := refresh.ExecContext(ctx, id); err != nil {
-			return stats, fmt.Errorf("catalog: import video %s: %w", id, err)
+			return fmt.Errorf("video %s: %w", id, err)
 		}
 	}
-	stats.Videos = len(order)
-	if err := tx.Commit(); err != nil {
-		return stats, fmt.Errorf("catalog: import: commit: %w", err)
-	}
-	stats.Elapsed = time.Since(began)
-	return stats, nil
+	stats.Videos = len(videos.order)
+	return nil
 }

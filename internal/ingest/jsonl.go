@@ -12,7 +12,6 @@ import (
 	"io"
 	"iter"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 
@@ -95,8 +94,11 @@ func JSONLines(r io.Reader, name string) iter.Seq2[catalog.Record, error] {
 			pos := fmt.Sprintf("%s:%d", name, line)
 			rec, err := decodeRow(b)
 			if err != nil {
-				yield(catalog.Record{}, &catalog.RowError{Pos: pos, Err: err})
-				return
+				// A lenient reader goes on with the next line.
+				if !yield(catalog.Record{}, &catalog.RowError{Pos: pos, Err: err}) {
+					return
+				}
+				continue
 			}
 			rec.Pos = pos
 			if !yield(rec, nil) {
@@ -155,28 +157,4 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
-}
-
-// Files reads every named file as JSON Lines, one after the other.
-func Files(paths []string) iter.Seq2[catalog.Record, error] {
-	return func(yield func(catalog.Record, error) bool) {
-		for _, p := range paths {
-			f, err := os.Open(p)
-			if err != nil {
-				yield(catalog.Record{}, err)
-				return
-			}
-			ok := true
-			for rec, err := range JSONLines(f, p) {
-				if !yield(rec, err) || err != nil {
-					ok = false
-					break
-				}
-			}
-			f.Close()
-			if !ok {
-				return
-			}
-		}
-	}
 }

@@ -108,15 +108,19 @@ func TestJSONLinesTooLongLine(t *testing.T) {
 	}
 }
 
-func TestFilesNamesEachFile(t *testing.T) {
+func TestReadNamesEachFile(t *testing.T) {
 	dir := t.TempDir()
 	a := filepath.Join(dir, "a.jsonl")
 	b := filepath.Join(dir, "b.jsonl")
 	os.WriteFile(a, []byte(`{"video_id":"MpdbFLXOOIw","text":"t","start_second":1,"end_second":2}`+"\n"), 0o644)
 	os.WriteFile(b, []byte("\n{oops\n"), 0o644)
+	seq, _, err := ingest.Read([]string{a, b}, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	n := 0
 	var last error
-	for _, err := range ingest.Files([]string{a, b}) {
+	for _, err := range seq {
 		if err != nil {
 			last = err
 			break
@@ -126,10 +130,8 @@ func TestFilesNamesEachFile(t *testing.T) {
 	if n != 1 || last == nil || !strings.HasPrefix(last.Error(), b+":2: bad JSON") {
 		t.Errorf("read %d, err %v; want 1 then %s:2: bad JSON", n, last, b)
 	}
-	for _, err := range ingest.Files([]string{filepath.Join(dir, "missing.jsonl")}) {
-		if !errors.Is(err, os.ErrNotExist) {
-			t.Errorf("missing file: err = %v", err)
-		}
+	if _, _, err := ingest.Read([]string{filepath.Join(dir, "missing.jsonl")}, ingest.Options{}); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: err = %v", err)
 	}
 }
 

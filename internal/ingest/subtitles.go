@@ -62,8 +62,12 @@ func Subtitles(r io.Reader, name, videoID, title string) iter.Seq2[catalog.Recor
 			case strings.Contains(s, "-->"):
 				start, end, err := cueTimes(s)
 				if err != nil {
-					yield(catalog.Record{}, &catalog.RowError{Pos: fmt.Sprintf("%s:%d", name, line), Err: err})
-					return
+					// A lenient reader skips the cue.
+					if !yield(catalog.Record{}, &catalog.RowError{Pos: fmt.Sprintf("%s:%d", name, line), Err: err}) {
+						return
+					}
+					skipping = true
+					continue
 				}
 				inCue = true
 				cue = catalog.Record{Pos: fmt.Sprintf("%s:%d", name, line), VideoID: videoID, Title: title, Start: start, End: end}

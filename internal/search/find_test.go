@@ -35,7 +35,7 @@ func newEngine(t testing.TB, recs []catalog.Record) (*search.Engine, *catalog.Ca
 			}
 		}
 	}
-	if _, err := c.Import(context.Background(), iter.Seq2[catalog.Record, error](seq)); err != nil {
+	if _, err := c.Import(context.Background(), iter.Seq2[catalog.Record, error](seq), catalog.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	return search.New(c.DB(), 10*time.Second), c

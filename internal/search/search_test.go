@@ -31,7 +31,7 @@ var sampleCatalog = sync.OnceValues(func() (*catalog.Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := c.Import(ctx, ingest.JSONLines(bytes.NewReader(data.Sample), "sample.jsonl")); err != nil {
+	if _, err := c.Import(ctx, ingest.JSONLines(bytes.NewReader(data.Sample), "sample.jsonl"), catalog.ImportOptions{}); err != nil {
 		return nil, err
 	}
 	return c, nil

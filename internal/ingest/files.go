@@ -1,0 +1,296 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"iter"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync/atomic"
+
+	"github.com/transcripts/site/internal/catalog"
+)
+
+// Format is a kind of transcript file.
+type Format string
+
+// The formats Read understands.
+const (
+	JSONL     Format = "jsonl"    // the dataset's rows, one JSON object a line
+	JSONArray Format = "json"     // the dataset's rows as one JSON array
+	CSV       Format = "csv"      // the dataset's columns, a header row first
+	TSV       Format = "tsv"      // the same, tab-separated
+	Parquet   Format = "parquet"  // the dataset as the Hugging Face hub exports it
+	SRT       Format = "srt"      // SubRip subtitles of one video
+	VTT       Format = "vtt"      // WebVTT subtitles of one video
+	Captions  Format = "captions" // youtube-transcript-api's JSON: [{"text","start","duration"}]
+)
+
+// Formats lists every format, for flag help.
+var Formats = []Format{JSONL, JSONArray, CSV, TSV, Parquet, SRT, VTT, Captions}
+
+// ParseFormat reads a -format value; "" means detect.
+func ParseFormat(s string) (Format, error) {
+	if s == "" || slices.Contains(Formats, Format(s)) {
+		return Format(s), nil
+	}
+	return "", fmt.Errorf("unknown format %q (formats: %s)", s, formatList())
+}
+
+func formatList() string {
+	var names []string
+	for _, f := range Formats {
+		names = append(names, string(f))
+	}
+	return strings.Join(names, ", ")
+}
+
+// Options say how to read files.
+type Options struct {
+	Format  Format // "" detects each file's format
+	VideoID string // the video of subtitle files; "" reads it from the file name
+	Title   string // the title of subtitle files' video
+}
+
+// Progress counts what Read has consumed, for a progress display; it is
+// safe to read while the records are being read.
+type Progress struct {
+	TotalBytes int64 // of every file, known before the first record
+	bytes      atomic.Int64
+	files      atomic.Int64
+}
+
+// Bytes returns how many bytes have been read so far.
+func (p *Progress) Bytes() int64 { return p.bytes.Load() }
+
+// Files returns how many files have been opened so far.
+func (p *Progress) Files() int64 { return p.files.Load() }
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// Read reads every named file, and every transcript file under every named
+// directory, in order. A file's format comes from opts.Format, else from
+// its extension and, for .json, its content.
+func Read(paths []string, opts Options) (iter.Seq2[catalog.Record, error], *Progress, error) {
+	files, err := expand(paths, opts.Format != "")
+	if err != nil {
+		return nil, nil, err
+	}
+	p := &Progress{}
+	for _, f := range files {
+		p.TotalBytes += f.size
+	}
+	seq := func(yield func(catalog.Record, error) bool) {
+		for _, f := range files {
+			p.files.Add(1)
+			if !readFile(f.path, opts, p, yield) {
+				return
+			}
+		}
+	}
+	return seq, p, nil
+}
+
+type file struct {
+	path string
+	size int64
+}
+
+// transcriptExtensions are the files a directory walk picks up.
+var transcriptExtensions = []string{".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".parquet", ".srt", ".vtt"}
+
+// expand lists the files to read: named files as they are, directories
+// walked (in name order) for files with a transcript extension.
+func expand(paths []string, anyExtension bool) ([]file, error) {
+	var files []file
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			files = append(files, file{p, info.Size()})
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			name := d.Name()
+			if strings.HasPrefix(name, ".") && path != p {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() || !(anyExtension || slices.Contains(transcriptExtensions, strings.ToLower(filepath.Ext(name)))) {
+				return nil
+			}
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			files = append(files, file{path, info.Size()})
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}
+
+// readFile yields the records of one file; it returns false when the
+// reader should stop (the consumer stopped, or an error was yielded).
+func readFile(path string, opts Options, p *Progress, yield func(catalog.Record, error) bool) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		yield(catalog.Record{}, err)
+		return false
+	}
+	defer f.Close()
+	counted := countingReader{f, &p.bytes}
+	format := opts.Format
+	br := bufio.NewReaderSize(counted, 64*1024)
+	if format == "" {
+		if format, err = detect(path, br); err != nil {
+			yield(catalog.Record{}, err)
+			return false
+		}
+	}
+	var seq iter.Seq2[catalog.Record, error]
+	switch format {
+	case JSONL:
+		seq = JSONLines(br, path)
+	case JSONArray:
+		seq = jsonArray(br, path)
+	case CSV:
+		seq = delimited(br, path, ',')
+	case TSV:
+		seq = delimited(br, path, '\t')
+	case Parquet:
+		seq = parquetRows(f, path, &p.bytes)
+	case SRT, VTT, Captions:
+		id, title, err := videoOf(path, opts)
+		if err != nil {
+			yield(catalog.Record{}, err)
+			return false
+		}
+		if format == Captions {
+			seq = Merge(captions(br, path, id, title))
+		} else {
+			seq = Merge(Subtitles(br, path, id, title))
+		}
+	}
+	for rec, err := range seq {
+		if !yield(rec, err) || err != nil && !isRowError(err) {
+			return false
+		}
+	}
+	return true
+}
+
+// isRowError reports whether err is about one row, which a lenient import
+// may skip, rather than the input as a whole.
+func isRowError(err error) bool {
+	var re *catalog.RowError
+	return errors.As(err, &re)
+}
+
+// detect tells a file's format by its extension and, where one is shared,
+// its first bytes.
+func detect(path string, br *bufio.Reader) (Format, error) {
+	name := strings.ToLower(filepath.Base(path))
+	switch ext := filepath.Ext(name); ext {
+	case ".jsonl", ".ndjson":
+		return JSONL, nil
+	case ".csv":
+		return CSV, nil
+	case ".tsv":
+		return TSV, nil
+	case ".parquet":
+		return Parquet, nil
+	case ".srt":
+		return SRT, nil
+	case ".vtt":
+		return VTT, nil
+	case ".json":
+		return detectJSON(path, br)
+	}
+	return "", fmt.Errorf("%s: unknown kind of file; name the format with -format (%s)", path, formatList())
+}
+
+// detectJSON tells a JSON Lines file from a JSON array of dataset rows and
+// from a youtube-transcript-api caption list, by the keys of the first
+// object.
+func detectJSON(path string, br *bufio.Reader) (Format, error) {
+	head, _ := br.Peek(64 * 1024)
+	head = bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\uFEFF")), " \t\r\n")
+	if len(head) == 0 || head[0] == '{' {
+		return JSONL, nil
+	}
+	if head[0] != '[' {
+		return "", fmt.Errorf("%s: neither JSON Lines nor a JSON array", path)
+	}
+	dec := json.NewDecoder(bytes.NewReader(head))
+	if _, err := dec.Token(); err != nil {
+		return "", fmt.Errorf("%s: %v", path, err)
+	}
+	var first map[string]json.RawMessage
+	if dec.More() {
+		if err := dec.Decode(&first); err != nil {
+			// The first object is longer than the peek: dataset rows are
+			// short, caption lists are too; read it as the dataset.
+			return JSONArray, nil
+		}
+	}
+	_, hasStart := first["start"]
+	_, hasVideo := first["video_id"]
+	if hasStart && !hasVideo {
+		return Captions, nil
+	}
+	return JSONArray, nil
+}
+
+// ytDLPName matches yt-dlp's default file names: "Title [VIDEO_ID].en.vtt".
+var ytDLPName = regexp.MustCompile(`^(.*?)\s*\[([A-Za-z0-9_-]{11})\]`)
+
+// videoOf returns the video id and title of a subtitle file: from the
+// options, else from the file name (ID.srt, ID.en.vtt, Title [ID].en.vtt).
+func videoOf(path string, opts Options) (id, title string, err error) {
+	base := filepath.Base(path)
+	title = opts.Title
+	if m := ytDLPName.FindStringSubmatch(base); m != nil {
+		id = m[2]
+		if title == "" {
+			title = m[1]
+		}
+	} else if first, _, _ := strings.Cut(base, "."); catalog.ValidVideoID(first) {
+		id = first
+	}
+	if opts.VideoID != "" {
+		id = opts.VideoID
+	}
+	if !catalog.ValidVideoID(id) {
+		return "", "", fmt.Errorf("%s: cannot tell the video id from the file name (ID.srt, ID.en.vtt or Title [ID].vtt); give it with -video ID", path)
+	}
+	return id, title, nil
+}
