@@ -29,7 +29,7 @@ func parquetRows(f *os.File, name string, read *atomic.Int64) iter.Seq2[catalog.
 			yield(catalog.Record{}, err)
 			return
 		}
-		pf, err := parquet.OpenFile(f, info.Size())
+		pf, err := openParquet(f, info.Size())
 		if err != nil {
 			yield(catalog.Record{}, fmt.Errorf("%s: not a Parquet file: %w", name, err))
 			return
@@ -54,7 +54,7 @@ func parquetRows(f *os.File, name string, read *atomic.Int64) iter.Seq2[catalog.
 		for _, rg := range pf.RowGroups() {
 			rows := rg.Rows()
 			for {
-				n, err := rows.ReadRows(buf)
+				n, err := readRows(rows, buf)
 				read.Add(int64(float64(n) * perRow))
 				for _, row := range buf[:n] {
 					rowNum++
@@ -114,4 +114,26 @@ func parquetString(v parquet.Value) string {
 		return strconv.FormatBool(v.Boolean())
 	}
 	return v.String()
+}
+
+// openParquet opens a Parquet file; a malformed file that makes the
+// library panic is reported as an error, not a crash of the import.
+func openParquet(f *os.File, size int64) (pf *parquet.File, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("malformed file: %v", r)
+		}
+	}()
+	return parquet.OpenFile(f, size)
+}
+
+// readRows reads the next rows, turning a panic on malformed data into an
+// error.
+func readRows(rows parquet.Rows, buf []parquet.Row) (n int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			n, err = 0, fmt.Errorf("malformed data: %v", r)
+		}
+	}()
+	return rows.ReadRows(buf)
 }

@@ -1,0 +1,277 @@
+package ingest_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/ingest"
+)
+
+// readPaths reads files with Read and returns every record, or the first
+// error.
+func readPaths(t *testing.T, opts ingest.Options, paths ...string) ([]catalog.Record, error) {
+	t.Helper()
+	seq, _, err := ingest.Read(paths, opts)
+	if err != nil {
+		return nil, err
+	}
+	var recs []catalog.Record
+	for r, err := range seq {
+		if err != nil {
+			return recs, err
+		}
+		recs = append(recs, r)
+	}
+	return recs, nil
+}
+
+// datasetRows is what every dataset-shaped file in testdata holds (texts
+// vary with each format's quirks and are checked apart).
+var datasetRows = []struct {
+	video, title, thumbnail string
+	start, end              int
+}{
+	{"MpdbFLXOOIw", "Supervised Contrastive Learning", "https://i.ytimg.com/vi/MpdbFLXOOIw/hqdefault.jpg", 838, 865},
+	{"MpdbFLXOOIw", "Supervised Contrastive Learning", "", 865, 893},
+	{"5cySIwg49RI", "", "", 3725, 3750},
+}
+
+func TestDatasetFormats(t *testing.T) {
+	for _, tt := range []struct {
+		file  string
+		lines []int // of each row
+		texts []string
+	}{
+		{"dataset.jsonl", []int{1, 3, 4}, []string{"them on the same side of the decision boundary", `objective now you still all you want to do, "quoted" & <tagged>`, "an hour and more into the talk"}},
+		{"dataset.json", []int{2, 13, 22}, []string{"them on the same side of the decision boundary", `objective now you still all you want to do, "quoted" & <tagged>`, "an hour and more into the talk"}},
+		{"dataset.csv", []int{2, 3, 4}, []string{"them on the same side of the decision boundary", `objective now you still all you want to do, "quoted" & <tagged>`, "an hour and more,\ninto the talk"}},
+		{"dataset.parquet", nil, []string{"them on the same side of the decision boundary", `objective now you still all you want to do, "quoted" & <tagged>`, "an hour and more into the talk"}},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			path := filepath.Join("testdata", tt.file)
+			recs, err := readPaths(t, ingest.Options{}, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(recs) != len(datasetRows) {
+				t.Fatalf("%d records", len(recs))
+			}
+			for i, want := range datasetRows {
+				r := recs[i]
+				if r.VideoID != want.video || r.Title != want.title || r.Thumbnail != want.thumbnail || r.Start != want.start || r.End != want.end || r.Text != tt.texts[i] {
+					t.Errorf("row %d = %+v", i, r)
+				}
+				wantPos := path + ":row " + strconv.Itoa(i+1)
+				if tt.lines != nil {
+					wantPos = path + ":" + strconv.Itoa(tt.lines[i])
+				}
+				if r.Pos != wantPos {
+					t.Errorf("row %d at %s, want %s", i, r.Pos, wantPos)
+				}
+			}
+		})
+	}
+}
+
+func TestTSV(t *testing.T) {
+	recs, err := readPaths(t, ingest.Options{}, "testdata/dataset.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 2 || recs[0].Text != `the "decision boundary` || recs[0].Start != 838 || recs[1].Start != 3725 || recs[1].Pos != "testdata/dataset.tsv:3" {
+		t.Errorf("records %+v", recs)
+	}
+}
+
+func TestSubtitleFormats(t *testing.T) {
+	// SRT named as yt-dlp names it: id and title from the name.
+	recs, err := readPaths(t, ingest.Options{}, "testdata/Transfer Learning [mPFq5KMxKVw].en.srt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 {
+		t.Fatalf("srt: %d segments: %+v", len(recs), recs)
+	}
+	r := recs[0]
+	if r.VideoID != "mPFq5KMxKVw" || r.Title != "Transfer Learning" || r.Start != 1 || r.End != 3727 ||
+		r.Text != "Welcome to & the lecture on transfer learning and an hour later, still talking" {
+		t.Errorf("srt segment %+v", r)
+	}
+
+	// Rolling auto-captions: each line once.
+	recs, err = readPaths(t, ingest.Options{}, "testdata/MpdbFLXOOIw.en.vtt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 || recs[0].VideoID != "MpdbFLXOOIw" || recs[0].Start != 0 || recs[0].End != 9 ||
+		recs[0].Text != "hello everyone and welcome to the paper review of supervised contrastive learning" {
+		t.Errorf("vtt segments %+v", recs)
+	}
+
+	// youtube-transcript-api JSON, detected by its keys; -video and
+	// -title override the name.
+	recs, err = readPaths(t, ingest.Options{Title: "Manifold Mixup"}, "testdata/1L83tM8nwHU.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 || recs[0].VideoID != "1L83tM8nwHU" || recs[0].Title != "Manifold Mixup" || recs[0].End != 7 ||
+		recs[0].Text != "so today we talk about manifold mixup & why it works [Music]" {
+		t.Errorf("captions %+v", recs)
+	}
+	recs, err = readPaths(t, ingest.Options{VideoID: "aaaaaaaaaaa"}, "testdata/1L83tM8nwHU.json")
+	if err != nil || recs[0].VideoID != "aaaaaaaaaaa" {
+		t.Errorf("-video: %+v, %v", recs, err)
+	}
+
+	// A name without an id needs -video.
+	dir := t.TempDir()
+	noID := filepath.Join(dir, "lecture.srt")
+	os.WriteFile(noID, []byte("1\n00:00:01,000 --> 00:00:02,000\nhi\n"), 0o644)
+	if _, err := readPaths(t, ingest.Options{}, noID); err == nil || !strings.Contains(err.Error(), "-video") {
+		t.Errorf("no id: %v", err)
+	}
+}
+
+func TestMergeMakesDatasetSizedSegments(t *testing.T) {
+	var srt strings.Builder
+	for i := range 200 {
+		// 10 words of about 5 characters a cue, 3 s each.
+		srt.WriteString(strconv.Itoa(i+1) + "\n" + stampOf(i*3) + " --> " + stampOf(i*3+3) + "\n")
+		srt.WriteString(strings.Repeat("word"+strconv.Itoa(i%10)+" ", 10) + "\n\n")
+	}
+	var segs []catalog.Record
+	for r, err := range ingest.Merge(ingest.Subtitles(strings.NewReader(srt.String()), "x.srt", "MpdbFLXOOIw", "")) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		segs = append(segs, r)
+	}
+	for i, s := range segs {
+		if i < len(segs)-1 && (len(s.Text) < 360 || len(s.Text) > 490) {
+			t.Errorf("segment %d has %d characters", i, len(s.Text))
+		}
+		if i > 0 && (s.Start <= segs[i-1].Start || s.Start < segs[i-1].End) {
+			t.Errorf("segment %d starts at %d after %d–%d", i, s.Start, segs[i-1].Start, segs[i-1].End)
+		}
+	}
+	if segs[0].Start != 0 || segs[len(segs)-1].End != 600 {
+		t.Errorf("timings %d … %d", segs[0].Start, segs[len(segs)-1].End)
+	}
+}
+
+func stampOf(sec int) string {
+	two := func(n int) string { return string([]byte{byte('0' + n/10), byte('0' + n%10)}) }
+	return two(sec/3600) + ":" + two(sec/60%60) + ":" + two(sec%60) + ",000"
+}
+
+func TestDetection(t *testing.T) {
+	dir := t.TempDir()
+	jsonlAsJSON := filepath.Join(dir, "rows.json")
+	os.WriteFile(jsonlAsJSON, []byte(`{"video_id":"MpdbFLXOOIw","text":"t","start_second":1,"end_second":2}`+"\n"), 0o644)
+	if recs, err := readPaths(t, ingest.Options{}, jsonlAsJSON); err != nil || len(recs) != 1 {
+		t.Errorf("JSON Lines in a .json: %v, %v", recs, err)
+	}
+	unknown := filepath.Join(dir, "notes.txt")
+	os.WriteFile(unknown, []byte("hello"), 0o644)
+	if _, err := readPaths(t, ingest.Options{}, unknown); err == nil || !strings.Contains(err.Error(), "-format") {
+		t.Errorf("unknown extension: %v", err)
+	}
+	// -format overrides the extension.
+	os.WriteFile(unknown, []byte(`{"video_id":"MpdbFLXOOIw","text":"t","start_second":1,"end_second":2}`), 0o644)
+	if recs, err := readPaths(t, ingest.Options{Format: ingest.JSONL}, unknown); err != nil || len(recs) != 1 {
+		t.Errorf("-format jsonl: %v, %v", recs, err)
+	}
+	if _, err := ingest.ParseFormat("xml"); err == nil {
+		t.Error("unknown -format accepted")
+	}
+}
+
+func TestDirectoriesAreWalked(t *testing.T) {
+	seq, progress, err := ingest.Read([]string{"testdata"}, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	videos := map[string]int{}
+	for r, err := range seq {
+		if err != nil {
+			t.Fatal(err)
+		}
+		videos[r.VideoID]++
+	}
+	// jsonl, json, csv, parquet: 2+1 each; tsv: 1+1; srt, vtt, captions.
+	if videos["MpdbFLXOOIw"] != 10 || videos["5cySIwg49RI"] != 5 || videos["mPFq5KMxKVw"] != 1 || videos["1L83tM8nwHU"] != 1 {
+		t.Errorf("videos %v", videos)
+	}
+	if progress.Files() != 8 || progress.Bytes() < progress.TotalBytes*9/10 || progress.TotalBytes == 0 {
+		t.Errorf("progress: %d files, %d of %d bytes", progress.Files(), progress.Bytes(), progress.TotalBytes)
+	}
+}
+
+func TestLenientReadersGoOn(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"bad.jsonl": `{"video_id":"MpdbFLXOOIw","text":"a","start_second":1,"end_second":2}` + "\n{broken\n" + `{"video_id":"MpdbFLXOOIw","text":"b","start_second":3,"end_second":4}` + "\n",
+		"bad.csv":   "video_id,text,start_second,end_second\nMpdbFLXOOIw,a,1,2\nMpdbFLXOOIw,b,soon,4\nMpdbFLXOOIw,c,5,6\n",
+		"bad.srt":   "1\n00:00:01,000 --> 00:00:02,000\na\n\n2\n00:99:01,000 --> 00:00:02,000\nb\n\n3\n00:00:05,000 --> 00:00:06,000\nc\n",
+	} {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(content), 0o644)
+		seq, _, err := ingest.Read([]string{p}, ingest.Options{VideoID: "MpdbFLXOOIw"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		good, bad := 0, 0
+		for _, err := range seq {
+			var re *catalog.RowError
+			switch {
+			case err == nil:
+				good++
+			case errors.As(err, &re):
+				bad++
+			default:
+				t.Fatalf("%s: %v", name, err)
+			}
+		}
+		if bad != 1 || (good != 2 && !strings.HasSuffix(name, ".srt")) || (strings.HasSuffix(name, ".srt") && good != 1) {
+			t.Errorf("%s: %d good, %d bad", name, good, bad)
+		}
+	}
+}
+
+// TestWriteParquetTestdata writes testdata/dataset.parquet, the dataset's
+// rows with every column a string as the hub's exports declare them. Run
+// with UPDATE_TESTDATA=1 to rewrite it.
+func TestWriteParquetTestdata(t *testing.T) {
+	if os.Getenv("UPDATE_TESTDATA") == "" {
+		t.Skip("set UPDATE_TESTDATA=1 to rewrite testdata/dataset.parquet")
+	}
+	type row struct {
+		VideoID     string `parquet:"video_id"`
+		Text        string `parquet:"text"`
+		StartSecond string `parquet:"start_second"`
+		EndSecond   string `parquet:"end_second"`
+		URL         string `parquet:"url"`
+		Title       string `parquet:"title"`
+		Thumbnail   string `parquet:"thumbnail"`
+	}
+	rows := []row{
+		{"MpdbFLXOOIw", "them on the same side of the decision boundary", "838", "865", "", "Supervised Contrastive Learning", "https://i.ytimg.com/vi/MpdbFLXOOIw/hqdefault.jpg"},
+		{"MpdbFLXOOIw", `objective now you still all you want to do, "quoted" & <tagged>`, "865", "893", "", "Supervised Contrastive Learning", ""},
+		{"5cySIwg49RI", "an hour and more into the talk", "3,725", "3,750", "", "", ""},
+	}
+	var buf bytes.Buffer
+	if err := parquet.Write(&buf, rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile("testdata/dataset.parquet", buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
