@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/transcripts/site/internal/catalog"
 )
@@ -348,7 +349,7 @@ func TestImportKeepsInsertTriggerForOtherWriters(t *testing.T) {
 	c, _ := openTemp(t)
 	triggerSQL := func() string {
 		var sql string
-		if err := c.DB().QueryRow(`SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'segments_ai'`).Scan(&sql); err != nil {
+		if err := c.DB().QueryRow(`SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN ('segments_ai', 'segments_au') ORDER BY name)`).Scan(&sql); err != nil {
 			t.Fatal(err)
 		}
 		return sql
@@ -373,5 +374,145 @@ func TestImportKeepsInsertTriggerForOtherWriters(t *testing.T) {
 	}
 	if _, err := c.DB().Exec(`INSERT INTO segments_fts (segments_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
 		t.Errorf("FTS integrity check: %v", err)
+	}
+}
+
+func TestSkipInvalidImportsTheRest(t *testing.T) {
+	ctx := context.Background()
+	c, _ := openTemp(t)
+	var rs []catalog.Record
+	for i := range 30 {
+		rs = append(rs, seg(vidA, i*10, i*10+10, fmt.Sprintf("line %d", i)))
+		rs = append(rs, catalog.Record{VideoID: "bad", Text: "x"})
+	}
+	stats, err := c.Import(ctx, records(rs...), catalog.ImportOptions{SkipInvalid: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Segments != 30 || stats.Skipped != 30 || len(stats.Problems) != catalog.MaxReportedProblems || stats.Inserted != 30 || stats.VideosAdded != 1 {
+		t.Errorf("stats %+v", stats)
+	}
+	if p := stats.Problems[0]; p.Pos != "test.jsonl:2" || !strings.Contains(p.Error(), "11-character") {
+		t.Errorf("first problem %v", p)
+	}
+	// A read error still stops a lenient import, changing nothing.
+	before := dump(t, c)
+	failing := func(yield func(catalog.Record, error) bool) {
+		if yield(seg(vidB, 0, 1, "fine"), nil) {
+			yield(catalog.Record{}, errors.New("disk on fire"))
+		}
+	}
+	if _, err := c.Import(ctx, failing, catalog.ImportOptions{SkipInvalid: true}); err == nil {
+		t.Error("a read error was skipped")
+	}
+	if dump(t, c) != before {
+		t.Error("a failed lenient import changed the catalog")
+	}
+}
+
+func TestImportStatsCountChanges(t *testing.T) {
+	ctx := context.Background()
+	c, _ := openTemp(t)
+	first := []catalog.Record{seg(vidA, 0, 10, "one"), seg(vidA, 10, 20, "two")}
+	stats, err := c.Import(ctx, records(first...), catalog.ImportOptions{})
+	if err != nil || stats.Inserted != 2 || stats.Updated != 0 || stats.Unchanged != 0 || stats.VideosAdded != 1 {
+		t.Fatalf("first import %+v, %v", stats, err)
+	}
+	v1, _ := c.Video(ctx, vidA)
+	second := []catalog.Record{seg(vidA, 0, 10, "one"), seg(vidA, 10, 20, "TWO"), seg(vidA, 20, 30, "three"), seg(vidB, 0, 5, "b")}
+	time.Sleep(1100 * time.Millisecond) // imported_at has one-second resolution
+	stats, err = c.Import(ctx, records(second...), catalog.ImportOptions{})
+	if err != nil || stats.Inserted != 2 || stats.Updated != 1 || stats.Unchanged != 1 || stats.VideosAdded != 1 || stats.VideosUpdated != 1 || stats.Videos != 2 {
+		t.Fatalf("second import %+v, %v", stats, err)
+	}
+	v2, _ := c.Video(ctx, vidA)
+	if !v2.ImportedAt.After(v1.ImportedAt) {
+		t.Errorf("imported_at %v → %v for a changed video", v1.ImportedAt, v2.ImportedAt)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	if _, err := c.Import(ctx, records(second...), catalog.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if v3, _ := c.Video(ctx, vidA); !v3.ImportedAt.Equal(v2.ImportedAt) {
+		t.Errorf("an unchanged re-import moved imported_at %v → %v", v2.ImportedAt, v3.ImportedAt)
+	}
+}
+
+func TestValidateWritesNothing(t *testing.T) {
+	stats, err := catalog.Validate(context.Background(), records(seg(vidA, 0, 10, "a"), seg(vidB, 0, 10, "b"), catalog.Record{VideoID: vidA, Text: ""}), catalog.ImportOptions{SkipInvalid: true})
+	if err != nil || stats.Segments != 2 || stats.Videos != 2 || stats.Skipped != 1 {
+		t.Errorf("validate: %+v, %v", stats, err)
+	}
+	if _, err := catalog.Validate(context.Background(), records(catalog.Record{VideoID: vidA, Text: ""}), catalog.ImportOptions{}); err == nil {
+		t.Error("a strict validation passed a bad row")
+	}
+}
+
+func TestDeleteAndInfo(t *testing.T) {
+	ctx := context.Background()
+	c, _ := openTemp(t)
+	if _, err := c.Import(ctx, records(seg(vidA, 0, 10, "alpha words"), seg(vidA, 10, 20, "more alpha"), seg(vidB, 0, 10, "beta words")), catalog.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	info, err := c.Info(ctx)
+	if err != nil || info.Videos != 2 || info.Segments != 3 || info.SchemaVersion != 2 || info.SizeBytes == 0 || info.LastImport == "" {
+		t.Fatalf("info %+v, %v", info, err)
+	}
+	before := dump(t, c)
+	if _, err := c.Delete(ctx, []string{vidA, "nopenopenop"}); !errors.Is(err, catalog.ErrNotFound) || !strings.Contains(err.Error(), "nopenopenop") {
+		t.Errorf("delete with an unknown id: %v", err)
+	}
+	if dump(t, c) != before {
+		t.Error("a failed delete changed the catalog")
+	}
+	stats, err := c.Delete(ctx, []string{vidA})
+	if err != nil || stats != (catalog.DeleteStats{Videos: 1, Segments: 2}) {
+		t.Fatalf("delete: %+v, %v", stats, err)
+	}
+	if _, err := c.Video(ctx, vidA); !errors.Is(err, catalog.ErrNotFound) {
+		t.Error("deleted video still there")
+	}
+	for word, want := range map[string]int{"alpha": 0, "beta": 1} {
+		var n int
+		c.DB().QueryRow(`SELECT count(*) FROM segments_fts WHERE segments_fts MATCH ?`, word).Scan(&n)
+		if n != want {
+			t.Errorf("%s in the index %d times, want %d", word, n, want)
+		}
+	}
+	var titles int
+	c.DB().QueryRow(`SELECT count(*) FROM videos_fts WHERE videos_fts MATCH ?`, `"Title"`).Scan(&titles)
+	if titles != 1 {
+		t.Errorf("title index holds %d titles, want 1", titles)
+	}
+	if _, err := c.DB().Exec(`INSERT INTO segments_fts (segments_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
+		t.Errorf("FTS integrity: %v", err)
+	}
+}
+
+func TestImportRewritingItsOwnRowsKeepsIndexSound(t *testing.T) {
+	ctx := context.Background()
+	c, _ := openTemp(t)
+	if _, err := c.Import(ctx, records(seg(vidB, 0, 10, "old zebra")), catalog.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// The same segment twice in one import, and a change to one stored
+	// before: the index holds each segment's last text, once.
+	_, err := c.Import(ctx, records(seg(vidA, 0, 10, "first giraffe"), seg(vidA, 0, 12, "second lion"), seg(vidB, 0, 10, "new okapi")), catalog.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for word, want := range map[string]int{"giraffe": 0, "lion": 1, "zebra": 0, "okapi": 1} {
+		var n int
+		if err := c.DB().QueryRow(`SELECT count(*) FROM segments_fts WHERE segments_fts MATCH ?`, word).Scan(&n); err != nil || n != want {
+			t.Errorf("%s indexed %d times (%v), want %d", word, n, err, want)
+		}
+	}
+	if _, err := c.DB().Exec(`INSERT INTO segments_fts (segments_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
+		t.Errorf("FTS integrity: %v", err)
+	}
+	var triggers string
+	c.DB().QueryRow(`SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'segments' ORDER BY name)`).Scan(&triggers)
+	if triggers != "segments_ad,segments_ai,segments_au" {
+		t.Errorf("triggers after import: %s", triggers)
 	}
 }

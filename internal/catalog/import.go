@@ -105,12 +105,18 @@ func truncate(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// insertTrigger keeps segments_fts in step with rows inserted by other
-// writers. It is the trigger of migration 0001, recreated by Import (a test
-// checks the two stay identical).
-const insertTrigger = `CREATE TRIGGER segments_ai AFTER INSERT ON segments BEGIN
+// The triggers that keep segments_fts in step with rows written by other
+// writers. They are those of migration 0001, dropped and recreated by
+// Import (a test checks they stay identical).
+const (
+	insertTrigger = `CREATE TRIGGER segments_ai AFTER INSERT ON segments BEGIN
     INSERT INTO segments_fts (rowid, text) VALUES (new.id, new.text);
 END`
+	updateTrigger = `CREATE TRIGGER segments_au AFTER UPDATE OF text ON segments BEGIN
+    INSERT INTO segments_fts (segments_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO segments_fts (rowid, text) VALUES (new.id, new.text);
+END`
+)
 
 // ImportOptions tune an import.
 type ImportOptions struct {
@@ -219,46 +225,34 @@ func (c *Catalog) Import(ctx context.Context, records iter.Seq2[Record, error], 
 	// New segments are indexed in one INSERT … SELECT at the end rather
 	// than row by row: FTS5 flushes its pending terms at every statement
 	// that writes through a trigger, which makes a row-by-row import 4–5×
-	// slower. The insert trigger is dropped for the transaction and
-	// recreated before commit, so no reader or other writer ever sees it
-	// missing. New rows get ids above the largest id before the import
-	// (SQLite's rowid rule for tables without AUTOINCREMENT).
+	// slower. The index triggers are dropped for the transaction and
+	// recreated before commit, so no reader or other writer ever sees them
+	// missing; meanwhile this import keeps the index in step itself. New
+	// rows get ids above the largest id before the import (SQLite's rowid
+	// rule for tables without AUTOINCREMENT).
 	var lastID int64
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM segments`).Scan(&lastID); err != nil {
 		return stats, fmt.Errorf("catalog: import: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `DROP TRIGGER segments_ai`); err != nil {
+	if _, err := tx.ExecContext(ctx, `DROP TRIGGER segments_ai; DROP TRIGGER segments_au`); err != nil {
 		return stats, fmt.Errorf("catalog: import: %w", err)
 	}
-
-	// Only text changes touch the full-text index (the update trigger
-	// fires on text alone), and identical rows are not rewritten at all.
-	upsert, err := tx.PrepareContext(ctx, `
-		INSERT INTO segments (video_id, start_second, end_second, text) VALUES (?, ?, ?, ?)
-		ON CONFLICT (video_id, start_second) DO UPDATE
-		SET end_second = excluded.end_second, text = excluded.text
-		WHERE end_second <> excluded.end_second OR text <> excluded.text`)
+	w, err := prepareSegmentWriter(ctx, tx, lastID)
 	if err != nil {
 		return stats, fmt.Errorf("catalog: import: %w", err)
 	}
-	defer upsert.Close()
+	defer w.close()
 
-	changed := 0
 	for r, err := range rows(ctx, records, opts, &stats) {
 		if err != nil {
 			return stats, fmt.Errorf("catalog: import: %w", err)
 		}
-		res, err := upsert.ExecContext(ctx, r.VideoID, r.Start, r.End, r.Text)
+		changed, err := w.write(ctx, r)
 		if err != nil {
 			return stats, fmt.Errorf("catalog: import: %s: %w", r.Pos, err)
 		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return stats, fmt.Errorf("catalog: import: %s: %w", r.Pos, err)
-		}
-		changed += int(n)
 		stats.Segments++
-		if m := videos.add(r); n > 0 {
+		if m := videos.add(r); changed {
 			m.changed = true
 		}
 	}
@@ -272,9 +266,9 @@ func (c *Catalog) Import(ctx context.Context, records iter.Seq2[Record, error], 
 		return stats, fmt.Errorf("catalog: import: index new segments: %w", err)
 	}
 	stats.Inserted = int(inserted)
-	stats.Updated = changed - stats.Inserted
-	stats.Unchanged = stats.Segments - changed
-	if _, err := tx.ExecContext(ctx, insertTrigger); err != nil {
+	stats.Updated = w.updated
+	stats.Unchanged = stats.Segments - stats.Inserted - stats.Updated
+	if _, err := tx.ExecContext(ctx, insertTrigger+";\n"+updateTrigger); err != nil {
 		return stats, fmt.Errorf("catalog: import: %w", err)
 	}
 	if err := writeVideos(ctx, tx, &videos, &stats); err != nil {
@@ -285,6 +279,86 @@ func (c *Catalog) Import(ctx context.Context, records iter.Seq2[Record, error], 
 	}
 	stats.Elapsed = time.Since(began)
 	return stats, nil
+}
+
+// segmentWriter stores an import's segments while the index triggers are
+// off. A new segment is inserted (and indexed in bulk at the end); one
+// already stored is left alone when unchanged, else updated, its index
+// entry replaced if it predates the import.
+type segmentWriter struct {
+	lastID                                     int64
+	insert, existing, update, unindex, reindex *sql.Stmt
+	updated                                    int
+}
+
+func prepareSegmentWriter(ctx context.Context, tx *sql.Tx, lastID int64) (*segmentWriter, error) {
+	w := &segmentWriter{lastID: lastID}
+	for _, p := range []struct {
+		stmt **sql.Stmt
+		sql  string
+	}{
+		{&w.insert, `INSERT INTO segments (video_id, start_second, end_second, text) VALUES (?, ?, ?, ?)
+			ON CONFLICT (video_id, start_second) DO NOTHING`},
+		{&w.existing, `SELECT id, end_second, text FROM segments WHERE video_id = ? AND start_second = ?`},
+		{&w.update, `UPDATE segments SET end_second = ?, text = ? WHERE id = ?`},
+		{&w.unindex, `INSERT INTO segments_fts (segments_fts, rowid, text) VALUES ('delete', ?, ?)`},
+		{&w.reindex, `INSERT INTO segments_fts (rowid, text) VALUES (?, ?)`},
+	} {
+		stmt, err := tx.PrepareContext(ctx, p.sql)
+		if err != nil {
+			w.close()
+			return nil, err
+		}
+		*p.stmt = stmt
+	}
+	return w, nil
+}
+
+// write stores r and reports whether the catalog changed.
+func (w *segmentWriter) write(ctx context.Context, r Record) (bool, error) {
+	res, err := w.insert.ExecContext(ctx, r.VideoID, r.Start, r.End, r.Text)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return n == 1, err
+	}
+	var id int64
+	var end int
+	var text string
+	if err := w.existing.QueryRowContext(ctx, r.VideoID, r.Start).Scan(&id, &end, &text); err != nil {
+		return false, err
+	}
+	if end == r.End && text == r.Text {
+		return false, nil
+	}
+	indexed := id <= w.lastID && text != r.Text
+	if indexed {
+		if _, err := w.unindex.ExecContext(ctx, id, text); err != nil {
+			return false, err
+		}
+	}
+	if _, err := w.update.ExecContext(ctx, r.End, r.Text, id); err != nil {
+		return false, err
+	}
+	if indexed {
+		if _, err := w.reindex.ExecContext(ctx, id, r.Text); err != nil {
+			return false, err
+		}
+	}
+	// A segment counts as updated once, however often the import rewrites it.
+	if id <= w.lastID {
+		w.updated++
+	}
+	return true, nil
+}
+
+func (w *segmentWriter) close() {
+	for _, s := range []*sql.Stmt{w.insert, w.existing, w.update, w.unindex, w.reindex} {
+		if s != nil {
+			s.Close()
+		}
+	}
 }
 
 // Validate reads and checks every record as Import would, and writes

@@ -1,0 +1,299 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/search"
+)
+
+func runCmd(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, noEnv, &out, &errOut)
+	return out.String() + errOut.String(), err
+}
+
+func TestImportDirectoryAndStats(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "all.db")
+	out, err := runCmd(t, "import", "-db", db, "../../internal/ingest/testdata")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{"imported 17 segments of 4 videos from 8 file(s)", "videos: 4 added, 0 updated", "segments: 6 new, 0 changed, 11 unchanged"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+	out, err = runCmd(t, "stats", "-db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"schema       version 2", "videos       4", "segments     6", "last import  20"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stats lack %q:\n%s", want, out)
+		}
+	}
+	if _, err := runCmd(t, "stats", "-db", filepath.Join(t.TempDir(), "none.db")); err == nil {
+		t.Error("stats of a missing database")
+	}
+}
+
+const badRows = `{"video_id":"MpdbFLXOOIw","text":"one","start_second":0,"end_second":10}
+{"video_id":"MpdbFLXOOIw","text":"","start_second":10,"end_second":20}
+{"video_id":"MpdbFLXOOIw","text":"three","start_second":20,"end_second":30}
+not json
+{"video_id":"MpdbFLXOOIw","text":"five","start_second":40,"end_second":30}
+`
+
+func TestImportSkipInvalidAndDryRun(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.db")
+	bad := writeFile(t, "bad.jsonl", badRows)
+
+	out, err := runCmd(t, "import", "-db", db, bad)
+	if err == nil || !strings.Contains(err.Error(), bad+":2: empty text") {
+		t.Errorf("strict import: %v", err)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Error("a failed import left a database")
+	}
+
+	out, err = runCmd(t, "import", "-db", db, "-dry-run", "-skip-invalid", bad)
+	if err != nil || !strings.Contains(out, "dry run: 2 segments of 1 videos") || !strings.Contains(out, "skipped 3 bad row(s)") {
+		t.Errorf("dry run: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Error("a dry run created the database")
+	}
+
+	out, err = runCmd(t, "import", "-db", db, "-skip-invalid", bad)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{"imported 2 segments of 1 videos", "skipped 3 bad row(s):", bad + ":2: empty text", bad + ":4: bad JSON", bad + ":5: end_second 30 is before start_second 40"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	before, _ := os.ReadFile(db)
+	if _, err := runCmd(t, "import", "-db", db, "-dry-run", writeFile(t, "more.jsonl", goodRows)); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := os.ReadFile(db); !bytes.Equal(before, after) {
+		t.Error("a dry run changed the database")
+	}
+	if _, err := runCmd(t, "import", "-db", db, "-format", "xml", bad); err == nil {
+		t.Error("an unknown -format was accepted")
+	}
+}
+
+func TestDeleteCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "d.db")
+	if _, err := runCmd(t, "import", "-db", db, writeFile(t, "good.jsonl", goodRows)); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := runCmd(t, "delete", "-db", db, "MpdbFLXOOIw", "nopenopenop"); err == nil || !strings.Contains(err.Error(), "nothing was deleted") {
+		t.Errorf("delete with an unknown id: %v %s", err, out)
+	}
+	out, err := runCmd(t, "delete", "-db", db, "MpdbFLXOOIw")
+	if err != nil || !strings.Contains(out, "deleted 1 video and 2 segments") {
+		t.Errorf("delete: %v %s", err, out)
+	}
+	if got := catalogTotals(t, db); got != (catalog.Totals{Videos: 1, Segments: 1}) {
+		t.Errorf("after delete: %+v", got)
+	}
+}
+
+// bigJSONL writes n rows over n/250 videos.
+func bigJSONL(t *testing.T, n int) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "big.jsonl")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	for i := range n {
+		fmt.Fprintf(w, `{"video_id":"big%08d","text":"segment %d says the same few words about gradient descent and networks again and again","start_second":%d,"end_second":%d,"title":"Big %d"}`+"\n",
+			i/250, i, (i%250)*20, (i%250)*20+20, i/250)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	return p
+}
+
+// TestHelperImport is the child process of the kill tests: it runs
+// "web import" as main would, signals and all.
+func TestHelperImport(t *testing.T) {
+	if os.Getenv("WEB_HELPER_IMPORT") == "" {
+		t.Skip("run by TestImportKilled* as a child process")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, strings.Split(os.Getenv("WEB_HELPER_IMPORT"), "\x1f"), os.Getenv, os.Stdout, os.Stderr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "web:", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// importChild starts an import of file into db in a child process and
+// returns once it is writing (the WAL has grown).
+func importChild(t *testing.T, db, file string) (*exec.Cmd, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperImport$")
+	cmd.Env = append(os.Environ(), "WEB_HELPER_IMPORT="+strings.Join([]string{"import", "-db", db, file}, "\x1f"))
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if info, err := os.Stat(db + "-wal"); err == nil && info.Size() > 4<<20 {
+			return cmd, &out
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("the import did not get under way:\n%s", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// checkUnchanged opens db after an interrupted import: it must be intact
+// and hold exactly what it held before.
+func checkUnchanged(t *testing.T, db string, before catalog.Totals) {
+	t.Helper()
+	ctx := context.Background()
+	c, err := catalog.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var ok string
+	if err := c.DB().QueryRow(`PRAGMA integrity_check`).Scan(&ok); err != nil || ok != "ok" {
+		t.Errorf("integrity_check: %q, %v", ok, err)
+	}
+	if _, err := c.DB().Exec(`INSERT INTO segments_fts (segments_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
+		t.Errorf("FTS integrity: %v", err)
+	}
+	if got, _ := c.Totals(ctx); got != before {
+		t.Errorf("after the interrupted import %+v, before %+v", got, before)
+	}
+	res, err := search.New(c.DB(), 5*time.Second).Search(ctx, search.Request{Query: "gradient", Page: 1})
+	if err != nil || res.Total != 0 {
+		t.Errorf("the interrupted import's rows are searchable: %d, %v", res.Total, err)
+	}
+}
+
+func TestImportKilledMidwayLeavesDatabaseAsItWas(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports 150,000 rows")
+	}
+	db := filepath.Join(t.TempDir(), "kill.db")
+	if _, err := runCmd(t, "import", "-db", db, writeFile(t, "good.jsonl", goodRows)); err != nil {
+		t.Fatal(err)
+	}
+	before := catalogTotals(t, db)
+	big := bigJSONL(t, 150_000)
+
+	cmd, out := importChild(t, db, big)
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	if cmd.ProcessState.Success() {
+		t.Fatalf("the import finished before it was killed:\n%s", out)
+	}
+	checkUnchanged(t, db, before)
+
+	// Ctrl-C: the import stops, says so, and rolls back.
+	cmd, out = importChild(t, db, big)
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err == nil || !strings.Contains(out.String(), "interrupted") || !strings.Contains(out.String(), "unchanged") {
+		t.Errorf("after Ctrl-C: %v\n%s", err, out)
+	}
+	checkUnchanged(t, db, before)
+}
+
+// TestReadersDuringImport: a served database keeps answering with the old
+// catalog while an import runs, then with the new one, never an error.
+func TestReadersDuringImport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports 20,000 rows")
+	}
+	db := filepath.Join(t.TempDir(), "live.db")
+	if _, err := runCmd(t, "import", "-db", db, writeFile(t, "good.jsonl", goodRows)); err != nil {
+		t.Fatal(err)
+	}
+	addr, _, stop := serveInBackground(t, []string{"-addr", "127.0.0.1:0", "-db", db}, noEnv)
+	defer stop()
+	big := bigJSONL(t, 20_000)
+
+	var done atomic.Bool
+	var wg sync.WaitGroup
+	seen := map[string]bool{}
+	var mu sync.Mutex
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !done.Load() {
+				for _, path := range []string{"/videos.json", "/search.json?q=gradient&group=none"} {
+					resp, err := http.Get("http://" + addr + path)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					body, _ := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusOK {
+						t.Errorf("%s during the import: %d %s", path, resp.StatusCode, body)
+						return
+					}
+					if path == "/videos.json" {
+						mu.Lock()
+						seen[string(bytes.SplitN(bytes.SplitN(body, []byte(`"total":`), 2)[1], []byte(","), 2)[0])] = true
+						mu.Unlock()
+					}
+				}
+			}
+		}()
+	}
+	out, err := runCmd(t, "import", "-db", db, big)
+	time.Sleep(200 * time.Millisecond) // readers see the committed catalog
+	done.Store(true)
+	wg.Wait()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for total := range seen {
+		if total != "2" && total != "82" {
+			t.Errorf("readers saw a catalog of %s videos, neither the old (2) nor the new (82)", total)
+		}
+	}
+	if !seen["82"] {
+		t.Errorf("readers never saw the new catalog: %v", seen)
+	}
+}
