@@ -168,6 +168,7 @@ func (r *reporter) run() {
 	}
 	tick := time.NewTicker(every)
 	defer tick.Stop()
+	indexing := false
 	for {
 		select {
 		case <-r.done:
@@ -178,6 +179,19 @@ func (r *reporter) run() {
 		case <-tick.C:
 			rows := r.rows.Load()
 			rate := float64(rows) / time.Since(r.began).Seconds()
+			if r.progress.Bytes() >= r.progress.TotalBytes && r.progress.TotalBytes > 0 {
+				// Every row is read: the search index is being built.
+				if !indexing {
+					indexing = true
+					msg := fmt.Sprintf("%s rows read; building the search index", count(int(rows)))
+					if bar != nil {
+						bar.Describe(msg)
+					} else {
+						fmt.Fprintln(r.out, "import: "+msg)
+					}
+				}
+				continue
+			}
 			if bar != nil {
 				bar.Describe(fmt.Sprintf("%s rows, %s/s", count(int(rows)), count(int(rate))))
 				bar.Set64(r.progress.Bytes())

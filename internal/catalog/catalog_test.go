@@ -78,8 +78,8 @@ func TestOpenMigratesOnceAndRecordsVersion(t *testing.T) {
 	ctx := context.Background()
 	c, path := openTemp(t)
 	v, err := c.SchemaVersion(ctx)
-	if err != nil || v != 2 {
-		t.Fatalf("schema version = %d, %v; want 2", v, err)
+	if err != nil || v != 3 {
+		t.Fatalf("schema version = %d, %v; want 3", v, err)
 	}
 	if _, err := c.Import(ctx, records(seg(vidA, 0, 10, "hello world")), catalog.ImportOptions{}); err != nil {
 		t.Fatal(err)
@@ -96,8 +96,8 @@ func TestOpenMigratesOnceAndRecordsVersion(t *testing.T) {
 	if err := c2.DB().QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&applied); err != nil {
 		t.Fatal(err)
 	}
-	if applied != 2 {
-		t.Errorf("schema_migrations has %d rows, want 2", applied)
+	if applied != 3 {
+		t.Errorf("schema_migrations has %d rows, want 3", applied)
 	}
 	tot, err := c2.Totals(ctx)
 	if err != nil || tot != (catalog.Totals{Videos: 1, Segments: 1}) {
@@ -455,7 +455,7 @@ func TestDeleteAndInfo(t *testing.T) {
 		t.Fatal(err)
 	}
 	info, err := c.Info(ctx)
-	if err != nil || info.Videos != 2 || info.Segments != 3 || info.SchemaVersion != 2 || info.SizeBytes == 0 || info.LastImport == "" {
+	if err != nil || info.Videos != 2 || info.Segments != 3 || info.SchemaVersion != 3 || info.SizeBytes == 0 || info.LastImport == "" {
 		t.Fatalf("info %+v, %v", info, err)
 	}
 	before := dump(t, c)

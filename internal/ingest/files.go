@@ -106,7 +106,7 @@ func Read(paths []string, opts Options) (iter.Seq2[catalog.Record, error], *Prog
 			}
 		}
 	}
-	return seq, p, nil
+	return prefetch(seq), p, nil
 }
 
 type file struct {
