@@ -39,6 +39,12 @@ func (s *server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	// An error is not the page the caching headers described.
+	h := c.Response().Header()
+	for _, name := range []string{"ETag", "Last-Modified", "Cache-Control"} {
+		h.Del(name)
+	}
+	h.Set("Cache-Control", "no-store")
 	status, message := classify(err)
 	if status >= http.StatusInternalServerError {
 		s.log.Error("request failed", "method", c.Request().Method, "uri", c.Request().RequestURI, "status", status, "err", err)

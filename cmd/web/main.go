@@ -25,6 +25,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -33,6 +34,7 @@ import (
 	"github.com/transcripts/site/internal/catalog"
 	"github.com/transcripts/site/internal/docs"
 	"github.com/transcripts/site/internal/ingest"
+	"github.com/transcripts/site/internal/pagecache"
 	"github.com/transcripts/site/internal/search"
 	"github.com/transcripts/site/static"
 )
@@ -84,6 +86,8 @@ type Config struct {
 	BaseURL string
 	// CORS lets pages of other origins read the JSON API.
 	CORS bool
+	// CacheBytes bounds the rendered pages kept in memory.
+	CacheBytes int
 }
 
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -95,12 +99,17 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fset.DurationVar(&cfg.SearchTimeout, "search-timeout", 5*time.Second, "longest time one search may take")
 	fset.StringVar(&cfg.BaseURL, "base-url", envOr(getenv, "BASE_URL", ""), "public origin for absolute links, e.g. https://transcripts.example (env BASE_URL; default: each request's)")
 	fset.BoolVar(&cfg.CORS, "cors", getenv("CORS") == "1", "allow other origins to read the JSON API (env CORS=1)")
+	cacheMB := fset.Int("cache-mb", 32, "memory for rendered pages and search results, in MB (0: no cache)")
 	if err := fset.Parse(args); err != nil {
 		return Config{}, err
 	}
 	if fset.NArg() > 0 {
 		return Config{}, fmt.Errorf("unexpected argument %q (subcommands: import, delete, stats, healthcheck)", fset.Arg(0))
 	}
+	if *cacheMB < 0 {
+		return Config{}, fmt.Errorf("-cache-mb must be 0 or more")
+	}
+	cfg.CacheBytes = *cacheMB << 20
 	if cfg.BaseURL != "" {
 		u, err := url.Parse(cfg.BaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
@@ -275,5 +284,10 @@ func newServer(cfg Config, cat *catalog.Catalog, engine *search.Engine, log *slo
 			return nil, fmt.Errorf("docs: data/pages/%s.md is missing", name)
 		}
 	}
-	return &server{catalog: cat, search: engine, assets: assets, docs: pages, log: log, baseURL: cfg.BaseURL, cors: cfg.CORS}, nil
+	return &server{
+		catalog: cat, search: engine, assets: assets, docs: pages, log: log,
+		baseURL: cfg.BaseURL, cors: cfg.CORS,
+		pages: pagecache.New(cfg.CacheBytes),
+		build: strconv.FormatInt(time.Now().UnixNano(), 36),
+	}, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/transcripts/site/internal/catalog"
 	"github.com/transcripts/site/internal/docs"
+	"github.com/transcripts/site/internal/pagecache"
 	"github.com/transcripts/site/internal/search"
 	"github.com/transcripts/site/static"
 )
@@ -23,6 +24,8 @@ type server struct {
 	log     *slog.Logger
 	baseURL string // configured public origin, or "" for each request's
 	cors    bool
+	pages   *pagecache.Cache
+	build   string // this run of the server, in ETags: a deploy may change any page
 }
 
 // handler builds the Echo application: middleware, error pages, routes.
@@ -54,24 +57,26 @@ func (s *server) handler() *echo.Echo {
 
 // routes lists every URL of the site. Pages answer HEAD as well as GET.
 func (s *server) routes(e *echo.Echo) {
-	get := func(path string, h echo.HandlerFunc) {
-		e.GET(path, h)
-		e.HEAD(path, h)
+	get := func(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+		e.GET(path, h, m...)
+		e.HEAD(path, h, m...)
 	}
-	get("/", s.homePage)
-	get("/videos.json", s.videosJSON)
+	pages, searches := s.cached(maxAgePages), s.cached(maxAgeSearch)
+	get("/", s.homePage, pages)
+	get("/videos.json", s.videosJSON, pages)
 	// /videos/ID and its exports /videos/ID.json, .txt, .srt, .vtt, .md
-	get("/videos/:file", s.video)
-	get("/search", s.searchPage)
-	get("/search.json", s.searchJSON)
+	get("/videos/:file", s.video, pages)
+	get("/search", s.searchPage, searches)
+	get("/search.json", s.searchJSON, searches)
+	get("/search.atom", s.searchAtom, searches)
+	// Streamed downloads: neither cached nor compressed.
 	get("/search.csv", s.searchCSV)
 	get("/search.sh", s.searchClips)
-	get("/search.atom", s.searchAtom)
-	get("/opensearch.xml", s.openSearch)
-	get("/sitemap.xml", s.sitemap)
-	get("/robots.txt", s.robots)
-	get("/about", s.docPage("about"))
-	get("/help/search", s.docPage("search-help"))
+	get("/opensearch.xml", s.openSearch, pages)
+	get("/sitemap.xml", s.sitemap, pages)
+	get("/robots.txt", s.robots, pages)
+	get("/about", s.docPage("about"), pages)
+	get("/help/search", s.docPage("search-help"), pages)
 	get("/healthz", s.healthz)
 	get(static.Prefix+":file", s.staticFile)
 }

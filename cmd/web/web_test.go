@@ -30,12 +30,13 @@ import (
 type testApp struct {
 	echo    *echo.Echo
 	catalog *catalog.Catalog
+	server  *server
 	logs    *bytes.Buffer
 }
 
 func newTestApp(t testing.TB, extra ...string) *testApp {
 	t.Helper()
-	return newTestAppWith(t, Config{SearchTimeout: 5 * time.Second}, extra...)
+	return newTestAppWith(t, Config{SearchTimeout: 5 * time.Second, CacheBytes: 8 << 20}, extra...)
 }
 
 func newTestAppWith(t testing.TB, cfg Config, extra ...string) *testApp {
@@ -59,7 +60,7 @@ func newTestAppWith(t testing.TB, cfg Config, extra ...string) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testApp{echo: srv.handler(), catalog: cat, logs: logs}
+	return &testApp{echo: srv.handler(), catalog: cat, server: srv, logs: logs}
 }
 
 // get performs a request through the whole Echo stack.

@@ -177,6 +177,32 @@ func (c *Catalog) SchemaVersion(ctx context.Context) (int, error) {
 	return v, nil
 }
 
+// Version identifies the catalog's content: it changes with every import
+// that changes something and every delete.
+type Version struct {
+	N         int64
+	ChangedAt time.Time
+}
+
+// Version returns the catalog's current version.
+func (c *Catalog) Version(ctx context.Context) (Version, error) {
+	var v Version
+	var changed string
+	if err := c.db.QueryRowContext(ctx, `SELECT version, changed_at FROM catalog_version WHERE id = 1`).Scan(&v.N, &changed); err != nil {
+		return Version{}, fmt.Errorf("catalog: version: %w", err)
+	}
+	v.ChangedAt = parseTime(changed)
+	return v, nil
+}
+
+// bumpVersion records, inside the transaction that changes the catalog,
+// that it changed.
+func bumpVersion(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `UPDATE catalog_version SET version = version + 1, changed_at = ? WHERE id = 1`,
+		time.Now().UTC().Format(time.RFC3339))
+	return err
+}
+
 // Totals counts what the catalog holds.
 type Totals struct {
 	Videos   int

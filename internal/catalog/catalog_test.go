@@ -78,8 +78,8 @@ func TestOpenMigratesOnceAndRecordsVersion(t *testing.T) {
 	ctx := context.Background()
 	c, path := openTemp(t)
 	v, err := c.SchemaVersion(ctx)
-	if err != nil || v != 3 {
-		t.Fatalf("schema version = %d, %v; want 3", v, err)
+	if err != nil || v != 4 {
+		t.Fatalf("schema version = %d, %v; want 4", v, err)
 	}
 	if _, err := c.Import(ctx, records(seg(vidA, 0, 10, "hello world")), catalog.ImportOptions{}); err != nil {
 		t.Fatal(err)
@@ -96,8 +96,8 @@ func TestOpenMigratesOnceAndRecordsVersion(t *testing.T) {
 	if err := c2.DB().QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&applied); err != nil {
 		t.Fatal(err)
 	}
-	if applied != 3 {
-		t.Errorf("schema_migrations has %d rows, want 3", applied)
+	if applied != 4 {
+		t.Errorf("schema_migrations has %d rows, want 4", applied)
 	}
 	tot, err := c2.Totals(ctx)
 	if err != nil || tot != (catalog.Totals{Videos: 1, Segments: 1}) {
@@ -455,7 +455,7 @@ func TestDeleteAndInfo(t *testing.T) {
 		t.Fatal(err)
 	}
 	info, err := c.Info(ctx)
-	if err != nil || info.Videos != 2 || info.Segments != 3 || info.SchemaVersion != 3 || info.SizeBytes == 0 || info.LastImport == "" {
+	if err != nil || info.Videos != 2 || info.Segments != 3 || info.SchemaVersion != 4 || info.SizeBytes == 0 || info.LastImport == "" {
 		t.Fatalf("info %+v, %v", info, err)
 	}
 	before := dump(t, c)
@@ -514,5 +514,47 @@ func TestImportRewritingItsOwnRowsKeepsIndexSound(t *testing.T) {
 	c.DB().QueryRow(`SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'segments' ORDER BY name)`).Scan(&triggers)
 	if triggers != "segments_ad,segments_ai,segments_au" {
 		t.Errorf("triggers after import: %s", triggers)
+	}
+}
+
+func TestVersionChangesWithTheCatalog(t *testing.T) {
+	ctx := context.Background()
+	c, _ := openTemp(t)
+	version := func() int64 {
+		v, err := c.Version(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.N
+	}
+	v0 := version()
+	rs := []catalog.Record{seg(vidA, 0, 10, "one"), seg(vidB, 0, 10, "two")}
+	if _, err := c.Import(ctx, records(rs...), catalog.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	v1 := version()
+	if v1 <= v0 {
+		t.Errorf("import: version %d → %d", v0, v1)
+	}
+	if _, err := c.Import(ctx, records(rs...), catalog.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if v := version(); v != v1 {
+		t.Errorf("an unchanged re-import moved the version %d → %d", v1, v)
+	}
+	retitled := seg(vidA, 0, 10, "one")
+	retitled.Title = "A new title"
+	if _, err := c.Import(ctx, records(retitled), catalog.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	v2 := version()
+	if v2 <= v1 {
+		t.Errorf("a new title did not move the version")
+	}
+	if _, err := c.Delete(ctx, []string{vidB}); err != nil {
+		t.Fatal(err)
+	}
+	if version() <= v2 {
+		t.Errorf("a delete did not move the version")
 	}
 }

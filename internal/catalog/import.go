@@ -157,8 +157,9 @@ type videoMeta struct {
 
 // videoSet collects the videos of an import in the order first seen.
 type videoSet struct {
-	meta  map[string]*videoMeta
-	order []string
+	meta        map[string]*videoMeta
+	order       []string
+	metaChanged bool // a title or thumbnail was added or changed
 }
 
 func (vs *videoSet) add(r Record) *videoMeta {
@@ -273,6 +274,11 @@ func (c *Catalog) Import(ctx context.Context, records iter.Seq2[Record, error], 
 	}
 	if err := writeVideos(ctx, tx, &videos, &stats); err != nil {
 		return stats, fmt.Errorf("catalog: import: %w", err)
+	}
+	if stats.Inserted+stats.Updated > 0 || videos.metaChanged {
+		if err := bumpVersion(ctx, tx); err != nil {
+			return stats, fmt.Errorf("catalog: import: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return stats, fmt.Errorf("catalog: import: commit: %w", err)
@@ -393,7 +399,9 @@ func writeVideos(ctx context.Context, tx *sql.Tx, videos *videoSet, stats *Impor
 		ON CONFLICT (video_id) DO UPDATE SET
 			title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE videos.title END,
 			thumbnail = CASE WHEN excluded.thumbnail <> ?5 OR videos.thumbnail = '' THEN excluded.thumbnail ELSE videos.thumbnail END,
-			imported_at = CASE WHEN ?6 THEN excluded.imported_at ELSE videos.imported_at END`)
+			imported_at = CASE WHEN ?6 THEN excluded.imported_at ELSE videos.imported_at END
+		WHERE ?6 OR (excluded.title <> '' AND excluded.title <> videos.title)
+			OR (excluded.thumbnail <> ?5 AND excluded.thumbnail <> videos.thumbnail)`)
 	if err != nil {
 		return err
 	}
@@ -421,8 +429,14 @@ func writeVideos(ctx context.Context, tx *sql.Tx, videos *videoSet, stats *Impor
 		}
 		// imported_at says when the video last changed: a re-import of the
 		// same rows leaves it (and the whole database) as it was.
-		if _, err := upsertVideo.ExecContext(ctx, id, m.title, m.thumbnail, now, DefaultThumbnail(id), m.changed); err != nil {
+		res, err := upsertVideo.ExecContext(ctx, id, m.title, m.thumbnail, now, DefaultThumbnail(id), m.changed)
+		if err != nil {
 			return fmt.Errorf("video %s: %w", id, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("video %s: %w", id, err)
+		} else if n > 0 {
+			videos.metaChanged = true
 		}
 		if _, err := refresh.ExecContext(ctx, id); err != nil {
 			return fmt.Errorf("video %s: %w", id, err)

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/transcripts/site/internal/pagecache"
+)
+
+// Cache lifetimes: results may change with the next import, so browsers
+// keep pages briefly and then revalidate (a 304 is cheap).
+const (
+	maxAgePages  = 300
+	maxAgeSearch = 60
+	// maxCachedBody keeps one huge transcript from pushing out many pages.
+	maxCachedBody = 2 << 20
+)
+
+// captureWriter records a handler's response instead of sending it.
+type captureWriter struct {
+	header http.Header
+	status int
+	body   []byte
+}
+
+func (w *captureWriter) Header() http.Header { return w.header }
+func (w *captureWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+}
+func (w *captureWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	w.body = append(w.body, b...)
+	return len(b), nil
+}
+
+// cached serves a GET from the page cache when it can, and otherwise runs
+// the handler, keeps its response if it is a 200, and sends it. Every
+// response carries validators of the catalog's version (ETag,
+// Last-Modified), so browsers revalidate with a 304, and is sent gzipped
+// when the browser accepts it and it is worth it.
+func (s *server) cached(maxAge int) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			req := c.Request()
+			v, err := s.catalog.Version(req.Context())
+			if err != nil {
+				return err
+			}
+			etag := fmt.Sprintf(`W/"%d-%s"`, v.N, s.build)
+			h := c.Response().Header()
+			h.Set("ETag", etag)
+			h.Set("Last-Modified", v.ChangedAt.UTC().Format(http.TimeFormat))
+			h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", maxAge))
+			h.Add("Vary", "Accept-Encoding")
+			if notModified(req, etag, v.ChangedAt) {
+				return c.NoContent(http.StatusNotModified)
+			}
+
+			// Absolute links in pages follow the request's host unless the
+			// site's origin is configured.
+			key := fmt.Sprintf("%d|%s|%s", v.N, s.absolute(c, ""), req.URL.RequestURI())
+			page, ok := s.pages.Get(key)
+			if !ok {
+				orig := c.Response()
+				w := &captureWriter{header: http.Header{}}
+				c.SetResponse(echo.NewResponse(w, c.Echo()))
+				err := next(c)
+				c.SetResponse(orig)
+				if err != nil {
+					return err
+				}
+				page = &pagecache.Page{Status: w.status, Header: http.Header{}, Body: w.body}
+				for _, name := range []string{echo.HeaderContentType, echo.HeaderContentDisposition} {
+					if v := w.header.Get(name); v != "" {
+						page.Header.Set(name, v)
+					}
+				}
+				if page.Status == http.StatusOK && len(page.Body) <= maxCachedBody {
+					page.Gzip = pagecache.Compress(page.Body)
+					s.pages.Put(key, page)
+				}
+			}
+			for name, values := range page.Header {
+				h[name] = values
+			}
+			body := page.Body
+			if page.Gzip != nil && pagecache.AcceptsGzip(req.Header.Get(echo.HeaderAcceptEncoding)) {
+				h.Set(echo.HeaderContentEncoding, "gzip")
+				body = page.Gzip
+			}
+			return c.Blob(page.Status, page.Header.Get(echo.HeaderContentType), body)
+		}
+	}
+}
+
+// notModified reports whether the browser's copy is current: its ETag
+// matches, or (without one) it is no older than the catalog.
+func notModified(req *http.Request, etag string, changed time.Time) bool {
+	if inm := req.Header.Get("If-None-Match"); inm != "" {
+		for tag := range strings.SplitSeq(inm, ",") {
+			tag = strings.TrimSpace(tag)
+			if tag == "*" || strings.TrimPrefix(tag, "W/") == strings.TrimPrefix(etag, "W/") {
+				return true
+			}
+		}
+		return false
+	}
+	if ims := req.Header.Get("If-Modified-Since"); ims != "" {
+		t, err := http.ParseTime(ims)
+		return err == nil && !changed.Truncate(time.Second).After(t)
+	}
+	return false
+}

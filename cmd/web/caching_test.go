@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/ingest"
+)
+
+func (a *testApp) request(t *testing.T, target string, header map[string]string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	a.echo.ServeHTTP(rec, req)
+	return rec
+}
+
+func TestConditionalRequests(t *testing.T) {
+	app := newTestApp(t)
+	for _, target := range []string{"/", "/videos/MpdbFLXOOIw", "/search?q=augment", "/search.json?q=augment", "/videos/MpdbFLXOOIw.srt", "/about"} {
+		first := app.request(t, target, nil)
+		etag, modified := first.Header().Get("ETag"), first.Header().Get("Last-Modified")
+		if first.Code != http.StatusOK || etag == "" || modified == "" || !strings.Contains(first.Header().Get("Cache-Control"), "max-age=") {
+			t.Fatalf("%s: %d, ETag %q, Last-Modified %q, Cache-Control %q", target, first.Code, etag, modified, first.Header().Get("Cache-Control"))
+		}
+		if again := app.request(t, target, map[string]string{"If-None-Match": etag}); again.Code != http.StatusNotModified || again.Body.Len() != 0 {
+			t.Errorf("%s with its ETag: %d", target, again.Code)
+		}
+		if again := app.request(t, target, map[string]string{"If-Modified-Since": modified}); again.Code != http.StatusNotModified {
+			t.Errorf("%s with If-Modified-Since: %d", target, again.Code)
+		}
+		if other := app.request(t, target, map[string]string{"If-None-Match": `W/"0-old"`}); other.Code != http.StatusOK {
+			t.Errorf("%s with another ETag: %d", target, other.Code)
+		}
+	}
+	search := app.request(t, "/search?q=augment", nil).Header().Get("Cache-Control")
+	page := app.request(t, "/", nil).Header().Get("Cache-Control")
+	if search != "public, max-age=60" || page != "public, max-age=300" {
+		t.Errorf("Cache-Control: search %q, pages %q", search, page)
+	}
+	if cc := app.request(t, "/videos/nopenopenop", nil).Header(); cc.Get("Cache-Control") != "no-store" || cc.Get("ETag") != "" {
+		t.Errorf("a 404 carries %q, ETag %q", cc.Get("Cache-Control"), cc.Get("ETag"))
+	}
+	if cc := app.request(t, "/healthz", nil).Header().Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("healthz Cache-Control %q", cc)
+	}
+}
+
+func TestImportInvalidatesCachedPages(t *testing.T) {
+	app := newTestApp(t)
+	before := app.request(t, "/search?q=zanzibar", nil)
+	if !strings.Contains(before.Body.String(), "Nothing matched") {
+		t.Fatal("zanzibar found before the import")
+	}
+	etag := before.Header().Get("ETag")
+	if _, err := app.catalog.Import(context.Background(), ingest.JSONLines(strings.NewReader(row("zanzibar_01", 0, 10, "off to zanzibar", "Travel")), "new.jsonl"), catalog.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	after := app.request(t, "/search?q=zanzibar", map[string]string{"If-None-Match": etag})
+	if after.Code != http.StatusOK || !strings.Contains(after.Body.String(), "1 moment") || after.Header().Get("ETag") == etag {
+		t.Errorf("after the import: %d, ETag %q (was %q)", after.Code, after.Header().Get("ETag"), etag)
+	}
+}
+
+func TestCompression(t *testing.T) {
+	app := newTestApp(t)
+	plain := app.request(t, "/videos/MpdbFLXOOIw", nil)
+	for _, ae := range []string{"gzip", "br, gzip;q=0.8", "deflate, gzip"} {
+		zipped := app.request(t, "/videos/MpdbFLXOOIw", map[string]string{"Accept-Encoding": ae})
+		if zipped.Header().Get("Content-Encoding") != "gzip" || !strings.Contains(zipped.Header().Get("Vary"), "Accept-Encoding") {
+			t.Fatalf("Accept-Encoding %q: Content-Encoding %q, Vary %q", ae, zipped.Header().Get("Content-Encoding"), zipped.Header().Get("Vary"))
+		}
+		zr, err := gzip.NewReader(zipped.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(zr)
+		if !bytes.Equal(body, plain.Body.Bytes()) || zipped.Body.Len() >= plain.Body.Len()/2 {
+			t.Errorf("gzip body: %d bytes for %d, same content %v", zipped.Body.Len(), plain.Body.Len(), bytes.Equal(body, plain.Body.Bytes()))
+		}
+	}
+	for _, ae := range []string{"", "identity", "gzip;q=0", "br"} {
+		if got := app.request(t, "/videos/MpdbFLXOOIw", map[string]string{"Accept-Encoding": ae}).Header().Get("Content-Encoding"); got != "" {
+			t.Errorf("Accept-Encoding %q: Content-Encoding %q", ae, got)
+		}
+	}
+	// A tiny response is not worth compressing.
+	if got := app.request(t, "/robots.txt", map[string]string{"Accept-Encoding": "gzip"}).Header().Get("Content-Encoding"); got != "" {
+		t.Errorf("robots.txt compressed")
+	}
+}
+
+func TestCachedPageIsServedFromMemory(t *testing.T) {
+	app := newTestApp(t)
+	first := app.request(t, "/videos/MpdbFLXOOIw", nil)
+	// A change that does not move the version is not seen: the page comes
+	// from memory. Moving the version shows it.
+	if _, err := app.catalog.DB().Exec(`UPDATE videos SET title = 'Renamed behind the cache' WHERE video_id = 'MpdbFLXOOIw'`); err != nil {
+		t.Fatal(err)
+	}
+	second := app.request(t, "/videos/MpdbFLXOOIw", nil)
+	if !bytes.Equal(first.Body.Bytes(), second.Body.Bytes()) || app.server.pages.Len() == 0 {
+		t.Error("the page was rendered again")
+	}
+	if _, err := app.catalog.DB().Exec(`UPDATE catalog_version SET version = version + 1`); err != nil {
+		t.Fatal(err)
+	}
+	if third := app.request(t, "/videos/MpdbFLXOOIw", nil); !strings.Contains(third.Body.String(), "Renamed behind the cache") {
+		t.Error("a new version still served the old page")
+	}
+}
