@@ -163,6 +163,15 @@ func TestCapBoundsCountsAndPages(t *testing.T) {
 	if res.Total != search.CountCap || !res.Capped || res.Ranked != search.RankCap || res.Pages() != search.MaxPage {
 		t.Errorf("total %d capped %v ranked %d pages %d", res.Total, res.Capped, res.Ranked, res.Pages())
 	}
+	// Too common to rank exhaustively: ranked among the newest CountCap
+	// segments (the last imported: ids above 50).
+	for p := 1; p <= res.Pages(); p++ {
+		for _, h := range find(t, e, search.Request{Query: "same words", Group: search.GroupNone, Page: p}).Hits {
+			if h.SegmentID <= 50 {
+				t.Fatalf("segment %d ranked: older than the newest %d matches", h.SegmentID, search.CountCap)
+			}
+		}
+	}
 	last := find(t, e, search.Request{Query: "same words", Group: search.GroupNone, Page: search.MaxPage})
 	if len(last.Hits) != search.PerPage {
 		t.Errorf("last page has %d hits", len(last.Hits))
@@ -318,6 +327,43 @@ func TestSuggest(t *testing.T) {
 		got, err := e.Suggest(context.Background(), in)
 		if err != nil || got != want {
 			t.Errorf("Suggest(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+}
+
+// TestSelectiveRankingIsFullBM25: below the cap, the engine ranks exactly
+// as FTS5's own ORDER BY rank over every match.
+func TestSelectiveRankingIsFullBM25(t *testing.T) {
+	c, err := sampleCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := search.New(c.DB(), 5*time.Second)
+	for _, q := range []string{"augment", "decision boundary", `"the class"`, "dog OR cat", "network -neural", "adversar*"} {
+		parsed, _ := search.Parse(q)
+		rows, err := c.DB().Query(`SELECT rowid FROM segments_fts WHERE segments_fts MATCH ? ORDER BY rank, rowid`, parsed.FTS())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []int64
+		for rows.Next() {
+			var id int64
+			rows.Scan(&id)
+			want = append(want, id)
+		}
+		rows.Close()
+		var got []int64
+		res := find(t, e, search.Request{Query: q, Group: search.GroupNone})
+		for p := 1; p <= res.Pages(); p++ {
+			for _, h := range find(t, e, search.Request{Query: q, Group: search.GroupNone, Page: p}).Hits {
+				if h.TitleMatch {
+					t.Fatalf("%q matches a title: pick a query whose ranking is BM25 alone", q)
+				}
+				got = append(got, h.SegmentID)
+			}
+		}
+		if !slices.Equal(got, want) || len(want) == 0 {
+			t.Errorf("%q ranked %v, FTS5 ranks %v", q, got, want)
 		}
 	}
 }

@@ -24,9 +24,12 @@ const (
 	GroupsPerPage = 10
 	// SnippetsPerGroup is how many of a video's best hits its card shows.
 	SnippetsPerGroup = 3
-	// CountCap bounds exact totals: beyond it they read "10,000+".
-	// Counting is cheap next to ranking (no score, no sort).
-	CountCap = 10_000
+	// CountCap bounds exact totals: beyond it they read "20,000+".
+	// Counting is cheap next to ranking (no score, no sort). It is also
+	// where ranking stops being exhaustive: a query matching more segments
+	// is ranked among the CountCap most recently imported of them, so no
+	// query makes the server score a million rows.
+	CountCap = 20_000
 	// RankCap bounds the matches one search ranks, groups, counts per
 	// video and pages through, so no URL makes the server rank and skip an
 	// unbounded number of rows.
@@ -121,7 +124,6 @@ type Hit struct {
 	ImportedAt time.Time // when the hit's video was last imported
 	TitleMatch bool      // the video's title matches the query
 	score      float64   // lower is better
-	textMatch  bool      // the segment's own words match
 }
 
 // Group is one video's hits on a grouped results page.
@@ -145,7 +147,7 @@ type Results struct {
 	Query   Query
 	Request Request
 	Total   int  // matching segments, exact up to CountCap
-	Capped  bool // there are more than CountCap matches
+	Capped  bool // there are more than CountCap matches: ranked among the newest CountCap
 	Ranked  int  // the best matches ranked, grouped and paged: at most RankCap
 	Videos  int  // distinct videos among the ranked matches
 	Hits    []Hit
@@ -196,18 +198,15 @@ func (e *Engine) Search(ctx context.Context, r Request) (Results, error) {
 	if err != nil {
 		return Results{}, e.wrap(ctx, r.Query, err)
 	}
-	res := Results{Query: q, Request: r, Facets: facets(all, 10)}
-	hits := all
+	res := Results{Query: q, Request: r, Facets: facets(all.hits, 10)}
+	set := all
 	if len(r.Videos) > 0 {
-		if hits, err = e.candidates(ctx, q, r.Videos); err != nil {
+		if set, err = e.candidates(ctx, q, r.Videos); err != nil {
 			return Results{}, e.wrap(ctx, r.Query, err)
 		}
 	}
-	if res.Total, err = e.count(ctx, q, r.Videos, hits); err != nil {
-		return Results{}, e.wrap(ctx, r.Query, err)
-	}
-	res.Capped = res.Total > CountCap
-	res.Total = min(res.Total, CountCap)
+	hits := set.hits
+	res.Total, res.Capped = set.total()
 	res.Ranked = len(hits)
 	res.Videos = len(facets(hits, -1))
 	res.Grouped = r.Group == GroupVideos || (r.Group == GroupAuto && res.Ranked > PerPage && res.Videos > 1)
@@ -240,7 +239,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (Results, error) {
 	}
 	// The facets name the videos and always include the filtered ones, so
 	// each filter can be lifted where it is shown.
-	counts := facets(all, -1)
+	counts := facets(all.hits, -1)
 	for _, id := range r.Videos {
 		if !slices.ContainsFunc(res.Facets, func(f Facet) bool { return f.VideoID == id }) {
 			f := Facet{VideoID: id}
@@ -295,10 +294,11 @@ func (e *Engine) Each(ctx context.Context, r Request, limit int, fn func(Hit) er
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
-	hits, err := e.candidates(ctx, q, r.Videos)
+	set, err := e.candidates(ctx, q, r.Videos)
 	if err != nil {
 		return e.wrap(ctx, r.Query, err)
 	}
+	hits := set.hits
 	if r.Sort == Newest {
 		if err := e.importTimes(ctx, hits); err != nil {
 			return e.wrap(ctx, r.Query, err)
@@ -320,11 +320,31 @@ func (e *Engine) Each(ctx context.Context, r Request, limit int, fn func(Hit) er
 	return nil
 }
 
+// candidateSet is what a search ranks.
+type candidateSet struct {
+	hits      []Hit // the best RankCap, unordered
+	matches   int   // segments whose text matches, counted up to CountCap+1
+	titleOnly int   // hits found by a title alone
+}
+
+// total returns the number of matches to show and whether it is capped.
+func (c candidateSet) total() (int, bool) {
+	n := c.matches + c.titleOnly
+	return min(n, CountCap), c.matches > CountCap
+}
+
 // candidates returns up to RankCap matching segments with their scores:
 // the best by BM25 over the text, each boosted by its video's title score
 // when the title matches too, plus, for a video found by its title alone,
 // its first segment. Only videos are searched when it is not empty.
-func (e *Engine) candidates(ctx context.Context, q Query, videos []string) (hits []Hit, err error) {
+//
+// The cost is bounded: matches are first counted (cheap: no score), and
+// when more than CountCap segments match, only the CountCap most recently
+// imported (the highest rowids) are ranked, found by walking the index
+// backwards (cheap too). Below that every match is ranked, exactly as a
+// full BM25 ranking would.
+func (e *Engine) candidates(ctx context.Context, q Query, videos []string) (set candidateSet, err error) {
+	var hits []Hit
 	match := q.FTS()
 	var videoArgs []any
 	for _, v := range videos {
@@ -336,6 +356,20 @@ func (e *Engine) candidates(ctx context.Context, q Query, videos []string) (hits
 		titleFilter = " AND v.video_id IN (" + placeholders(len(videos)) + ")"
 	}
 
+	if err := e.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM segments_fts WHERE segments_fts MATCH ?`+segmentFilter+` LIMIT `+strconv.Itoa(CountCap+1)+`)`,
+		append([]any{match}, videoArgs...)...).Scan(&set.matches); err != nil {
+		return set, err
+	}
+	bound := ""
+	if set.matches > CountCap {
+		var lo int64
+		if err := e.db.QueryRowContext(ctx, `SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?`+segmentFilter+` ORDER BY rowid DESC LIMIT 1 OFFSET `+strconv.Itoa(CountCap-1),
+			append([]any{match}, videoArgs...)...).Scan(&lo); err != nil {
+			return set, err
+		}
+		bound = " AND rowid >= " + strconv.FormatInt(lo, 10)
+	}
+
 	// The titles that match, best first.
 	titleScore := map[string]float64{}
 	var titled []string
@@ -345,21 +379,21 @@ func (e *Engine) candidates(ctx context.Context, q Query, videos []string) (hits
 		WHERE videos_fts MATCH ?`+titleFilter+`
 		ORDER BY videos_fts.rank LIMIT `+strconv.Itoa(maxTitleMatches), append([]any{match}, videoArgs...)...)
 	if err != nil {
-		return nil, err
+		return set, err
 	}
 	for rows.Next() {
 		var id string
 		var score float64
 		if err := rows.Scan(&id, &score); err != nil {
 			rows.Close()
-			return nil, err
+			return set, err
 		}
 		titleScore[id] = score
 		titled = append(titled, id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return set, err
 	}
 
 	// The best segments by their text; ORDER BY rank lets FTS5 keep only
@@ -367,21 +401,20 @@ func (e *Engine) candidates(ctx context.Context, q Query, videos []string) (hits
 	rows, err = e.db.QueryContext(ctx, `
 		WITH top AS (
 			SELECT rowid AS id, rank AS score FROM segments_fts
-			WHERE segments_fts MATCH ?`+segmentFilter+`
+			WHERE segments_fts MATCH ?`+segmentFilter+bound+`
 			ORDER BY rank LIMIT `+strconv.Itoa(RankCap)+`
 		)
 		SELECT top.id, top.score, s.video_id, s.start_second, s.end_second
 		FROM top JOIN segments s ON s.id = top.id`, append([]any{match}, videoArgs...)...)
 	if err != nil {
-		return nil, err
+		return set, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var h Hit
 		if err := rows.Scan(&h.SegmentID, &h.score, &h.VideoID, &h.Start, &h.End); err != nil {
-			return nil, err
+			return set, err
 		}
-		h.textMatch = true
 		if ts, ok := titleScore[h.VideoID]; ok {
 			h.TitleMatch = true
 			h.score += TitleWeight * ts
@@ -389,7 +422,7 @@ func (e *Engine) candidates(ctx context.Context, q Query, videos []string) (hits
 		hits = append(hits, h)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return set, err
 	}
 
 	// A video whose title matches but none of whose segments do is found
@@ -406,33 +439,13 @@ func (e *Engine) candidates(ctx context.Context, q Query, videos []string) (hits
 			continue // a video without segments
 		}
 		if err != nil {
-			return nil, err
+			return set, err
 		}
 		hits = append(hits, h)
+		set.titleOnly++
 	}
-	return hits, nil
-}
-
-// count returns how many segments match, exact up to CountCap (one more
-// means more): those whose text matches, plus the hits found by a title
-// alone. Counting needs neither scores nor order.
-func (e *Engine) count(ctx context.Context, q Query, videos []string, ranked []Hit) (int, error) {
-	args := []any{q.FTS()}
-	filter := ""
-	if len(videos) > 0 {
-		filter = " AND rowid IN (SELECT id FROM segments WHERE video_id IN (" + placeholders(len(videos)) + "))"
-		for _, v := range videos {
-			args = append(args, v)
-		}
-	}
-	var n int
-	err := e.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM segments_fts WHERE segments_fts MATCH ?`+filter+` LIMIT `+strconv.Itoa(CountCap+1)+`)`, args...).Scan(&n)
-	for _, h := range ranked {
-		if !h.textMatch {
-			n++
-		}
-	}
-	return n, err
+	set.hits = hits
+	return set, nil
 }
 
 // importTimes fills in when each hit's video was imported.
