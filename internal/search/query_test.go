@@ -71,3 +71,21 @@ func TestFragments(t *testing.T) {
 		}
 	}
 }
+
+func TestSnippetWindow(t *testing.T) {
+	m := func(w string) string { return markOpen + w + markClose }
+	words := strings.Fields(strings.Repeat("a ", 30) + m("x") + " b " + m("x") + " " + strings.Repeat("c ", 30))
+	got := snippet(strings.Join(words, " "), 10)
+	if !strings.HasPrefix(got, "…a a a a "+m("x")) || !strings.HasSuffix(got, "…") || strings.Count(got, markOpen) != 2 {
+		t.Errorf("window %q", got)
+	}
+	// A phrase cut by the window keeps balanced markers.
+	phrase := strings.Repeat("a ", 20) + markOpen + strings.Repeat("p ", 12) + "p" + markClose + strings.Repeat(" z", 20)
+	got = snippet(phrase, 8)
+	if strings.Count(got, markOpen) != strings.Count(got, markClose) || strings.Index(got, markClose) < strings.Index(got, markOpen) {
+		t.Errorf("unbalanced %q", got)
+	}
+	if short := snippet("one "+m("two")+" three", 40); short != "one "+m("two")+" three" {
+		t.Errorf("short text %q", short)
+	}
+}
