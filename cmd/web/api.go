@@ -127,16 +127,7 @@ func (s *server) apiVideo(c echo.Context, v catalog.Video) apiVideo {
 
 // videosJSON is the catalog page as JSON.
 func (s *server) videosJSON(c echo.Context) error {
-	page, err := parsePage(c.QueryParam("page"), maxCatalogPage)
-	if err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	totals, err := s.catalog.Totals(ctx)
-	if err != nil {
-		return err
-	}
-	videos, err := s.catalog.Videos(ctx, (page-1)*videosPerPage, videosPerPage)
+	page, totals, videos, err := s.catalogPage(c)
 	if err != nil {
 		return err
 	}

@@ -17,18 +17,23 @@ const videosPerPage = 24
 // maxCatalogPage bounds ?page= before any query runs.
 const maxCatalogPage = 100_000
 
-// homePage lists the catalog, a page of videos at a time.
-func (s *server) homePage(c echo.Context) error {
-	page, err := parsePage(c.QueryParam("page"), maxCatalogPage)
-	if err != nil {
-		return err
+// catalogPage reads ?page= and fetches that page of the catalog, for the
+// home page and its JSON twin.
+func (s *server) catalogPage(c echo.Context) (page int, totals catalog.Totals, videos []catalog.Video, err error) {
+	if page, err = parsePage(c.QueryParam("page"), maxCatalogPage); err != nil {
+		return
 	}
 	ctx := c.Request().Context()
-	totals, err := s.catalog.Totals(ctx)
-	if err != nil {
-		return err
+	if totals, err = s.catalog.Totals(ctx); err != nil {
+		return
 	}
-	videos, err := s.catalog.Videos(ctx, (page-1)*videosPerPage, videosPerPage)
+	videos, err = s.catalog.Videos(ctx, (page-1)*videosPerPage, videosPerPage)
+	return
+}
+
+// homePage lists the catalog, a page of videos at a time.
+func (s *server) homePage(c echo.Context) error {
+	page, totals, videos, err := s.catalogPage(c)
 	if err != nil {
 		return err
 	}

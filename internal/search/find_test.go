@@ -1,7 +1,6 @@
 package search_test
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -107,18 +106,7 @@ func generated() []catalog.Record {
 
 func TestGeneratedRelevanceTable(t *testing.T) {
 	e, _ := newEngine(t, generated())
-	f, err := os.Open("testdata/relevance_generated.tsv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		cols := strings.Split(line, "\t")
+	for _, cols := range readTable(t, "testdata/relevance_generated.tsv") {
 		q, video := cols[0], cols[1]
 		lo, _ := strconv.Atoi(cols[2])
 		hi, _ := strconv.Atoi(cols[3])

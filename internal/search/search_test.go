@@ -227,18 +227,7 @@ func TestRanksByBM25(t *testing.T) {
 }
 
 func TestRelevanceTable(t *testing.T) {
-	f, err := os.Open("testdata/relevance.tsv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		cols := strings.Split(line, "\t")
+	for _, cols := range readTable(t, "testdata/relevance.tsv") {
 		q, video := cols[0], cols[1]
 		t.Run(q, func(t *testing.T) {
 			res := mustSearch(t, q, 1)
@@ -256,6 +245,27 @@ func TestRelevanceTable(t *testing.T) {
 			}
 		})
 	}
+}
+
+// readTable reads a tab-separated table, skipping blank and # lines.
+func readTable(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var rows [][]string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if line := sc.Text(); line != "" && !strings.HasPrefix(line, "#") {
+			rows = append(rows, strings.Split(line, "\t"))
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }
 
 // oddQueries are things people type that are not our syntax. None may
