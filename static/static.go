@@ -9,10 +9,13 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"mime"
 	"net/http"
 	"path"
 	"strings"
 	"time"
+
+	"github.com/transcripts/site/internal/pagecache"
 )
 
 //go:embed *.css *.js *.svg
@@ -24,6 +27,7 @@ const Prefix = "/static/"
 type asset struct {
 	name string // original file name, for its content type
 	body []byte
+	gz   []byte // body gzipped once, or nil when not worth it
 	etag string
 }
 
@@ -49,7 +53,7 @@ func Load() (*Assets, error) {
 		ext := path.Ext(p)
 		hashed := strings.TrimSuffix(p, ext) + "." + h + ext
 		a.urls[p] = Prefix + hashed
-		a.hashed[hashed] = asset{name: p, body: body, etag: `"` + h + `"`}
+		a.hashed[hashed] = asset{name: p, body: body, gz: pagecache.Compress(body), etag: `"` + h + `"`}
 		return nil
 	})
 	if err != nil {
@@ -75,10 +79,19 @@ func (a *Assets) Lookup(hashed string) (http.Handler, bool) {
 		return nil, false
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-		w.Header().Set("ETag", f.etag)
-		// ServeContent sets the type from the name, answers
-		// If-None-Match with 304 and handles Range and HEAD.
-		http.ServeContent(w, r, f.name, time.Time{}, bytes.NewReader(f.body))
+		h := w.Header()
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		h.Set("Vary", "Accept-Encoding")
+		body := f.body
+		if f.gz != nil && pagecache.AcceptsGzip(r.Header.Get("Accept-Encoding")) {
+			body = f.gz
+			h.Set("Content-Encoding", "gzip")
+			h.Set("ETag", `"`+strings.Trim(f.etag, `"`)+`-gz"`)
+			h.Set("Content-Type", mime.TypeByExtension(path.Ext(f.name)))
+		} else {
+			h.Set("ETag", f.etag)
+		}
+		// ServeContent answers If-None-Match with 304 and handles HEAD.
+		http.ServeContent(w, r, f.name, time.Time{}, bytes.NewReader(body))
 	}), true
 }

@@ -66,6 +66,8 @@ type Line struct {
 	Time     string // "14:58"
 	Datetime string // "PT14M58S"
 	WatchURL string // the moment on YouTube
+	Start    int    // seconds, for the player
+	CopyURL  string // our own URL of the moment, to copy or bookmark
 	Text     string
 	// With an in-video search: the line's words with matches marked, and
 	// the anchors of the previous and next matching lines.
@@ -109,6 +111,8 @@ type Video struct {
 	Moment    *Moment // set on a moment URL
 	Search    *VideoSearch
 	SearchURL string // where the in-video search form goes
+	ID        string // the YouTube id, for the player
+	PlayerURL string // the embed URL the player appends the id to
 	Lines     []Line
 	Downloads []Download
 }

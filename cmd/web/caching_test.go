@@ -94,6 +94,17 @@ func TestCompression(t *testing.T) {
 			t.Errorf("Accept-Encoding %q: Content-Encoding %q", ae, got)
 		}
 	}
+	// Static assets are compressed once too.
+	css := app.server.assets.URL("site.css")
+	plainCSS := app.request(t, css, nil)
+	zippedCSS := app.request(t, css, map[string]string{"Accept-Encoding": "gzip"})
+	if zippedCSS.Header().Get("Content-Encoding") != "gzip" || zippedCSS.Header().Get("Cache-Control") != "public, max-age=31536000, immutable" {
+		t.Errorf("css: Content-Encoding %q", zippedCSS.Header().Get("Content-Encoding"))
+	} else if zr, err := gzip.NewReader(zippedCSS.Body); err != nil {
+		t.Error(err)
+	} else if body, _ := io.ReadAll(zr); !bytes.Equal(body, plainCSS.Body.Bytes()) || !strings.HasPrefix(zippedCSS.Header().Get("Content-Type"), "text/css") {
+		t.Errorf("css: gzip body differs or type %q", zippedCSS.Header().Get("Content-Type"))
+	}
 	// A tiny response is not worth compressing.
 	if got := app.request(t, "/robots.txt", map[string]string{"Accept-Encoding": "gzip"}).Header().Get("Content-Encoding"); got != "" {
 		t.Errorf("robots.txt compressed")

@@ -40,8 +40,9 @@ import (
 )
 
 const (
-	defaultAddr = "localhost:8080"
-	defaultDB   = "data/transcripts.db"
+	defaultAddr      = "localhost:8080"
+	defaultDB        = "data/transcripts.db"
+	defaultPlayerURL = "https://www.youtube-nocookie.com/embed/"
 )
 
 func main() {
@@ -88,6 +89,9 @@ type Config struct {
 	CORS bool
 	// CacheBytes bounds the rendered pages kept in memory.
 	CacheBytes int
+	// PlayerURL is the embed URL the "Watch here" player appends a video
+	// id to: YouTube's privacy-enhanced one, or a stand-in in tests.
+	PlayerURL string
 }
 
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -100,6 +104,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fset.StringVar(&cfg.BaseURL, "base-url", envOr(getenv, "BASE_URL", ""), "public origin for absolute links, e.g. https://transcripts.example (env BASE_URL; default: each request's)")
 	fset.BoolVar(&cfg.CORS, "cors", getenv("CORS") == "1", "allow other origins to read the JSON API (env CORS=1)")
 	cacheMB := fset.Int("cache-mb", 32, "memory for rendered pages and search results, in MB (0: no cache)")
+	fset.StringVar(&cfg.PlayerURL, "player-url", defaultPlayerURL, "embed URL of the \"Watch here\" player, to which a video id is appended")
 	if err := fset.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -284,9 +289,17 @@ func newServer(cfg Config, cat *catalog.Catalog, engine *search.Engine, log *slo
 			return nil, fmt.Errorf("docs: data/pages/%s.md is missing", name)
 		}
 	}
+	if cfg.PlayerURL == "" {
+		cfg.PlayerURL = defaultPlayerURL
+	}
+	player, err := url.Parse(cfg.PlayerURL)
+	if err != nil || player.Host == "" {
+		return nil, fmt.Errorf("-player-url %q is not an absolute URL", cfg.PlayerURL)
+	}
 	return &server{
 		catalog: cat, search: engine, assets: assets, docs: pages, log: log,
 		baseURL: cfg.BaseURL, cors: cfg.CORS,
+		playerURL: cfg.PlayerURL, playerOrigin: player.Scheme + "://" + player.Host,
 		pages: pagecache.New(cfg.CacheBytes),
 		build: strconv.FormatInt(time.Now().UnixNano(), 36),
 	}, nil

@@ -26,6 +26,8 @@ type server struct {
 	cors    bool
 	pages   *pagecache.Cache
 	build   string // this run of the server, in ETags: a deploy may change any page
+	// The "Watch here" player: the embed URL and the origin pages may frame.
+	playerURL, playerOrigin string
 }
 
 // handler builds the Echo application: middleware, error pages, routes.
@@ -44,7 +46,7 @@ func (s *server) handler() *echo.Echo {
 	// A panic becomes a 500 page through handleError, not a dropped
 	// connection.
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
-	e.Use(securityHeaders)
+	e.Use(s.securityHeaders)
 	if s.cors {
 		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
 			AllowOrigins: []string{"*"},
@@ -81,12 +83,15 @@ func (s *server) routes(e *echo.Echo) {
 	get(static.Prefix+":file", s.staticFile)
 }
 
-// securityHeaders forbids what the site never does: inline scripts,
-// framing, sniffing. Thumbnails come from YouTube's image host.
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+// securityHeaders forbids what the site never does: inline scripts and
+// styles, being framed, sniffing. Thumbnails come from YouTube's image
+// host; the only frame is the player, loaded when the reader asks.
+func (s *server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	csp := "default-src 'self'; img-src 'self' https:; frame-src " + s.playerOrigin +
+		"; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 	return func(c echo.Context) error {
 		h := c.Response().Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' https:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		return next(c)

@@ -82,6 +82,7 @@ func (s *server) videoPage(c echo.Context, v catalog.Video, segs []catalog.Segme
 		moment = sec
 	}
 	m := videoModel(v, segs, moment)
+	m.PlayerURL = s.playerURL
 	if q := strings.TrimSpace(c.QueryParam("q")); q != "" {
 		if err := s.searchVideo(c, &m, v, segs, truncateUTF8(q, maxQueryBytes)); err != nil {
 			return err
@@ -161,6 +162,7 @@ func videoModel(v catalog.Video, segs []catalog.Segment, moment int) views.Video
 		Meta:      export.Clock(v.Duration) + " · " + plural(v.Segments, "transcript line", "transcript lines"),
 		Lines:     make([]views.Line, 0, len(segs)),
 		SearchURL: videoURL(v.ID),
+		ID:        v.ID,
 	}
 	at := segmentAt(segs, moment)
 	for i, seg := range segs {
@@ -170,6 +172,8 @@ func videoModel(v catalog.Video, segs []catalog.Segment, moment int) views.Video
 			Time:     export.Clock(seg.Start),
 			Datetime: isoDuration(seg.Start),
 			WatchURL: catalog.WatchURL(v.ID, seg.Start),
+			Start:    seg.Start,
+			CopyURL:  videoURL(v.ID) + "?t=" + strconv.Itoa(seg.Start) + "#" + anchor(seg.Start),
 			Text:     seg.Text,
 		})
 	}

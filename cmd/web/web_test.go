@@ -414,8 +414,8 @@ func TestDocPages(t *testing.T) {
 			t.Errorf("search help does not document %s", syntax)
 		}
 	}
-	if help.Find("table").Length() != 2 {
-		t.Error("search help tables (syntax, parameters) not rendered")
+	if help.Find("table").Length() != 3 {
+		t.Error("search help tables (syntax, parameters, keyboard) not rendered")
 	}
 }
 
