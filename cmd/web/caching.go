@@ -91,6 +91,12 @@ func (s *server) cached(maxAge int) echo.MiddlewareFunc {
 			for name, values := range page.Header {
 				h[name] = values
 			}
+			if page.Status != http.StatusOK {
+				// A 404 or 503 page: not what the validators describe.
+				h.Del("ETag")
+				h.Del("Last-Modified")
+				h.Set("Cache-Control", "no-store")
+			}
 			body := page.Body
 			if page.Gzip != nil && pagecache.AcceptsGzip(req.Header.Get(echo.HeaderAcceptEncoding)) {
 				h.Set(echo.HeaderContentEncoding, "gzip")

@@ -51,6 +51,9 @@ func TestConditionalRequests(t *testing.T) {
 	if cc := app.request(t, "/videos/nopenopenop", nil).Header(); cc.Get("Cache-Control") != "no-store" || cc.Get("ETag") != "" {
 		t.Errorf("a 404 carries %q, ETag %q", cc.Get("Cache-Control"), cc.Get("ETag"))
 	}
+	if cc := app.request(t, "/?page=9", nil).Header(); cc.Get("Cache-Control") != "no-store" || cc.Get("ETag") != "" {
+		t.Errorf("a page past the catalog's end carries %q, ETag %q", cc.Get("Cache-Control"), cc.Get("ETag"))
+	}
 	if cc := app.request(t, "/healthz", nil).Header().Get("Cache-Control"); cc != "no-store" {
 		t.Errorf("healthz Cache-Control %q", cc)
 	}
