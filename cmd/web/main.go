@@ -148,7 +148,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err := ensureDatabase(ctx, cfg, log); err != nil {
 		return err
 	}
-	cat, err := catalog.Open(ctx, cfg.DBPath)
+	cat, err := catalog.OpenReadOnly(ctx, cfg.DBPath)
 	if err != nil {
 		return err
 	}

@@ -57,15 +57,7 @@ var migrationFiles embed.FS
 // Open opens (creating if needed) the SQLite database at path and brings its
 // schema up to date.
 func Open(ctx context.Context, path string) (*Catalog, error) {
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
-	q.Add("_pragma", "foreign_keys(ON)")
-	// Writers take the lock up front, so a reader upgraded to a writer
-	// never fails half-way with SQLITE_BUSY.
-	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("catalog: open %s: %w", path, err)
 	}
@@ -77,6 +69,49 @@ func Open(ctx context.Context, path string) (*Catalog, error) {
 		return nil, fmt.Errorf("catalog: open %s: %w", path, err)
 	}
 	return c, nil
+}
+
+// OpenReadOnly opens the database at path for serving: its schema is
+// brought up to date through a short-lived writer, then every connection
+// of the pool (two per core) is query_only, so the site can never write,
+// while imports by other processes go on beside it (WAL).
+func OpenReadOnly(ctx context.Context, path string) (*Catalog, error) {
+	w, err := Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, fmt.Errorf("catalog: open %s: %w", path, err)
+	}
+	db, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		return nil, fmt.Errorf("catalog: open %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(2 * runtime.NumCPU())
+	db.SetMaxIdleConns(2 * runtime.NumCPU())
+	c := &Catalog{db: db}
+	if err := c.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// dsn is the driver's name for the database at path, with the settings
+// every connection gets.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(ON)")
+	if readOnly {
+		q.Add("_pragma", "query_only(ON)")
+	}
+	// Writers take the lock up front, so a reader upgraded to a writer
+	// never fails half-way with SQLITE_BUSY.
+	q.Set("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
 }
 
 // Close closes the database.

@@ -558,3 +558,29 @@ func TestVersionChangesWithTheCatalog(t *testing.T) {
 		t.Errorf("a delete did not move the version")
 	}
 }
+
+func TestOpenReadOnlyNeverWrites(t *testing.T) {
+	ctx := context.Background()
+	c, path := openTemp(t)
+	if _, err := c.Import(ctx, records(seg(vidA, 0, 10, "hello")), catalog.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := catalog.OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if tot, err := r.Totals(ctx); err != nil || tot.Segments != 1 {
+		t.Errorf("reading: %+v, %v", tot, err)
+	}
+	if _, err := r.DB().Exec(`DELETE FROM segments`); err == nil {
+		t.Error("a read-only catalog wrote")
+	}
+	// The writer goes on beside it, and the reader sees the new catalog.
+	if _, err := c.Import(ctx, records(seg(vidB, 0, 10, "more")), catalog.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if tot, _ := r.Totals(ctx); tot.Segments != 2 {
+		t.Errorf("the reader sees %d segments after the import, want 2", tot.Segments)
+	}
+}
