@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/transcripts/site/internal/catalog"
 	"github.com/transcripts/site/internal/ingest"
@@ -131,5 +132,22 @@ func TestCachedPageIsServedFromMemory(t *testing.T) {
 	}
 	if third := app.request(t, "/videos/MpdbFLXOOIw", nil); !strings.Contains(third.Body.String(), "Renamed behind the cache") {
 		t.Error("a new version still served the old page")
+	}
+}
+
+func TestVersionIsTrustedForItsTTL(t *testing.T) {
+	reads := 0
+	vc := &versionCache{ttl: time.Hour, read: func(context.Context) (catalog.Version, error) {
+		reads++
+		return catalog.Version{N: int64(reads)}, nil
+	}}
+	for range 3 {
+		if v, _ := vc.get(context.Background()); v.N != 1 {
+			t.Errorf("version %d within the TTL", v.N)
+		}
+	}
+	vc.ttl = 0
+	if v, _ := vc.get(context.Background()); v.N != 2 {
+		t.Errorf("version %d after the TTL, want it read again", v.N)
 	}
 }

@@ -282,7 +282,7 @@ func TestReadersDuringImport(t *testing.T) {
 		}()
 	}
 	out, err := runCmd(t, "import", "-db", db, big)
-	time.Sleep(200 * time.Millisecond) // readers see the committed catalog
+	time.Sleep(versionTTL + 300*time.Millisecond) // readers see the committed catalog once the version is read again
 	done.Store(true)
 	wg.Wait()
 	if err != nil {

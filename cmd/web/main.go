@@ -92,6 +92,9 @@ type Config struct {
 	// PlayerURL is the embed URL the "Watch here" player appends a video
 	// id to: YouTube's privacy-enhanced one, or a stand-in in tests.
 	PlayerURL string
+	// VersionTTL is how long the catalog version read is trusted (0: read
+	// it for every request, as tests do).
+	VersionTTL time.Duration
 }
 
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -122,6 +125,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		}
 		cfg.BaseURL = u.Scheme + "://" + u.Host
 	}
+	cfg.VersionTTL = versionTTL
 	cfg.DBExplicit = cfg.DBPath != ""
 	if !cfg.DBExplicit {
 		cfg.DBPath = defaultDB
@@ -300,7 +304,8 @@ func newServer(cfg Config, cat *catalog.Catalog, engine *search.Engine, log *slo
 		catalog: cat, search: engine, assets: assets, docs: pages, log: log,
 		baseURL: cfg.BaseURL, cors: cfg.CORS,
 		playerURL: cfg.PlayerURL, playerOrigin: player.Scheme + "://" + player.Host,
-		pages: pagecache.New(cfg.CacheBytes),
-		build: strconv.FormatInt(time.Now().UnixNano(), 36),
+		pages:   pagecache.New(cfg.CacheBytes),
+		version: &versionCache{read: cat.Version, ttl: cfg.VersionTTL},
+		build:   strconv.FormatInt(time.Now().UnixNano(), 36),
 	}, nil
 }

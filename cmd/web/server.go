@@ -25,10 +25,14 @@ type server struct {
 	baseURL string // configured public origin, or "" for each request's
 	cors    bool
 	pages   *pagecache.Cache
+	version *versionCache
 	build   string // this run of the server, in ETags: a deploy may change any page
 	// The "Watch here" player: the embed URL and the origin pages may frame.
 	playerURL, playerOrigin string
 }
+
+// slowRequest is the latency above which a good request is logged.
+const slowRequest = 500 * time.Millisecond
 
 // handler builds the Echo application: middleware, error pages, routes.
 func (s *server) handler() *echo.Echo {
@@ -36,10 +40,14 @@ func (s *server) handler() *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
+	// Requests that went wrong or slowly are logged; a line for each of
+	// thousands of good ones a second would cost more than serving them.
 	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
-			s.log.Info("request", "method", v.Method, "uri", v.URI, "status", v.Status, "took", v.Latency.Round(time.Microsecond))
+			if v.Status >= http.StatusBadRequest || v.Latency > slowRequest {
+				s.log.Info("request", "method", v.Method, "uri", v.URI, "status", v.Status, "took", v.Latency.Round(time.Microsecond))
+			}
 			return nil
 		},
 	}))
