@@ -110,16 +110,23 @@ func (s *server) cached(maxAge int) echo.MiddlewareFunc {
 					return err
 				}
 				page = &pagecache.Page{Status: w.status, Header: http.Header{}, Body: w.body}
+				kept := false
 				for _, name := range []string{echo.HeaderContentType, echo.HeaderContentDisposition} {
 					if v := w.header.Get(name); v != "" {
 						page.Header.Set(name, v)
 					}
 				}
-				if page.Status == http.StatusOK && len(page.Body) <= maxCachedBody {
+				if page.Status == http.StatusOK && len(page.Body) <= maxCachedBody && s.pages.Fits(page) {
 					page.Gzip = pagecache.Compress(page.Body)
 					s.pages.Put(key, page)
+					kept = true
+				}
+				// A page not kept is compressed only for a reader who takes gzip.
+				if !kept && pagecache.AcceptsGzip(req.Header.Get(echo.HeaderAcceptEncoding)) {
+					page.Gzip = pagecache.Compress(page.Body)
 				}
 			}
+
 			for name, values := range page.Header {
 				h[name] = values
 			}

@@ -282,7 +282,15 @@ func TestReadersDuringImport(t *testing.T) {
 		}()
 	}
 	out, err := runCmd(t, "import", "-db", db, big)
-	time.Sleep(versionTTL + 300*time.Millisecond) // readers see the committed catalog once the version is read again
+	// Readers see the committed catalog once the version is read again.
+	for deadline := time.Now().Add(versionTTL + 10*time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		mu.Lock()
+		seenNew := seen["82"]
+		mu.Unlock()
+		if seenNew {
+			break
+		}
+	}
 	done.Store(true)
 	wg.Wait()
 	if err != nil {

@@ -56,8 +56,14 @@ func (c *Cache) Get(key string) (*Page, bool) {
 	return el.Value.(*entry).page, true
 }
 
+// Fits reports whether the cache would keep a page of this size: one
+// larger than an eighth of the cache is not kept.
+func (c *Cache) Fits(page *Page) bool {
+	return page.size()+len(page.Body)/2 <= c.max/8 // room for its gzip form too
+}
+
 // Put stores page under key, dropping the least recently used pages to
-// make room. A page larger than an eighth of the cache is not kept.
+// make room. A page that does not fit is not kept.
 func (c *Cache) Put(key string, page *Page) {
 	if page.size() > c.max/8 {
 		return
