@@ -11,10 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 const (
@@ -46,8 +44,8 @@ const (
 	// starts, so the words are heard from their beginning.
 	LeadIn = 2
 
-	// Snippet markers: control characters, which the importer removes
-	// from transcript text, so they can only come from snippet().
+	// Highlight markers: control characters, which the importer removes
+	// from transcript text, so they can only come from highlight().
 	markOpen  = "\x02"
 	markClose = "\x03"
 	// snippetTokens is how many words of a segment a snippet shows.
@@ -320,182 +318,6 @@ func (e *Engine) Each(ctx context.Context, r Request, limit int, fn func(Hit) er
 	return nil
 }
 
-// candidateSet is what a search ranks.
-type candidateSet struct {
-	hits      []Hit // the best RankCap, unordered
-	matches   int   // segments whose text matches, counted up to CountCap+1
-	titleOnly int   // hits found by a title alone
-}
-
-// total returns the number of matches to show and whether it is capped.
-func (c candidateSet) total() (int, bool) {
-	n := c.matches + c.titleOnly
-	return min(n, CountCap), c.matches > CountCap
-}
-
-// candidates returns up to RankCap matching segments with their scores:
-// the best by BM25 over the text, each boosted by its video's title score
-// when the title matches too, plus, for a video found by its title alone,
-// its first segment. Only videos are searched when it is not empty.
-//
-// The cost is bounded: matches are first counted (cheap: no score), and
-// when more than CountCap segments match, only the CountCap most recently
-// imported (the highest rowids) are ranked, found by walking the index
-// backwards (cheap too). Below that every match is ranked, exactly as a
-// full BM25 ranking would.
-func (e *Engine) candidates(ctx context.Context, q Query, videos []string) (set candidateSet, err error) {
-	var hits []Hit
-	match := q.FTS()
-	var videoArgs []any
-	for _, v := range videos {
-		videoArgs = append(videoArgs, v)
-	}
-	segmentFilter, titleFilter := "", ""
-	if len(videos) > 0 {
-		segmentFilter = " AND rowid IN (SELECT id FROM segments WHERE video_id IN (" + placeholders(len(videos)) + "))"
-		titleFilter = " AND v.video_id IN (" + placeholders(len(videos)) + ")"
-	}
-
-	if err := e.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM segments_fts WHERE segments_fts MATCH ?`+segmentFilter+` LIMIT `+strconv.Itoa(CountCap+1)+`)`,
-		append([]any{match}, videoArgs...)...).Scan(&set.matches); err != nil {
-		return set, err
-	}
-	bound := ""
-	if set.matches > CountCap {
-		var lo int64
-		if err := e.db.QueryRowContext(ctx, `SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?`+segmentFilter+` ORDER BY rowid DESC LIMIT 1 OFFSET `+strconv.Itoa(CountCap-1),
-			append([]any{match}, videoArgs...)...).Scan(&lo); err != nil {
-			return set, err
-		}
-		bound = " AND rowid >= " + strconv.FormatInt(lo, 10)
-	}
-
-	// The titles that match, best first.
-	titleScore := map[string]float64{}
-	var titled []string
-	rows, err := e.db.QueryContext(ctx, `
-		SELECT v.video_id, videos_fts.rank
-		FROM videos_fts JOIN videos v ON v.rowid = videos_fts.rowid
-		WHERE videos_fts MATCH ?`+titleFilter+`
-		ORDER BY videos_fts.rank LIMIT `+strconv.Itoa(maxTitleMatches), append([]any{match}, videoArgs...)...)
-	if err != nil {
-		return set, err
-	}
-	for rows.Next() {
-		var id string
-		var score float64
-		if err := rows.Scan(&id, &score); err != nil {
-			rows.Close()
-			return set, err
-		}
-		titleScore[id] = score
-		titled = append(titled, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return set, err
-	}
-
-	// The best segments by their text; ORDER BY rank lets FTS5 keep only
-	// the best RankCap while it ranks.
-	rows, err = e.db.QueryContext(ctx, `
-		WITH top AS (
-			SELECT rowid AS id, rank AS score FROM segments_fts
-			WHERE segments_fts MATCH ?`+segmentFilter+bound+`
-			ORDER BY rank LIMIT `+strconv.Itoa(RankCap)+`
-		)
-		SELECT top.id, top.score, s.video_id, s.start_second, s.end_second
-		FROM top JOIN segments s ON s.id = top.id`, append([]any{match}, videoArgs...)...)
-	if err != nil {
-		return set, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var h Hit
-		if err := rows.Scan(&h.SegmentID, &h.score, &h.VideoID, &h.Start, &h.End); err != nil {
-			return set, err
-		}
-		if ts, ok := titleScore[h.VideoID]; ok {
-			h.TitleMatch = true
-			h.score += TitleWeight * ts
-		}
-		hits = append(hits, h)
-	}
-	if err := rows.Err(); err != nil {
-		return set, err
-	}
-
-	// A video whose title matches but none of whose segments do is found
-	// at its first segment.
-	for _, id := range titled {
-		if videoHasHit(hits, id) {
-			continue
-		}
-		h := Hit{TitleMatch: true, score: TitleWeight * titleScore[id]}
-		err := e.db.QueryRowContext(ctx, `
-			SELECT id, video_id, start_second, end_second FROM segments
-			WHERE video_id = ? ORDER BY start_second LIMIT 1`, id).Scan(&h.SegmentID, &h.VideoID, &h.Start, &h.End)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue // a video without segments
-		}
-		if err != nil {
-			return set, err
-		}
-		hits = append(hits, h)
-		set.titleOnly++
-	}
-	set.hits = hits
-	return set, nil
-}
-
-// importTimes fills in when each hit's video was imported.
-func (e *Engine) importTimes(ctx context.Context, hits []Hit) error {
-	seen := map[string]time.Time{}
-	var args []any
-	for _, h := range hits {
-		if _, ok := seen[h.VideoID]; !ok {
-			seen[h.VideoID] = time.Time{}
-			args = append(args, h.VideoID)
-		}
-	}
-	if len(args) == 0 {
-		return nil
-	}
-	rows, err := e.db.QueryContext(ctx, `SELECT video_id, imported_at FROM videos WHERE video_id IN (`+placeholders(len(args))+`)`, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, imported string
-		if err := rows.Scan(&id, &imported); err != nil {
-			return err
-		}
-		seen[id] = parseTime(imported)
-	}
-	for i := range hits {
-		hits[i].ImportedAt = seen[hits[i].VideoID]
-	}
-	return rows.Err()
-}
-
-// parseTime reads imported_at, written by catalog.Import as RFC 3339.
-func parseTime(s string) time.Time {
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return time.Time{}
-	}
-	return t
-}
-
-func videoHasHit(hits []Hit, videoID string) bool {
-	return slices.ContainsFunc(hits, func(h Hit) bool { return h.VideoID == videoID })
-}
-
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
-}
-
 // order sorts hits by relevance (best first), by time (video by video in
 // the order of their best hit, then as spoken) or newest first. Ties break
 // on the segment id so every order is stable across requests.
@@ -577,129 +399,6 @@ func groups(hits []Hit, page int) []Group {
 	return gs[from:min(len(gs), from+GroupsPerPage)]
 }
 
-// describe fills in what a page shows of its hits: video title and
-// thumbnail, text, snippet and the estimated moment.
-func (e *Engine) describe(ctx context.Context, q Query, hits []Hit) error {
-	if len(hits) == 0 {
-		return nil
-	}
-	args := []any{markOpen, markClose, q.FTS()}
-	for _, h := range hits {
-		args = append(args, h.SegmentID)
-	}
-	// The scalar subquery runs the MATCH once per shown row (a rowid
-	// lookup) for its highlighted text, from which both the snippet and
-	// the moment are taken.
-	rows, err := e.db.QueryContext(ctx, `
-		SELECT s.id, v.title, v.thumbnail, v.imported_at, s.text,
-			(SELECT highlight(segments_fts, 0, ?1, ?2) FROM segments_fts WHERE segments_fts MATCH ?3 AND rowid = s.id)
-		FROM segments s JOIN videos v ON v.video_id = s.video_id
-		WHERE s.id IN (`+placeholders(len(hits))+`)`, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	byID := map[int64]int{}
-	for i, h := range hits {
-		byID[h.SegmentID] = i
-	}
-	for rows.Next() {
-		var id int64
-		var title, thumb, imported, text string
-		var highlighted sql.NullString
-		if err := rows.Scan(&id, &title, &thumb, &imported, &text, &highlighted); err != nil {
-			return err
-		}
-		h := &hits[byID[id]]
-		h.Title, h.Thumbnail, h.Text = title, thumb, text
-		h.ImportedAt = parseTime(imported)
-		if highlighted.Valid {
-			h.Snippet = fragments(snippet(highlighted.String, snippetTokens))
-		} else {
-			// Found by its title: the segment's own words do not match.
-			h.Snippet = []Fragment{{Text: shorten(text, 240)}}
-		}
-		h.Moment = moment(*h, highlighted.String)
-	}
-	return rows.Err()
-}
-
-// snippet returns the window of about n words of a highlighted text that
-// holds the most matches (the first such), with "…" where it cuts the
-// text, its markers balanced.
-func snippet(highlighted string, n int) string {
-	words := strings.Fields(highlighted)
-	if len(words) <= n {
-		return strings.Join(words, " ")
-	}
-	matches := func(w string) int { return strings.Count(w, markOpen) }
-	best, bestCount, count := 0, -1, 0
-	for i, w := range words {
-		count += matches(w)
-		if i >= n {
-			count -= matches(words[i-n])
-		}
-		if i >= n-1 && count > bestCount {
-			best, bestCount = i-n+1, count
-		}
-	}
-	// Start a little before the first match in the window, so it reads
-	// in context.
-	for i := best; i < best+n; i++ {
-		if matches(words[i]) > 0 {
-			best = max(0, min(i-4, len(words)-n))
-			break
-		}
-	}
-	window := strings.Join(words[best:best+n], " ")
-	// A phrase's markers may fall on both sides of a cut.
-	if o, c := strings.Index(window, markOpen), strings.Index(window, markClose); c >= 0 && (o < 0 || c < o) {
-		window = markOpen + window
-	}
-	if strings.LastIndex(window, markOpen) > strings.LastIndex(window, markClose) {
-		window += markClose
-	}
-	if best > 0 {
-		window = "…" + window
-	}
-	if best+n < len(words) {
-		window += "…"
-	}
-	return window
-}
-
-// moment estimates the second the first matched word of a hit is spoken,
-// by its position in the segment's text between start and end, less a
-// lead-in, never before the segment's start.
-func moment(h Hit, highlighted string) int {
-	i := strings.Index(highlighted, markOpen)
-	if i < 0 || h.End <= h.Start {
-		return h.Start
-	}
-	before := utf8.RuneCountInString(strings.ReplaceAll(strings.ReplaceAll(highlighted[:i], markOpen, ""), markClose, ""))
-	total := utf8.RuneCountInString(h.Text)
-	if total == 0 {
-		return h.Start
-	}
-	at := h.Start + (h.End-h.Start)*before/total - LeadIn
-	return max(h.Start, at)
-}
-
-// shorten cuts s to about n bytes at a word boundary.
-func shorten(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := strings.LastIndexByte(s[:n], ' ')
-	if cut <= 0 {
-		cut = n
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-	}
-	return s[:cut] + "…"
-}
-
 // wrap adds context to a database error. A deadline is reported as such
 // (SQLite reports an interrupt); an FTS5 syntax error, which the
 // translator should make impossible, still reaches the reader as a bad
@@ -712,29 +411,6 @@ func (e *Engine) wrap(ctx context.Context, input string, err error) error {
 		return fmt.Errorf("search %q: %w (%v)", input, &QueryError{Reason: "This query could not be searched."}, err)
 	}
 	return fmt.Errorf("search %q: %w", input, err)
-}
-
-// fragments splits a snippet with markers into plain and matched text.
-func fragments(s string) []Fragment {
-	var out []Fragment
-	for s != "" {
-		i := strings.Index(s, markOpen)
-		if i < 0 {
-			out = append(out, Fragment{Text: s})
-			break
-		}
-		if i > 0 {
-			out = append(out, Fragment{Text: s[:i]})
-		}
-		s = s[i+len(markOpen):]
-		j := strings.Index(s, markClose)
-		if j < 0 {
-			j = len(s)
-		}
-		out = append(out, Fragment{Text: s[:j], Match: true})
-		s = strings.TrimPrefix(s[j:], markClose)
-	}
-	return out
 }
 
 // IsBadQuery reports whether err is about the query rather than the
