@@ -180,6 +180,8 @@ type Search struct {
 	Sorts      []Option
 	Groupings  []Option
 	Suggestion *Suggestion
+	// AllVideos lifts the video filters, when there are any.
+	AllVideos  string
 	Pager      Pager
 	Empty      bool // the query ran and nothing matched
 	// Downloads export the whole result set (CSV, clip list, feed).

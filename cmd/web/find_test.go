@@ -200,3 +200,15 @@ func TestDidYouMean(t *testing.T) {
 		t.Error("a suggestion for a query that finds plenty")
 	}
 }
+
+func TestFilterThatFindsNothingCanBeLifted(t *testing.T) {
+	app := newTestApp(t)
+	doc := app.page(t, "/search?q=kaggle&video=MpdbFLXOOIw", http.StatusOK)
+	a := doc.Find(".notice a").First()
+	if !strings.Contains(doc.Find(".notice").Text(), "in the videos you chose") || a.AttrOr("href", "") != "/search?q=kaggle" {
+		t.Errorf("notice %q, link %q", doc.Find(".notice").Text(), a.AttrOr("href", ""))
+	}
+	if app.page(t, a.AttrOr("href", ""), http.StatusOK).Find("li.hit").Length() == 0 {
+		t.Error("lifting the filter finds nothing")
+	}
+}

@@ -188,6 +188,12 @@ func searchModel(m *views.Search, params url.Values, res search.Results) {
 		m.Summary += " · page " + count(r.Page) + " of " + count(pages)
 	}
 	m.Pager = pager("/search", params, r.Page, pages)
+	if len(r.Videos) > 0 {
+		all := cloneValues(params)
+		all.Del("video")
+		all.Del("page")
+		m.AllVideos = withQuery("/search", all)
+	}
 
 	with := func(key, value string) string {
 		v := cloneValues(params)
