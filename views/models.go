@@ -181,9 +181,9 @@ type Search struct {
 	Groupings  []Option
 	Suggestion *Suggestion
 	// AllVideos lifts the video filters, when there are any.
-	AllVideos  string
-	Pager      Pager
-	Empty      bool // the query ran and nothing matched
+	AllVideos string
+	Pager     Pager
+	Empty     bool // the query ran and nothing matched
 	// Downloads export the whole result set (CSV, clip list, feed).
 	Downloads []Download
 }
