@@ -238,6 +238,40 @@ func bumpVersion(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 
+// SegmentRange is a run of consecutive segment ids of one video.
+type SegmentRange struct {
+	FirstID, LastID int64
+	VideoID         string
+}
+
+// SegmentRanges returns every run of consecutive segment ids with its
+// video, in id order: about one per video.
+func (c *Catalog) SegmentRanges(ctx context.Context) ([]SegmentRange, error) {
+	return SegmentRanges(ctx, c.db)
+}
+
+// SegmentRanges reads the runs from db (for internal/search, which holds
+// the handle).
+func SegmentRanges(ctx context.Context, db *sql.DB) ([]SegmentRange, error) {
+	rows, err := db.QueryContext(ctx, `SELECT first_id, last_id, video_id FROM segment_ranges ORDER BY first_id`)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: segment ranges: %w", err)
+	}
+	defer rows.Close()
+	var rs []SegmentRange
+	for rows.Next() {
+		var r SegmentRange
+		if err := rows.Scan(&r.FirstID, &r.LastID, &r.VideoID); err != nil {
+			return nil, fmt.Errorf("catalog: segment ranges: %w", err)
+		}
+		rs = append(rs, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("catalog: segment ranges: %w", err)
+	}
+	return rs, nil
+}
+
 // Totals counts what the catalog holds.
 type Totals struct {
 	Videos   int

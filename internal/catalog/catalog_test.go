@@ -78,8 +78,8 @@ func TestOpenMigratesOnceAndRecordsVersion(t *testing.T) {
 	ctx := context.Background()
 	c, path := openTemp(t)
 	v, err := c.SchemaVersion(ctx)
-	if err != nil || v != 4 {
-		t.Fatalf("schema version = %d, %v; want 4", v, err)
+	if err != nil || v != 5 {
+		t.Fatalf("schema version = %d, %v; want 5", v, err)
 	}
 	if _, err := c.Import(ctx, records(seg(vidA, 0, 10, "hello world")), catalog.ImportOptions{}); err != nil {
 		t.Fatal(err)
@@ -96,8 +96,8 @@ func TestOpenMigratesOnceAndRecordsVersion(t *testing.T) {
 	if err := c2.DB().QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&applied); err != nil {
 		t.Fatal(err)
 	}
-	if applied != 4 {
-		t.Errorf("schema_migrations has %d rows, want 4", applied)
+	if applied != 5 {
+		t.Errorf("schema_migrations has %d rows, want 5", applied)
 	}
 	tot, err := c2.Totals(ctx)
 	if err != nil || tot != (catalog.Totals{Videos: 1, Segments: 1}) {
@@ -455,7 +455,7 @@ func TestDeleteAndInfo(t *testing.T) {
 		t.Fatal(err)
 	}
 	info, err := c.Info(ctx)
-	if err != nil || info.Videos != 2 || info.Segments != 3 || info.SchemaVersion != 4 || info.SizeBytes == 0 || info.LastImport == "" {
+	if err != nil || info.Videos != 2 || info.Segments != 3 || info.SchemaVersion != 5 || info.SizeBytes == 0 || info.LastImport == "" {
 		t.Fatalf("info %+v, %v", info, err)
 	}
 	before := dump(t, c)
@@ -583,4 +583,60 @@ func TestOpenReadOnlyNeverWrites(t *testing.T) {
 	if tot, _ := r.Totals(ctx); tot.Segments != 2 {
 		t.Errorf("the reader sees %d segments after the import, want 2", tot.Segments)
 	}
+}
+
+// TestSegmentRangesMapEverySegment: after imports, re-imports and deletes,
+// the runs name the video of every segment, and only of existing ones.
+func TestSegmentRangesMapEverySegment(t *testing.T) {
+	ctx := context.Background()
+	c, _ := openTemp(t)
+	steps := [][]catalog.Record{
+		{seg(vidA, 0, 10, "a0"), seg(vidA, 10, 20, "a1"), seg(vidB, 0, 10, "b0"), seg(vidA, 20, 30, "a2")},
+		{seg(vidB, 10, 20, "b1"), seg(vidA, 0, 10, "a0 changed"), seg("ccccccccccc", 0, 5, "c0")},
+	}
+	check := func() {
+		t.Helper()
+		rs, err := c.SegmentRanges(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := c.DB().Query(`SELECT id, video_id FROM segments`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		n := 0
+		for rows.Next() {
+			var id int64
+			var video string
+			rows.Scan(&id, &video)
+			n++
+			found := ""
+			for _, r := range rs {
+				if r.FirstID <= id && id <= r.LastID {
+					found = r.VideoID
+				}
+			}
+			if found != video {
+				t.Errorf("segment %d of %s mapped to %q", id, video, found)
+			}
+		}
+		covered := int64(0)
+		for _, r := range rs {
+			covered += r.LastID - r.FirstID + 1
+		}
+		if covered != int64(n) {
+			t.Errorf("ranges cover %d ids for %d segments", covered, n)
+		}
+	}
+	for _, step := range steps {
+		if _, err := c.Import(ctx, records(step...), catalog.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		check()
+	}
+	if _, err := c.Delete(ctx, []string{vidB}); err != nil {
+		t.Fatal(err)
+	}
+	check()
 }

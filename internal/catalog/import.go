@@ -266,6 +266,14 @@ func (c *Catalog) Import(ctx context.Context, records iter.Seq2[Record, error], 
 	if err != nil {
 		return stats, fmt.Errorf("catalog: import: index new segments: %w", err)
 	}
+	// The new segments' runs of consecutive ids, by video.
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO segment_ranges (first_id, last_id, video_id)
+		SELECT min(id), max(id), video_id
+		FROM (SELECT id, video_id, id - row_number() OVER (PARTITION BY video_id ORDER BY id) AS run FROM segments WHERE id > ?)
+		GROUP BY video_id, run`, lastID); err != nil {
+		return stats, fmt.Errorf("catalog: import: segment ranges: %w", err)
+	}
 	stats.Inserted = int(inserted)
 	stats.Updated = w.updated
 	stats.Unchanged = stats.Segments - stats.Inserted - stats.Updated

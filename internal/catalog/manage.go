@@ -32,6 +32,9 @@ func (c *Catalog) Delete(ctx context.Context, ids []string) (DeleteStats, error)
 		if err != nil {
 			return stats, fmt.Errorf("catalog: delete %s: %w", id, err)
 		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM segment_ranges WHERE video_id = ?`, id); err != nil {
+			return stats, fmt.Errorf("catalog: delete %s: %w", id, err)
+		}
 		res, err = tx.ExecContext(ctx, `DELETE FROM videos WHERE video_id = ?`, id)
 		if err != nil {
 			return stats, fmt.Errorf("catalog: delete %s: %w", id, err)

@@ -4,124 +4,238 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"slices"
+	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/transcripts/site/internal/catalog"
 )
 
-// candidateSet is what a search ranks.
-type candidateSet struct {
-	hits      []Hit // the best RankCap, unordered
-	matches   int   // segments whose text matches, counted up to CountCap+1
-	titleOnly int   // hits found by a title alone
+// walk is what a search learns from its matches before ranking any: how
+// many there are, which videos they are in, and where ranking must stop.
+type walk struct {
+	matches  int            // segments whose text matches, counted up to CountCap+1
+	perVideo map[string]int // of the counted matches
+	order    []string       // videos in the order first met (newest match first)
+	bound    int64          // lowest rowid ranked when matches > CountCap, else 0
+	titled   []string       // videos whose title matches, best first
+	titles   map[string]float64
 }
 
 // total returns the number of matches to show and whether it is capped.
-func (c candidateSet) total() (int, bool) {
-	n := c.matches + c.titleOnly
-	return min(n, CountCap), c.matches > CountCap
+func (w walk) total() (int, bool) {
+	n := w.matches
+	for _, id := range w.titled {
+		if w.perVideo[id] == 0 {
+			n++ // found by its title alone
+		}
+	}
+	return min(n, CountCap), w.matches > CountCap
 }
 
-// candidates returns up to RankCap matching segments with their scores:
-// the best by BM25 over the text, each boosted by its video's title score
-// when the title matches too, plus, for a video found by its title alone,
-// its first segment. Only videos are searched when it is not empty.
-//
-// The cost is bounded: matches are first counted (cheap: no score), and
-// when more than CountCap segments match, only the CountCap most recently
-// imported (the highest rowids) are ranked, found by walking the index
-// backwards (cheap too). Below that every match is ranked, exactly as a
-// full BM25 ranking would.
-func (e *Engine) candidates(ctx context.Context, q Query, videos []string) (set candidateSet, err error) {
-	var hits []Hit
-	match := q.FTS()
-	var videoArgs []any
-	for _, v := range videos {
-		videoArgs = append(videoArgs, v)
-	}
-	segmentFilter, titleFilter := "", ""
-	if len(videos) > 0 {
-		segmentFilter = " AND rowid IN (SELECT id FROM segments WHERE video_id IN (" + placeholders(len(videos)) + "))"
-		titleFilter = " AND v.video_id IN (" + placeholders(len(videos)) + ")"
-	}
-
-	if err := e.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM segments_fts WHERE segments_fts MATCH ?`+segmentFilter+` LIMIT `+strconv.Itoa(CountCap+1)+`)`,
-		append([]any{match}, videoArgs...)...).Scan(&set.matches); err != nil {
-		return set, err
-	}
-	bound := ""
-	if set.matches > CountCap {
-		var lo int64
-		if err := e.db.QueryRowContext(ctx, `SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?`+segmentFilter+` ORDER BY rowid DESC LIMIT 1 OFFSET `+strconv.Itoa(CountCap-1),
-			append([]any{match}, videoArgs...)...).Scan(&lo); err != nil {
-			return set, err
+// videos returns the number of distinct videos with a match.
+func (w walk) videos() int {
+	n := len(w.order)
+	for _, id := range w.titled {
+		if w.perVideo[id] == 0 {
+			n++
 		}
-		bound = " AND rowid >= " + strconv.FormatInt(lo, 10)
+	}
+	return n
+}
+
+// count records one more match in video v.
+func (w *walk) count(v string) {
+	if w.perVideo[v] == 0 {
+		w.order = append(w.order, v)
+	}
+	w.perVideo[v]++
+}
+
+// resolve looks up the videos of segments the range map does not know
+// (written by another tool than the importer), a batch at a time.
+func (e *Engine) resolve(ctx context.Context, ids []int64) (map[int64]string, error) {
+	found := map[int64]string{}
+	for len(ids) > 0 {
+		batch := ids[:min(len(ids), 500)]
+		ids = ids[len(batch):]
+		args := make([]any, len(batch))
+		for i, id := range batch {
+			args[i] = id
+		}
+		rows, err := e.db.QueryContext(ctx, `SELECT id, video_id FROM segments WHERE id IN (`+placeholders(len(batch))+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			var v string
+			if err := rows.Scan(&id, &v); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			found[id] = v
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return found, nil
+}
+
+// filter is the SQL and arguments restricting a MATCH to some videos.
+func filter(videos []string) (string, []any) {
+	if len(videos) == 0 {
+		return "", nil
+	}
+	args := make([]any, len(videos))
+	for i, v := range videos {
+		args[i] = v
+	}
+	return " AND rowid IN (SELECT id FROM segments WHERE video_id IN (" + placeholders(len(videos)) + "))", args
+}
+
+// walk reads the matches' rowids newest first, without scoring them (as
+// cheap as counting), up to CountCap+1: their number, their videos (from
+// the in-memory map of segment ranges) and, for a query matching more
+// than CountCap segments, the lowest rowid of the newest CountCap, below
+// which ranking does not go. It also finds the videos whose title matches.
+func (e *Engine) walk(ctx context.Context, q Query, videos []string) (walk, error) {
+	w := walk{perVideo: map[string]int{}, titles: map[string]float64{}}
+	vm, err := e.videoMap(ctx)
+	if err != nil {
+		return w, err
+	}
+	match := q.FTS()
+	where, args := filter(videos)
+	var unknown []int64
+	rows, err := e.db.QueryContext(ctx, `SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?`+where+
+		` ORDER BY rowid DESC LIMIT `+strconv.Itoa(CountCap+1), append([]any{match}, args...)...)
+	if err != nil {
+		return w, err
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return w, err
+		}
+		w.matches++
+		if w.matches > CountCap {
+			continue
+		}
+		if w.matches == CountCap {
+			w.bound = id
+		}
+		v := vm.video(id)
+		if v == "" {
+			unknown = append(unknown, id)
+			continue
+		}
+		w.count(v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return w, err
+	}
+	// Segments written by another tool have no range: looked up.
+	found, err := e.resolve(ctx, unknown)
+	if err != nil {
+		return w, err
+	}
+	for _, id := range unknown {
+		w.count(found[id])
+	}
+	if w.matches <= CountCap {
+		w.bound = 0
 	}
 
-	// The titles that match, best first.
-	titleScore := map[string]float64{}
-	var titled []string
-	rows, err := e.db.QueryContext(ctx, `
+	titleWhere := ""
+	if len(videos) > 0 {
+		titleWhere = " AND v.video_id IN (" + placeholders(len(videos)) + ")"
+	}
+	rows, err = e.db.QueryContext(ctx, `
 		SELECT v.video_id, videos_fts.rank
 		FROM videos_fts JOIN videos v ON v.rowid = videos_fts.rowid
-		WHERE videos_fts MATCH ?`+titleFilter+`
-		ORDER BY videos_fts.rank LIMIT `+strconv.Itoa(maxTitleMatches), append([]any{match}, videoArgs...)...)
+		WHERE videos_fts MATCH ?`+titleWhere+`
+		ORDER BY videos_fts.rank LIMIT `+strconv.Itoa(maxTitleMatches), append([]any{match}, args...)...)
 	if err != nil {
-		return set, err
+		return w, err
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var id string
 		var score float64
 		if err := rows.Scan(&id, &score); err != nil {
-			rows.Close()
-			return set, err
+			return w, err
 		}
-		titleScore[id] = score
-		titled = append(titled, id)
+		w.titles[id] = score
+		w.titled = append(w.titled, id)
+	}
+	return w, rows.Err()
+}
+
+// rank returns the best limit matches by BM25 over the text (above the
+// walk's bound), each boosted by its video's title score when the title
+// matches too, plus, for each video found by its title alone, its first
+// segment. Below CountCap matches, the order is FTS5's own over every
+// match.
+func (e *Engine) rank(ctx context.Context, q Query, videos []string, w walk, limit int) ([]Hit, error) {
+	vm, err := e.videoMap(ctx)
+	if err != nil {
+		return nil, err
+	}
+	where, args := filter(videos)
+	if w.bound > 0 {
+		where += " AND rowid >= " + strconv.FormatInt(w.bound, 10)
+	}
+	rows, err := e.db.QueryContext(ctx, `SELECT rowid, rank FROM segments_fts WHERE segments_fts MATCH ?`+where+
+		` ORDER BY rank LIMIT `+strconv.Itoa(limit), append([]any{q.FTS()}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	var hits []Hit
+	for rows.Next() {
+		h := Hit{Start: -1}
+		if err := rows.Scan(&h.SegmentID, &h.score); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		h.VideoID = vm.video(h.SegmentID)
+		hits = append(hits, h)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return set, err
+		return nil, err
 	}
-
-	// The best segments by their text; ORDER BY rank lets FTS5 keep only
-	// the best RankCap while it ranks.
-	rows, err = e.db.QueryContext(ctx, `
-		WITH top AS (
-			SELECT rowid AS id, rank AS score FROM segments_fts
-			WHERE segments_fts MATCH ?`+segmentFilter+bound+`
-			ORDER BY rank LIMIT `+strconv.Itoa(RankCap)+`
-		)
-		SELECT top.id, top.score, s.video_id, s.start_second, s.end_second
-		FROM top JOIN segments s ON s.id = top.id`, append([]any{match}, videoArgs...)...)
-	if err != nil {
-		return set, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var h Hit
-		if err := rows.Scan(&h.SegmentID, &h.score, &h.VideoID, &h.Start, &h.End); err != nil {
-			return set, err
+	var unknown []int64
+	for _, h := range hits {
+		if h.VideoID == "" {
+			unknown = append(unknown, h.SegmentID)
 		}
-		if ts, ok := titleScore[h.VideoID]; ok {
+	}
+	found, err := e.resolve(ctx, unknown)
+	if err != nil {
+		return nil, err
+	}
+	for i := range hits {
+		h := &hits[i]
+		if h.VideoID == "" {
+			h.VideoID = found[h.SegmentID]
+		}
+		if ts, ok := w.titles[h.VideoID]; ok {
 			h.TitleMatch = true
 			h.score += TitleWeight * ts
 		}
-		hits = append(hits, h)
 	}
-	if err := rows.Err(); err != nil {
-		return set, err
-	}
-
-	// A video whose title matches but none of whose segments do is found
-	// at its first segment.
-	for _, id := range titled {
-		if videoHasHit(hits, id) {
+	for _, id := range w.titled {
+		if w.perVideo[id] > 0 {
 			continue
 		}
-		h := Hit{TitleMatch: true, score: TitleWeight * titleScore[id]}
+		h := Hit{TitleMatch: true, score: TitleWeight * w.titles[id]}
 		err := e.db.QueryRowContext(ctx, `
 			SELECT id, video_id, start_second, end_second FROM segments
 			WHERE video_id = ? ORDER BY start_second LIMIT 1`, id).Scan(&h.SegmentID, &h.VideoID, &h.Start, &h.End)
@@ -129,13 +243,51 @@ func (e *Engine) candidates(ctx context.Context, q Query, videos []string) (set 
 			continue // a video without segments
 		}
 		if err != nil {
-			return set, err
+			return nil, err
 		}
 		hits = append(hits, h)
-		set.titleOnly++
 	}
-	set.hits = hits
-	return set, nil
+	return hits, nil
+}
+
+// rankLimit is how many matches a page needs ranked: a plain page of hits
+// needs only those up to it; grouping, ordering by time and title boosts
+// need the best RankCap.
+func rankLimit(r Request, grouped bool, w walk) int {
+	if grouped || r.Sort != Relevance || len(w.titled) > 0 {
+		return RankCap
+	}
+	return min(RankCap, r.Page*PerPage)
+}
+
+// fillTimes reads the start and end of hits that lack them (ranked by
+// rowid alone), for ordering by time.
+func (e *Engine) fillTimes(ctx context.Context, hits []Hit) error {
+	var args []any
+	at := map[int64]int{}
+	for i, h := range hits {
+		if h.Start < 0 {
+			args = append(args, h.SegmentID)
+			at[h.SegmentID] = i
+		}
+	}
+	if len(args) == 0 {
+		return nil
+	}
+	rows, err := e.db.QueryContext(ctx, `SELECT id, start_second, end_second FROM segments WHERE id IN (`+placeholders(len(args))+`)`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var start, end int
+		if err := rows.Scan(&id, &start, &end); err != nil {
+			return err
+		}
+		hits[at[id]].Start, hits[at[id]].End = start, end
+	}
+	return rows.Err()
 }
 
 // importTimes fills in when each hit's video was imported.
@@ -169,6 +321,47 @@ func (e *Engine) importTimes(ctx context.Context, hits []Hit) error {
 	return rows.Err()
 }
 
+// videoMap tells the video of a segment id from the catalog's runs of
+// consecutive ids, kept in memory (about one run per video) and read again
+// when the catalog's version changes.
+type videoMap struct {
+	version int64
+	ranges  []catalog.SegmentRange
+}
+
+func (m *videoMap) video(id int64) string {
+	i := sort.Search(len(m.ranges), func(i int) bool { return m.ranges[i].LastID >= id })
+	if i < len(m.ranges) && m.ranges[i].FirstID <= id {
+		return m.ranges[i].VideoID
+	}
+	return ""
+}
+
+// videoMapCache holds the engine's current map.
+type videoMapCache struct {
+	mu  sync.Mutex
+	cur *videoMap
+}
+
+// videoMap returns the map for the catalog's current version.
+func (e *Engine) videoMap(ctx context.Context) (*videoMap, error) {
+	var version int64
+	if err := e.db.QueryRowContext(ctx, `SELECT version FROM catalog_version WHERE id = 1`).Scan(&version); err != nil {
+		return nil, err
+	}
+	e.maps.mu.Lock()
+	defer e.maps.mu.Unlock()
+	if e.maps.cur != nil && e.maps.cur.version == version {
+		return e.maps.cur, nil
+	}
+	rs, err := catalog.SegmentRanges(ctx, e.db)
+	if err != nil {
+		return nil, err
+	}
+	e.maps.cur = &videoMap{version: version, ranges: rs}
+	return e.maps.cur, nil
+}
+
 // parseTime reads imported_at, written by catalog.Import as RFC 3339.
 func parseTime(s string) time.Time {
 	t, err := time.Parse(time.RFC3339, s)
@@ -176,10 +369,6 @@ func parseTime(s string) time.Time {
 		return time.Time{}
 	}
 	return t
-}
-
-func videoHasHit(hits []Hit, videoID string) bool {
-	return slices.ContainsFunc(hits, func(h Hit) bool { return h.VideoID == videoID })
 }
 
 func placeholders(n int) string {

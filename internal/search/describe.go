@@ -21,7 +21,7 @@ func (e *Engine) describe(ctx context.Context, q Query, hits []Hit) error {
 	// lookup) for its highlighted text, from which both the snippet and
 	// the moment are taken.
 	rows, err := e.db.QueryContext(ctx, `
-		SELECT s.id, v.title, v.thumbnail, v.imported_at, s.text,
+		SELECT s.id, s.video_id, s.start_second, s.end_second, v.title, v.thumbnail, v.imported_at, s.text,
 			(SELECT highlight(segments_fts, 0, ?1, ?2) FROM segments_fts WHERE segments_fts MATCH ?3 AND rowid = s.id)
 		FROM segments s JOIN videos v ON v.video_id = s.video_id
 		WHERE s.id IN (`+placeholders(len(hits))+`)`, args...)
@@ -37,10 +37,13 @@ func (e *Engine) describe(ctx context.Context, q Query, hits []Hit) error {
 		var id int64
 		var title, thumb, imported, text string
 		var highlighted sql.NullString
-		if err := rows.Scan(&id, &title, &thumb, &imported, &text, &highlighted); err != nil {
+		var video string
+		var start, end int
+		if err := rows.Scan(&id, &video, &start, &end, &title, &thumb, &imported, &text, &highlighted); err != nil {
 			return err
 		}
 		h := &hits[byID[id]]
+		h.VideoID, h.Start, h.End = video, start, end
 		h.Title, h.Thumbnail, h.Text = title, thumb, text
 		h.ImportedAt = parseTime(imported)
 		if highlighted.Valid {

@@ -354,3 +354,16 @@ func TestSelectiveRankingIsFullBM25(t *testing.T) {
 		}
 	}
 }
+
+// TestSegmentsFromOtherWritersAreFound: a segment inserted by another tool
+// (no segment range) is still found and put in its video.
+func TestSegmentsFromOtherWritersAreFound(t *testing.T) {
+	e, c := newEngine(t, []catalog.Record{{VideoID: "aaaaaaaaaaa", Start: 0, End: 10, Text: "imported words", Title: "A"}})
+	if _, err := c.DB().Exec(`INSERT INTO segments (video_id, start_second, end_second, text) VALUES ('aaaaaaaaaaa', 10, 20, 'written by hand wombat')`); err != nil {
+		t.Fatal(err)
+	}
+	res := find(t, e, search.Request{Query: "wombat", Group: search.GroupNone})
+	if res.Total != 1 || len(res.Hits) != 1 || res.Hits[0].VideoID != "aaaaaaaaaaa" || len(res.Facets) != 1 || res.Facets[0].VideoID != "aaaaaaaaaaa" {
+		t.Errorf("hits %+v, facets %+v", res.Hits, res.Facets)
+	}
+}

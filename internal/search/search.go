@@ -58,6 +58,7 @@ const (
 type Engine struct {
 	db      *sql.DB
 	timeout time.Duration
+	maps    videoMapCache
 }
 
 // New returns an Engine over the catalog database db; each search is
@@ -147,17 +148,19 @@ type Results struct {
 	Total   int  // matching segments, exact up to CountCap
 	Capped  bool // there are more than CountCap matches: ranked among the newest CountCap
 	Ranked  int  // the best matches ranked, grouped and paged: at most RankCap
-	Videos  int  // distinct videos among the ranked matches
+	Videos  int  // distinct videos among the matches (within CountCap)
 	Hits    []Hit
 	Groups  []Group // with Grouped: one per video on the page
 	Facets  []Facet // the videos with most matches (ignoring the video filter)
 	Grouped bool
+
+	groupPages int // pages of videos when grouped
 }
 
 // Pages returns the number of pages of hits (or of videos when grouped).
 func (r Results) Pages() int {
 	if r.Grouped {
-		return (r.Videos + GroupsPerPage - 1) / GroupsPerPage
+		return r.groupPages
 	}
 	return (r.Ranked + PerPage - 1) / PerPage
 }
@@ -192,32 +195,35 @@ func (e *Engine) Search(ctx context.Context, r Request) (Results, error) {
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
 
-	all, err := e.candidates(ctx, q, nil)
+	all, err := e.walk(ctx, q, nil)
 	if err != nil {
 		return Results{}, e.wrap(ctx, r.Query, err)
 	}
-	res := Results{Query: q, Request: r, Facets: facets(all.hits, 10)}
-	set := all
+	w := all
 	if len(r.Videos) > 0 {
-		if set, err = e.candidates(ctx, q, r.Videos); err != nil {
+		if w, err = e.walk(ctx, q, r.Videos); err != nil {
 			return Results{}, e.wrap(ctx, r.Query, err)
 		}
 	}
-	hits := set.hits
-	res.Total, res.Capped = set.total()
-	res.Ranked = len(hits)
-	res.Videos = len(facets(hits, -1))
-	res.Grouped = r.Group == GroupVideos || (r.Group == GroupAuto && res.Ranked > PerPage && res.Videos > 1)
-	if r.Sort == Newest {
-		if err := e.importTimes(ctx, hits); err != nil {
-			return Results{}, e.wrap(ctx, r.Query, err)
-		}
+	res := Results{Query: q, Request: r, Facets: facets(all, 10)}
+	res.Total, res.Capped = w.total()
+	res.Ranked = min(res.Total, RankCap)
+	res.Videos = w.videos()
+	res.Grouped = r.Group == GroupVideos || (r.Group == GroupAuto && res.Total > PerPage && res.Videos > 1)
+	hits, err := e.rank(ctx, q, r.Videos, w, rankLimit(r, res.Grouped, w))
+	if err != nil {
+		return Results{}, e.wrap(ctx, r.Query, err)
+	}
+	if err := e.prepareOrder(ctx, hits, r.Sort); err != nil {
+		return Results{}, e.wrap(ctx, r.Query, err)
 	}
 	order(hits, r.Sort)
 
 	var page []Hit
 	if res.Grouped {
-		res.Groups = groups(hits, r.Page)
+		var videos int
+		res.Groups, videos = groups(hits, r.Page)
+		res.groupPages = (videos + GroupsPerPage - 1) / GroupsPerPage
 		for _, g := range res.Groups {
 			page = append(page, g.Hits...)
 		}
@@ -234,23 +240,31 @@ func (e *Engine) Search(ctx context.Context, r Request) (Results, error) {
 		n := copy(g.Hits, page)
 		page = page[n:]
 		g.Title, g.Thumbnail = g.Hits[0].Title, g.Hits[0].Thumbnail
+		// Counted over every match (within CountCap), not just the ranked.
+		g.Count = max(1, w.perVideo[g.VideoID])
 	}
 	// The facets name the videos and always include the filtered ones, so
 	// each filter can be lifted where it is shown.
-	counts := facets(all.hits, -1)
 	for _, id := range r.Videos {
 		if !slices.ContainsFunc(res.Facets, func(f Facet) bool { return f.VideoID == id }) {
-			f := Facet{VideoID: id}
-			if i := slices.IndexFunc(counts, func(f Facet) bool { return f.VideoID == id }); i >= 0 {
-				f.Count = counts[i].Count
-			}
-			res.Facets = append(res.Facets, f)
+			res.Facets = append(res.Facets, Facet{VideoID: id, Count: all.perVideo[id]})
 		}
 	}
 	if err := e.nameFacets(ctx, res.Facets); err != nil {
 		return Results{}, e.wrap(ctx, r.Query, err)
 	}
 	return res, nil
+}
+
+// prepareOrder reads what ordering hits by time or import needs.
+func (e *Engine) prepareOrder(ctx context.Context, hits []Hit, sort Sort) error {
+	switch sort {
+	case Time:
+		return e.fillTimes(ctx, hits)
+	case Newest:
+		return e.importTimes(ctx, hits)
+	}
+	return nil
 }
 
 // nameFacets fills in the title of each facet's video.
@@ -292,15 +306,16 @@ func (e *Engine) Each(ctx context.Context, r Request, limit int, fn func(Hit) er
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
-	set, err := e.candidates(ctx, q, r.Videos)
+	w, err := e.walk(ctx, q, r.Videos)
 	if err != nil {
 		return e.wrap(ctx, r.Query, err)
 	}
-	hits := set.hits
-	if r.Sort == Newest {
-		if err := e.importTimes(ctx, hits); err != nil {
-			return e.wrap(ctx, r.Query, err)
-		}
+	hits, err := e.rank(ctx, q, r.Videos, w, RankCap)
+	if err != nil {
+		return e.wrap(ctx, r.Query, err)
+	}
+	if err := e.prepareOrder(ctx, hits, r.Sort); err != nil {
+		return e.wrap(ctx, r.Query, err)
 	}
 	order(hits, r.Sort)
 	hits = hits[:min(len(hits), limit)]
@@ -358,18 +373,18 @@ func order(hits []Hit, sort Sort) {
 	}
 }
 
-// facets counts hits per video, most first; n < 0 keeps them all.
-func facets(hits []Hit, n int) []Facet {
-	idx := map[string]int{}
+// facets returns the videos with most matches, most first (the first met,
+// that is the newest, first among equals); n < 0 keeps them all. A video
+// found by its title alone counts one.
+func facets(w walk, n int) []Facet {
 	var fs []Facet
-	for _, h := range hits {
-		i, ok := idx[h.VideoID]
-		if !ok {
-			i = len(fs)
-			idx[h.VideoID] = i
-			fs = append(fs, Facet{VideoID: h.VideoID})
+	for _, id := range w.order {
+		fs = append(fs, Facet{VideoID: id, Count: w.perVideo[id]})
+	}
+	for _, id := range w.titled {
+		if w.perVideo[id] == 0 {
+			fs = append(fs, Facet{VideoID: id, Count: 1})
 		}
-		fs[i].Count++
 	}
 	slices.SortStableFunc(fs, func(a, b Facet) int { return b.Count - a.Count })
 	if n >= 0 && len(fs) > n {
@@ -379,8 +394,9 @@ func facets(hits []Hit, n int) []Facet {
 }
 
 // groups returns the page'th page of videos, in the order of their best
-// hit, each with its best SnippetsPerGroup hits.
-func groups(hits []Hit, page int) []Group {
+// hit, each with its best SnippetsPerGroup hits, and the number of videos
+// among the hits.
+func groups(hits []Hit, page int) ([]Group, int) {
 	idx := map[string]int{}
 	var gs []Group
 	for _, h := range hits {
@@ -396,7 +412,7 @@ func groups(hits []Hit, page int) []Group {
 		}
 	}
 	from := min(len(gs), (page-1)*GroupsPerPage)
-	return gs[from:min(len(gs), from+GroupsPerPage)]
+	return gs[from:min(len(gs), from+GroupsPerPage)], len(gs)
 }
 
 // wrap adds context to a database error. A deadline is reported as such
