@@ -250,9 +250,92 @@ func (e *Engine) rank(ctx context.Context, q Query, videos []string, w walk, lim
 	return hits, nil
 }
 
+// groupOrder lists the videos of a walk for grouped pages: those whose
+// title matches first (best first), then by their number of matches (the
+// newest first among equals).
+func groupOrder(w walk) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, id := range w.titled {
+		seen[id] = true
+		out = append(out, id)
+	}
+	for _, f := range facets(w, -1) {
+		if !seen[f.VideoID] {
+			out = append(out, f.VideoID)
+		}
+	}
+	return out
+}
+
+// bestInVideo ranks the matches of one video (within the walk's bound)
+// and returns its best n; a video found by its title alone gives its
+// first segment. The video's runs of ids bound the index read.
+func (e *Engine) bestInVideo(ctx context.Context, q Query, videoID string, w walk, n int) ([]Hit, error) {
+	_, titled := w.titles[videoID]
+	if w.perVideo[videoID] == 0 {
+		if !titled {
+			return nil, nil
+		}
+		h := Hit{TitleMatch: true, score: TitleWeight * w.titles[videoID]}
+		err := e.db.QueryRowContext(ctx, `
+			SELECT id, video_id, start_second, end_second FROM segments
+			WHERE video_id = ? ORDER BY start_second LIMIT 1`, videoID).Scan(&h.SegmentID, &h.VideoID, &h.Start, &h.End)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil
+		}
+		return []Hit{h}, err
+	}
+	vm, err := e.videoMap(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Each of the video's runs is a rowid range FTS5 reads directly; no
+	// ORDER BY rank, which would make it score every match of the query
+	// in the collection. A video's matches are few: sorted here.
+	type part struct {
+		where string
+		args  []any
+	}
+	var parts []part
+	for _, r := range vm.byVideo[videoID] {
+		parts = append(parts, part{" AND rowid BETWEEN ? AND ?", []any{r.FirstID, r.LastID}})
+	}
+	if len(parts) == 0 { // written by another tool: no runs
+		parts = append(parts, part{" AND rowid IN (SELECT id FROM segments WHERE video_id = ?)", []any{videoID}})
+	}
+	var hits []Hit
+	for _, p := range parts {
+		where := p.where
+		if w.bound > 0 {
+			where += " AND rowid >= " + strconv.FormatInt(w.bound, 10)
+		}
+		rows, err := e.db.QueryContext(ctx, `SELECT rowid, rank FROM segments_fts WHERE segments_fts MATCH ?`+where,
+			append([]any{q.FTS()}, p.args...)...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			h := Hit{VideoID: videoID, Start: -1, TitleMatch: titled}
+			if err := rows.Scan(&h.SegmentID, &h.score); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			h.score += TitleWeight * w.titles[videoID]
+			hits = append(hits, h)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	order(hits, Relevance)
+	return hits[:min(n, len(hits))], nil
+}
+
 // rankLimit is how many matches a page needs ranked: a plain page of hits
-// needs only those up to it; grouping, ordering by time and title boosts
-// need the best RankCap.
+// needs only those up to it; grouping by time and title boosts need the
+// best RankCap.
 func rankLimit(r Request, grouped bool, w walk) int {
 	if grouped || r.Sort != Relevance || len(w.titled) > 0 {
 		return RankCap
@@ -327,6 +410,7 @@ func (e *Engine) importTimes(ctx context.Context, hits []Hit) error {
 type videoMap struct {
 	version int64
 	ranges  []catalog.SegmentRange
+	byVideo map[string][]catalog.SegmentRange
 }
 
 func (m *videoMap) video(id int64) string {
@@ -358,8 +442,12 @@ func (e *Engine) videoMap(ctx context.Context) (*videoMap, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.maps.cur = &videoMap{version: version, ranges: rs}
-	return e.maps.cur, nil
+	m := &videoMap{version: version, ranges: rs, byVideo: map[string][]catalog.SegmentRange{}}
+	for _, r := range rs {
+		m.byVideo[r.VideoID] = append(m.byVideo[r.VideoID], r)
+	}
+	e.maps.cur = m
+	return m, nil
 }
 
 // parseTime reads imported_at, written by catalog.Import as RFC 3339.

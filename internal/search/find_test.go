@@ -221,6 +221,18 @@ func TestGrouping(t *testing.T) {
 	if sum != res.Total {
 		t.Errorf("groups count %d of %d hits", sum, res.Total)
 	}
+	// No title matches "the": videos come by their number of matches, as
+	// the facets list them, each with its best hits in order.
+	for i, g := range res.Groups {
+		if g.VideoID != res.Facets[i].VideoID || g.Count != res.Facets[i].Count {
+			t.Errorf("group %d is %s (%d), facet %d is %s (%d)", i, g.VideoID, g.Count, i, res.Facets[i].VideoID, res.Facets[i].Count)
+		}
+	}
+	// A title match puts its video first.
+	titled := find(t, e, search.Request{Query: "learning", Group: search.GroupVideos})
+	if len(titled.Groups) == 0 || !titled.Groups[0].Hits[0].TitleMatch {
+		t.Errorf("first group %+v", titled.Groups)
+	}
 	if few := find(t, e, search.Request{Query: "kaggle"}); few.Grouped {
 		t.Error("a single hit was grouped")
 	}

@@ -210,27 +210,48 @@ func (e *Engine) Search(ctx context.Context, r Request) (Results, error) {
 	res.Ranked = min(res.Total, RankCap)
 	res.Videos = w.videos()
 	res.Grouped = r.Group == GroupVideos || (r.Group == GroupAuto && res.Total > PerPage && res.Videos > 1)
-	hits, err := e.rank(ctx, q, r.Videos, w, rankLimit(r, res.Grouped, w))
-	if err != nil {
-		return Results{}, e.wrap(ctx, r.Query, err)
-	}
-	if err := e.prepareOrder(ctx, hits, r.Sort); err != nil {
-		return Results{}, e.wrap(ctx, r.Query, err)
-	}
-	order(hits, r.Sort)
-
 	var page []Hit
-	if res.Grouped {
-		var videos int
-		res.Groups, videos = groups(hits, r.Page)
-		res.groupPages = (videos + GroupsPerPage - 1) / GroupsPerPage
-		for _, g := range res.Groups {
-			page = append(page, g.Hits...)
+	if res.Grouped && r.Sort == Relevance && w.bound == 0 {
+		// Grouped by relevance, a page needs no collection-wide ranking:
+		// videos come titles first, then by their number of matches, each
+		// with its own best hits. (Not for a query too common to rank
+		// exhaustively: scoring reads a term's whole doclist once per
+		// query, and this runs a query per video.)
+		videos := groupOrder(w)
+		res.groupPages = (len(videos) + GroupsPerPage - 1) / GroupsPerPage
+		from := min(len(videos), (r.Page-1)*GroupsPerPage)
+		for _, id := range videos[from:min(len(videos), from+GroupsPerPage)] {
+			hits, err := e.bestInVideo(ctx, q, id, w, SnippetsPerGroup)
+			if err != nil {
+				return Results{}, e.wrap(ctx, r.Query, err)
+			}
+			if len(hits) == 0 {
+				continue
+			}
+			res.Groups = append(res.Groups, Group{VideoID: id, Hits: hits})
+			page = append(page, hits...)
 		}
 	} else {
-		from := min(len(hits), (r.Page-1)*PerPage)
-		page = hits[from:min(len(hits), from+PerPage)]
-		res.Hits = page
+		hits, err := e.rank(ctx, q, r.Videos, w, rankLimit(r, res.Grouped, w))
+		if err != nil {
+			return Results{}, e.wrap(ctx, r.Query, err)
+		}
+		if err := e.prepareOrder(ctx, hits, r.Sort); err != nil {
+			return Results{}, e.wrap(ctx, r.Query, err)
+		}
+		order(hits, r.Sort)
+		if res.Grouped {
+			var videos int
+			res.Groups, videos = groups(hits, r.Page)
+			res.groupPages = (videos + GroupsPerPage - 1) / GroupsPerPage
+			for _, g := range res.Groups {
+				page = append(page, g.Hits...)
+			}
+		} else {
+			from := min(len(hits), (r.Page-1)*PerPage)
+			page = hits[from:min(len(hits), from+PerPage)]
+			res.Hits = page
+		}
 	}
 	if err := e.describe(ctx, q, page); err != nil {
 		return Results{}, e.wrap(ctx, r.Query, err)
