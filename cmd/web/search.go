@@ -168,7 +168,7 @@ func searchModel(m *views.Search, params url.Values, res search.Results) {
 	}
 	truncated := res.Ranked < res.Total // only the best are ranked
 	if res.Capped {
-		m.Notice = "More than " + count(search.CountCap) + " moments match: the best among the " + count(search.CountCap) +
+		m.Notice = "More than " + count(search.CountCap) + " moments match: the best among the " + count(search.RankWindow) +
 			" most recently imported are shown. Add a word or two to find the moment you want."
 	}
 	m.Summary = total + " moments"

@@ -101,7 +101,7 @@ func filter(videos []string) (string, []any) {
 // walk reads the matches' rowids newest first, without scoring them (as
 // cheap as counting), up to CountCap+1: their number, their videos (from
 // the in-memory map of segment ranges) and, for a query matching more
-// than CountCap segments, the lowest rowid of the newest CountCap, below
+// than CountCap segments, the lowest rowid of the newest RankWindow, below
 // which ranking does not go. It also finds the videos whose title matches.
 func (e *Engine) walk(ctx context.Context, q Query, videos []string) (walk, error) {
 	w := walk{perVideo: map[string]int{}, titles: map[string]float64{}}
@@ -127,7 +127,7 @@ func (e *Engine) walk(ctx context.Context, q Query, videos []string) (walk, erro
 		if w.matches > CountCap {
 			continue
 		}
-		if w.matches == CountCap {
+		if w.matches == RankWindow {
 			w.bound = id
 		}
 		v := vm.video(id)

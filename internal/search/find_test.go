@@ -150,12 +150,13 @@ func TestCapBoundsCountsAndPages(t *testing.T) {
 	if res.Total != search.CountCap || !res.Capped || res.Ranked != search.RankCap || res.Pages() != search.MaxPage {
 		t.Errorf("total %d capped %v ranked %d pages %d", res.Total, res.Capped, res.Ranked, res.Pages())
 	}
-	// Too common to rank exhaustively: ranked among the newest CountCap
-	// segments (the last imported: ids above 50).
+	// Too common to rank exhaustively: ranked among the newest RankWindow
+	// segments (the last imported).
+	oldest := int64(search.CountCap + 50 - search.RankWindow)
 	for p := 1; p <= res.Pages(); p++ {
 		for _, h := range find(t, e, search.Request{Query: "same words", Group: search.GroupNone, Page: p}).Hits {
-			if h.SegmentID <= 50 {
-				t.Fatalf("segment %d ranked: older than the newest %d matches", h.SegmentID, search.CountCap)
+			if h.SegmentID <= oldest {
+				t.Fatalf("segment %d ranked: older than the newest %d matches", h.SegmentID, search.RankWindow)
 			}
 		}
 	}

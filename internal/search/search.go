@@ -25,9 +25,12 @@ const (
 	// CountCap bounds exact totals: beyond it they read "20,000+".
 	// Counting is cheap next to ranking (no score, no sort). It is also
 	// where ranking stops being exhaustive: a query matching more segments
-	// is ranked among the CountCap most recently imported of them, so no
+	// is ranked among the RankWindow most recently imported of them, so no
 	// query makes the server score a million rows.
 	CountCap = 20_000
+	// RankWindow is how many of the newest matches of such a query are
+	// ranked.
+	RankWindow = 5_000
 	// RankCap bounds the matches one search ranks, groups, counts per
 	// video and pages through, so no URL makes the server rank and skip an
 	// unbounded number of rows.
@@ -211,7 +214,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (Results, error) {
 	res.Videos = w.videos()
 	res.Grouped = r.Group == GroupVideos || (r.Group == GroupAuto && res.Total > PerPage && res.Videos > 1)
 	var page []Hit
-	if res.Grouped && r.Sort == Relevance && w.bound == 0 {
+	if res.Grouped && r.Sort == Relevance && w.bound == 0 && w.matches > RankCap {
 		// Grouped by relevance, a page needs no collection-wide ranking:
 		// videos come titles first, then by their number of matches, each
 		// with its own best hits. (Not for a query too common to rank
@@ -240,7 +243,25 @@ func (e *Engine) Search(ctx context.Context, r Request) (Results, error) {
 			return Results{}, e.wrap(ctx, r.Query, err)
 		}
 		order(hits, r.Sort)
-		if res.Grouped {
+		if res.Grouped && r.Sort == Relevance && w.bound == 0 {
+			// Every match is ranked: each video's best are exact, and the
+			// videos come in the same order as when ranked one by one.
+			byVideo := map[string][]Hit{}
+			for _, h := range hits {
+				if len(byVideo[h.VideoID]) < SnippetsPerGroup {
+					byVideo[h.VideoID] = append(byVideo[h.VideoID], h)
+				}
+			}
+			videos := groupOrder(w)
+			res.groupPages = (len(videos) + GroupsPerPage - 1) / GroupsPerPage
+			from := min(len(videos), (r.Page-1)*GroupsPerPage)
+			for _, id := range videos[from:min(len(videos), from+GroupsPerPage)] {
+				if len(byVideo[id]) > 0 {
+					res.Groups = append(res.Groups, Group{VideoID: id, Hits: byVideo[id]})
+					page = append(page, byVideo[id]...)
+				}
+			}
+		} else if res.Grouped {
 			var videos int
 			res.Groups, videos = groups(hits, r.Page)
 			res.groupPages = (videos + GroupsPerPage - 1) / GroupsPerPage
