@@ -213,26 +213,16 @@ func (e *Engine) Search(ctx context.Context, r Request) (Results, error) {
 	res.Ranked = min(res.Total, RankCap)
 	res.Videos = w.videos()
 	res.Grouped = r.Group == GroupVideos || (r.Group == GroupAuto && res.Total > PerPage && res.Videos > 1)
-	var page []Hit
 	if res.Grouped && r.Sort == Relevance && w.bound == 0 && w.matches > RankCap {
 		// Grouped by relevance, a page needs no collection-wide ranking:
-		// videos come titles first, then by their number of matches, each
-		// with its own best hits. (Not for a query too common to rank
-		// exhaustively: scoring reads a term's whole doclist once per
-		// query, and this runs a query per video.)
-		videos := groupOrder(w)
-		res.groupPages = (len(videos) + GroupsPerPage - 1) / GroupsPerPage
-		from := min(len(videos), (r.Page-1)*GroupsPerPage)
-		for _, id := range videos[from:min(len(videos), from+GroupsPerPage)] {
-			hits, err := e.bestInVideo(ctx, q, id, w, SnippetsPerGroup)
-			if err != nil {
-				return Results{}, e.wrap(ctx, r.Query, err)
-			}
-			if len(hits) == 0 {
-				continue
-			}
-			res.Groups = append(res.Groups, Group{VideoID: id, Hits: hits})
-			page = append(page, hits...)
+		// each shown video's own matches are ranked. (Not for a query too
+		// common to rank exhaustively: scoring reads a term's whole doclist
+		// once per query, and this runs a query per video.)
+		res.Groups, res.groupPages, err = groupsInOrder(w, r.Page, func(id string) ([]Hit, error) {
+			return e.bestInVideo(ctx, q, id, w, SnippetsPerGroup)
+		})
+		if err != nil {
+			return Results{}, e.wrap(ctx, r.Query, err)
 		}
 	} else {
 		hits, err := e.rank(ctx, q, r.Videos, w, rankLimit(r, res.Grouped, w))
@@ -243,7 +233,8 @@ func (e *Engine) Search(ctx context.Context, r Request) (Results, error) {
 			return Results{}, e.wrap(ctx, r.Query, err)
 		}
 		order(hits, r.Sort)
-		if res.Grouped && r.Sort == Relevance && w.bound == 0 {
+		switch {
+		case res.Grouped && r.Sort == Relevance && w.bound == 0:
 			// Every match is ranked: each video's best are exact, and the
 			// videos come in the same order as when ranked one by one.
 			byVideo := map[string][]Hit{}
@@ -252,27 +243,20 @@ func (e *Engine) Search(ctx context.Context, r Request) (Results, error) {
 					byVideo[h.VideoID] = append(byVideo[h.VideoID], h)
 				}
 			}
-			videos := groupOrder(w)
-			res.groupPages = (len(videos) + GroupsPerPage - 1) / GroupsPerPage
-			from := min(len(videos), (r.Page-1)*GroupsPerPage)
-			for _, id := range videos[from:min(len(videos), from+GroupsPerPage)] {
-				if len(byVideo[id]) > 0 {
-					res.Groups = append(res.Groups, Group{VideoID: id, Hits: byVideo[id]})
-					page = append(page, byVideo[id]...)
-				}
-			}
-		} else if res.Grouped {
+			res.Groups, res.groupPages, _ = groupsInOrder(w, r.Page, func(id string) ([]Hit, error) {
+				return byVideo[id], nil
+			})
+		case res.Grouped:
 			var videos int
 			res.Groups, videos = groups(hits, r.Page)
 			res.groupPages = (videos + GroupsPerPage - 1) / GroupsPerPage
-			for _, g := range res.Groups {
-				page = append(page, g.Hits...)
-			}
-		} else {
-			from := min(len(hits), (r.Page-1)*PerPage)
-			page = hits[from:min(len(hits), from+PerPage)]
-			res.Hits = page
+		default:
+			res.Hits = pageOf(hits, r.Page, PerPage)
 		}
+	}
+	page := res.Hits
+	for _, g := range res.Groups {
+		page = append(page, g.Hits...)
 	}
 	if err := e.describe(ctx, q, page); err != nil {
 		return Results{}, e.wrap(ctx, r.Query, err)
@@ -453,8 +437,31 @@ func groups(hits []Hit, page int) ([]Group, int) {
 			gs[i].Hits = append(gs[i].Hits, h)
 		}
 	}
-	from := min(len(gs), (page-1)*GroupsPerPage)
-	return gs[from:min(len(gs), from+GroupsPerPage)], len(gs)
+	return pageOf(gs, page, GroupsPerPage), len(gs)
+}
+
+// groupsInOrder returns the page'th page of videos in groupOrder, each
+// with the hits best gives it (a video it gives none is left out), and the
+// number of pages.
+func groupsInOrder(w walk, page int, best func(videoID string) ([]Hit, error)) ([]Group, int, error) {
+	videos := groupOrder(w)
+	var gs []Group
+	for _, id := range pageOf(videos, page, GroupsPerPage) {
+		hits, err := best(id)
+		if err != nil {
+			return nil, 0, err
+		}
+		if len(hits) > 0 {
+			gs = append(gs, Group{VideoID: id, Hits: hits})
+		}
+	}
+	return gs, (len(videos) + GroupsPerPage - 1) / GroupsPerPage, nil
+}
+
+// pageOf returns the page'th page (from 1) of per items of s.
+func pageOf[T any](s []T, page, per int) []T {
+	from := min(len(s), (page-1)*per)
+	return s[from:min(len(s), from+per)]
 }
 
 // wrap adds context to a database error. A deadline is reported as such
