@@ -26,14 +26,7 @@ func jsonArray(r io.Reader, name string) iter.Seq2[catalog.Record, error] {
 				return // the decoder cannot resume inside a broken array
 			}
 			rec, err := decodeRow(raw)
-			if err != nil {
-				if !yield(catalog.Record{}, &catalog.RowError{Pos: pos, Err: err}) {
-					return
-				}
-				continue
-			}
-			rec.Pos = pos
-			if !yield(rec, nil) {
+			if !emit(yield, pos, rec, err) {
 				return
 			}
 		}

@@ -91,17 +91,8 @@ func JSONLines(r io.Reader, name string) iter.Seq2[catalog.Record, error] {
 			if len(b) == 0 {
 				continue
 			}
-			pos := fmt.Sprintf("%s:%d", name, line)
 			rec, err := decodeRow(b)
-			if err != nil {
-				// A lenient reader goes on with the next line.
-				if !yield(catalog.Record{}, &catalog.RowError{Pos: pos, Err: err}) {
-					return
-				}
-				continue
-			}
-			rec.Pos = pos
-			if !yield(rec, nil) {
+			if !emit(yield, fmt.Sprintf("%s:%d", name, line), rec, err) {
 				return
 			}
 		}
@@ -112,6 +103,16 @@ func JSONLines(r io.Reader, name string) iter.Seq2[catalog.Record, error] {
 			yield(catalog.Record{}, &catalog.RowError{Pos: fmt.Sprintf("%s:%d", name, line+1), Err: err})
 		}
 	}
+}
+
+// emit yields a row's record at pos, or its error as a RowError there (a
+// lenient reader goes on after it); it reports whether to go on.
+func emit(yield func(catalog.Record, error) bool, pos string, rec catalog.Record, err error) bool {
+	if err != nil {
+		return yield(catalog.Record{}, &catalog.RowError{Pos: pos, Err: err})
+	}
+	rec.Pos = pos
+	return yield(rec, nil)
 }
 
 func decodeRow(b []byte) (catalog.Record, error) {

@@ -74,15 +74,7 @@ func parquetRows(f *os.File, name string, read *atomic.Int64) iter.Seq2[catalog.
 						}
 						return parquetString(v), true
 					})
-					if rerr != nil {
-						if !yield(catalog.Record{}, &catalog.RowError{Pos: pos, Err: rerr}) {
-							rows.Close()
-							return
-						}
-						continue
-					}
-					rec.Pos = pos
-					if !yield(rec, nil) {
+					if !emit(yield, pos, rec, rerr) {
 						rows.Close()
 						return
 					}

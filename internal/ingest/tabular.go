@@ -103,14 +103,7 @@ func delimited(r io.Reader, name string, comma rune) iter.Seq2[catalog.Record, e
 				}
 				return row[i], true
 			})
-			if err != nil {
-				if !yield(catalog.Record{}, &catalog.RowError{Pos: pos, Err: err}) {
-					return
-				}
-				continue
-			}
-			rec.Pos = pos
-			if !yield(rec, nil) {
+			if !emit(yield, pos, rec, err) {
 				return
 			}
 		}
