@@ -1,9 +1,11 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -192,24 +194,41 @@ func (e *Engine) rank(ctx context.Context, q Query, videos []string, w walk, lim
 	if w.bound > 0 {
 		where += " AND rowid >= " + strconv.FormatInt(w.bound, 10)
 	}
-	rows, err := e.db.QueryContext(ctx, `SELECT rowid, rank FROM segments_fts WHERE segments_fts MATCH ?`+where+
-		` ORDER BY rank LIMIT `+strconv.Itoa(limit), append([]any{q.FTS()}, args...)...)
+	// Every match is scored (at most CountCap of them, or the RankWindow
+	// newest above the bound) and the best are kept here: FTS5's ORDER BY
+	// rank scores the same rows, then sorts them in a second statement,
+	// which costs more than the scoring for a thousand rows.
+	rows, err := e.db.QueryContext(ctx, `SELECT rowid, rank FROM segments_fts WHERE segments_fts MATCH ?`+where,
+		append([]any{q.FTS()}, args...)...)
 	if err != nil {
 		return nil, err
 	}
-	var hits []Hit
+	type scored struct {
+		id    int64
+		score float64
+	}
+	var all []scored
 	for rows.Next() {
-		h := Hit{Start: -1}
-		if err := rows.Scan(&h.SegmentID, &h.score); err != nil {
+		var s scored
+		if err := rows.Scan(&s.id, &s.score); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		h.VideoID = vm.video(h.SegmentID)
-		hits = append(hits, h)
+		all = append(all, s)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	slices.SortFunc(all, func(a, b scored) int {
+		if c := cmp.Compare(a.score, b.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	hits := make([]Hit, 0, min(len(all), limit)+len(w.titled))
+	for _, s := range all[:min(len(all), limit)] {
+		hits = append(hits, Hit{SegmentID: s.id, VideoID: vm.video(s.id), Start: -1, score: s.score})
 	}
 	var unknown []int64
 	for _, h := range hits {
@@ -235,7 +254,7 @@ func (e *Engine) rank(ctx context.Context, q Query, videos []string, w walk, lim
 		if w.perVideo[id] > 0 {
 			continue
 		}
-		h := Hit{TitleMatch: true, score: TitleWeight * w.titles[id]}
+		h := Hit{TitleMatch: true, titleOnly: true, score: TitleWeight * w.titles[id]}
 		err := e.db.QueryRowContext(ctx, `
 			SELECT id, video_id, start_second, end_second FROM segments
 			WHERE video_id = ? ORDER BY start_second LIMIT 1`, id).Scan(&h.SegmentID, &h.VideoID, &h.Start, &h.End)
@@ -277,7 +296,7 @@ func (e *Engine) bestInVideo(ctx context.Context, q Query, videoID string, w wal
 		if !titled {
 			return nil, nil
 		}
-		h := Hit{TitleMatch: true, score: TitleWeight * w.titles[videoID]}
+		h := Hit{TitleMatch: true, titleOnly: true, score: TitleWeight * w.titles[videoID]}
 		err := e.db.QueryRowContext(ctx, `
 			SELECT id, video_id, start_second, end_second FROM segments
 			WHERE video_id = ? ORDER BY start_second LIMIT 1`, videoID).Scan(&h.SegmentID, &h.VideoID, &h.Start, &h.End)

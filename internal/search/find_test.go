@@ -380,3 +380,46 @@ func TestSegmentsFromOtherWritersAreFound(t *testing.T) {
 		t.Errorf("hits %+v, facets %+v", res.Hits, res.Facets)
 	}
 }
+
+// TestEveryShownHitIsDescribed checks the snippets of every kind of page:
+// each hit whose words match carries its marked words and a moment within
+// its segment; a hit found by its video's title alone carries its text.
+func TestEveryShownHitIsDescribed(t *testing.T) {
+	e, _ := newEngine(t, generated())
+	for _, r := range []search.Request{
+		{Query: "gradient"},
+		{Query: "gradient", Group: search.GroupNone},
+		{Query: "the -model", Group: search.GroupNone, Page: 2},
+		{Query: "gradient", Sort: search.Time},
+		{Query: "descent", Group: search.GroupVideos},
+		{Query: "descent OR platypus", Group: search.GroupNone},
+		{Query: `"gradient descent"`},
+		{Query: "model", Group: search.GroupNone, Page: 3},
+		{Query: "model"},
+		{Query: "quokka"},
+	} {
+		res := find(t, e, r)
+		hits := res.Hits
+		for _, g := range res.Groups {
+			hits = append(hits, g.Hits...)
+		}
+		if len(hits) == 0 {
+			t.Errorf("%+v: no hits", r)
+		}
+		for _, h := range hits {
+			marked := slices.ContainsFunc(h.Snippet, func(f search.Fragment) bool { return f.Match })
+			// Found by the title alone: the video's first segment, which
+			// does not say the word.
+			word := strings.Trim(strings.Fields(r.Query)[0], `"`)
+			titleOnly := h.TitleMatch && h.Start == 0 && !strings.Contains(strings.ToLower(h.Text), word)
+			switch {
+			case h.Text == "" || h.Title == "" || len(h.Snippet) == 0:
+				t.Errorf("%+v: segment %d not described: %+v", r, h.SegmentID, h)
+			case marked == titleOnly:
+				t.Errorf("%+v: segment %d of %s marked %v: %+v", r, h.SegmentID, h.VideoID, marked, h.Snippet)
+			case h.Moment < h.Start || h.Moment > h.End:
+				t.Errorf("%+v: moment %d outside %d–%d", r, h.Moment, h.Start, h.End)
+			}
+		}
+	}
+}

@@ -125,6 +125,7 @@ type Hit struct {
 	Snippet    []Fragment
 	ImportedAt time.Time // when the hit's video was last imported
 	TitleMatch bool      // the video's title matches the query
+	titleOnly  bool      // found by its video's title: its own words do not match
 	score      float64   // lower is better
 }
 
