@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -19,6 +18,8 @@ import (
 // many there are, which videos they are in, and where ranking must stop.
 type walk struct {
 	matches  int            // segments whose text matches, counted up to CountCap+1
+	ids      []int64        // the counted matches, newest first
+	videoOf  []string       // the video of each of ids
 	perVideo map[string]int // of the counted matches
 	order    []string       // videos in the order first met (newest match first)
 	bound    int64          // lowest rowid ranked when matches > CountCap, else 0
@@ -63,11 +64,7 @@ func (e *Engine) resolve(ctx context.Context, ids []int64) (map[int64]string, er
 	for len(ids) > 0 {
 		batch := ids[:min(len(ids), 500)]
 		ids = ids[len(batch):]
-		args := make([]any, len(batch))
-		for i, id := range batch {
-			args[i] = id
-		}
-		rows, err := e.db.QueryContext(ctx, `SELECT id, video_id FROM segments WHERE id IN (`+placeholders(len(batch))+`)`, args...)
+		rows, err := e.query(ctx, `SELECT id, video_id FROM segments WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(batch))
 		if err != nil {
 			return nil, err
 		}
@@ -88,16 +85,13 @@ func (e *Engine) resolve(ctx context.Context, ids []int64) (map[int64]string, er
 	return found, nil
 }
 
-// filter is the SQL and arguments restricting a MATCH to some videos.
+// filter is the SQL and argument restricting a MATCH to some videos: the
+// same text for any number of them.
 func filter(videos []string) (string, []any) {
 	if len(videos) == 0 {
 		return "", nil
 	}
-	args := make([]any, len(videos))
-	for i, v := range videos {
-		args[i] = v
-	}
-	return " AND rowid IN (SELECT id FROM segments WHERE video_id IN (" + placeholders(len(videos)) + "))", args
+	return " AND rowid IN (SELECT id FROM segments WHERE video_id IN (SELECT value FROM json_each(?)))", []any{jsonStrings(videos)}
 }
 
 // walk reads the matches' rowids newest first, without scoring them (as
@@ -113,8 +107,9 @@ func (e *Engine) walk(ctx context.Context, q Query, videos []string) (walk, erro
 	}
 	match := q.FTS()
 	where, args := filter(videos)
-	var unknown []int64
-	rows, err := e.db.QueryContext(ctx, `SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?`+where+
+	var unknown []int64 // and their places in w.ids
+	var unknownAt []int
+	rows, err := e.query(ctx, `SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?`+where+
 		` ORDER BY rowid DESC LIMIT `+strconv.Itoa(CountCap+1), append([]any{match}, args...)...)
 	if err != nil {
 		return w, err
@@ -133,8 +128,9 @@ func (e *Engine) walk(ctx context.Context, q Query, videos []string) (walk, erro
 			w.bound = id
 		}
 		v := vm.video(id)
+		w.ids, w.videoOf = append(w.ids, id), append(w.videoOf, v)
 		if v == "" {
-			unknown = append(unknown, id)
+			unknown, unknownAt = append(unknown, id), append(unknownAt, len(w.ids)-1)
 			continue
 		}
 		w.count(v)
@@ -148,7 +144,8 @@ func (e *Engine) walk(ctx context.Context, q Query, videos []string) (walk, erro
 	if err != nil {
 		return w, err
 	}
-	for _, id := range unknown {
+	for i, id := range unknown {
+		w.videoOf[unknownAt[i]] = found[id]
 		w.count(found[id])
 	}
 	if w.matches <= CountCap {
@@ -157,9 +154,9 @@ func (e *Engine) walk(ctx context.Context, q Query, videos []string) (walk, erro
 
 	titleWhere := ""
 	if len(videos) > 0 {
-		titleWhere = " AND v.video_id IN (" + placeholders(len(videos)) + ")"
+		titleWhere = " AND v.video_id IN (SELECT value FROM json_each(?))"
 	}
-	rows, err = e.db.QueryContext(ctx, `
+	rows, err = e.query(ctx, `
 		SELECT v.video_id, videos_fts.rank
 		FROM videos_fts JOIN videos v ON v.rowid = videos_fts.rowid
 		WHERE videos_fts MATCH ?`+titleWhere+`
@@ -191,14 +188,13 @@ func (e *Engine) rank(ctx context.Context, q Query, videos []string, w walk, lim
 		return nil, err
 	}
 	where, args := filter(videos)
-	if w.bound > 0 {
-		where += " AND rowid >= " + strconv.FormatInt(w.bound, 10)
-	}
+	where += " AND rowid >= ?" // 0 unless the walk bounds ranking
+	args = append(args, w.bound)
 	// Every match is scored (at most CountCap of them, or the RankWindow
 	// newest above the bound) and the best are kept here: FTS5's ORDER BY
 	// rank scores the same rows, then sorts them in a second statement,
 	// which costs more than the scoring for a thousand rows.
-	rows, err := e.db.QueryContext(ctx, `SELECT rowid, rank FROM segments_fts WHERE segments_fts MATCH ?`+where,
+	rows, err := e.query(ctx, `SELECT rowid, rank FROM segments_fts WHERE segments_fts MATCH ?`+where,
 		append([]any{q.FTS()}, args...)...)
 	if err != nil {
 		return nil, err
@@ -255,9 +251,7 @@ func (e *Engine) rank(ctx context.Context, q Query, videos []string, w walk, lim
 			continue
 		}
 		h := Hit{TitleMatch: true, titleOnly: true, score: TitleWeight * w.titles[id]}
-		err := e.db.QueryRowContext(ctx, `
-			SELECT id, video_id, start_second, end_second FROM segments
-			WHERE video_id = ? ORDER BY start_second LIMIT 1`, id).Scan(&h.SegmentID, &h.VideoID, &h.Start, &h.End)
+		err := e.queryRow(ctx, firstSegmentSQL, []any{id}, &h.SegmentID, &h.VideoID, &h.Start, &h.End)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue // a video without segments
 		}
@@ -268,6 +262,12 @@ func (e *Engine) rank(ctx context.Context, q Query, videos []string, w walk, lim
 	}
 	return hits, nil
 }
+
+// firstSegmentSQL reads the first segment of a video found by its title
+// alone.
+const firstSegmentSQL = `
+	SELECT id, video_id, start_second, end_second FROM segments
+	WHERE video_id = ? ORDER BY start_second LIMIT 1`
 
 // groupOrder lists the videos of a walk for grouped pages: those whose
 // title matches first (best first), then by their number of matches (the
@@ -287,69 +287,73 @@ func groupOrder(w walk) []string {
 	return out
 }
 
-// bestInVideo ranks the matches of one video (within the walk's bound)
-// and returns its best n; a video found by its title alone gives its
-// first segment. The video's runs of ids bound the index read.
-func (e *Engine) bestInVideo(ctx context.Context, q Query, videoID string, w walk, n int) ([]Hit, error) {
-	_, titled := w.titles[videoID]
-	if w.perVideo[videoID] == 0 {
-		if !titled {
-			return nil, nil
+// bestOfVideos ranks the matches of some videos, known from the walk, in
+// one pass and returns each video's best n; a video found by its title
+// alone gives its first segment. The pass reads the query's matches
+// between the lowest and highest of them (at most CountCap) but scores
+// only theirs: a grouped page of a word said ten thousand times scores the
+// few dozen said in the videos it shows.
+func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, videos []string, n int) (map[string][]Hit, error) {
+	shown := map[string]bool{}
+	for _, v := range videos {
+		shown[v] = true
+	}
+	var ids []int64
+	videoOf := map[int64]string{}
+	for i, id := range w.ids {
+		if id >= w.bound && shown[w.videoOf[i]] {
+			ids = append(ids, id)
+			videoOf[id] = w.videoOf[i]
 		}
-		h := Hit{TitleMatch: true, titleOnly: true, score: TitleWeight * w.titles[videoID]}
-		err := e.db.QueryRowContext(ctx, `
-			SELECT id, video_id, start_second, end_second FROM segments
-			WHERE video_id = ? ORDER BY start_second LIMIT 1`, videoID).Scan(&h.SegmentID, &h.VideoID, &h.Start, &h.End)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, nil
-		}
-		return []Hit{h}, err
 	}
-	vm, err := e.videoMap(ctx)
-	if err != nil {
-		return nil, err
-	}
-	// Each of the video's runs is a rowid range FTS5 reads directly; no
-	// ORDER BY rank, which would make it score every match of the query
-	// in the collection. A video's matches are few: sorted here.
-	type part struct {
-		where string
-		args  []any
-	}
-	var parts []part
-	for _, r := range vm.byVideo[videoID] {
-		parts = append(parts, part{" AND rowid BETWEEN ? AND ?", []any{r.FirstID, r.LastID}})
-	}
-	if len(parts) == 0 { // written by another tool: no runs
-		parts = append(parts, part{" AND rowid IN (SELECT id FROM segments WHERE video_id = ?)", []any{videoID}})
-	}
-	var hits []Hit
-	for _, p := range parts {
-		where := p.where
-		if w.bound > 0 {
-			where += " AND rowid >= " + strconv.FormatInt(w.bound, 10)
-		}
-		rows, err := e.db.QueryContext(ctx, `SELECT rowid, rank FROM segments_fts WHERE segments_fts MATCH ?`+where,
-			append([]any{q.FTS()}, p.args...)...)
+	best := map[string][]Hit{}
+	if len(ids) > 0 {
+		rows, err := e.query(ctx, `
+			SELECT rowid, rank FROM segments_fts
+			WHERE segments_fts MATCH ? AND rowid BETWEEN ? AND ?
+				AND +rowid IN (SELECT value FROM json_each(?))`,
+			q.FTS(), slices.Min(ids), slices.Max(ids), jsonIDs(ids))
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
-			h := Hit{VideoID: videoID, Start: -1, TitleMatch: titled}
+			h := Hit{Start: -1}
 			if err := rows.Scan(&h.SegmentID, &h.score); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			h.score += TitleWeight * w.titles[videoID]
-			hits = append(hits, h)
+			h.VideoID = videoOf[h.SegmentID]
+			if ts, ok := w.titles[h.VideoID]; ok {
+				h.TitleMatch = true
+				h.score += TitleWeight * ts
+			}
+			best[h.VideoID] = append(best[h.VideoID], h)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
 	}
-	order(hits, Relevance)
-	return hits[:min(n, len(hits))], nil
+	for v, hits := range best {
+		order(hits, Relevance)
+		best[v] = hits[:min(n, len(hits))]
+	}
+	for _, v := range videos {
+		ts, titled := w.titles[v]
+		if w.perVideo[v] > 0 || !titled {
+			continue
+		}
+		h := Hit{TitleMatch: true, titleOnly: true, score: TitleWeight * ts}
+		err := e.queryRow(ctx, firstSegmentSQL, []any{v}, &h.SegmentID, &h.VideoID, &h.Start, &h.End)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // a video without segments
+		}
+		if err != nil {
+			return nil, err
+		}
+		best[v] = []Hit{h}
+	}
+	return best, nil
 }
 
 // rankLimit is how many matches a page needs ranked: a plain page of hits
@@ -365,18 +369,18 @@ func rankLimit(r Request, grouped bool, w walk) int {
 // fillTimes reads the start and end of hits that lack them (ranked by
 // rowid alone), for ordering by time.
 func (e *Engine) fillTimes(ctx context.Context, hits []Hit) error {
-	var args []any
+	var ids []int64
 	at := map[int64]int{}
 	for i, h := range hits {
 		if h.Start < 0 {
-			args = append(args, h.SegmentID)
+			ids = append(ids, h.SegmentID)
 			at[h.SegmentID] = i
 		}
 	}
-	if len(args) == 0 {
+	if len(ids) == 0 {
 		return nil
 	}
-	rows, err := e.db.QueryContext(ctx, `SELECT id, start_second, end_second FROM segments WHERE id IN (`+placeholders(len(args))+`)`, args...)
+	rows, err := e.query(ctx, `SELECT id, start_second, end_second FROM segments WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(ids))
 	if err != nil {
 		return err
 	}
@@ -395,17 +399,17 @@ func (e *Engine) fillTimes(ctx context.Context, hits []Hit) error {
 // importTimes fills in when each hit's video was imported.
 func (e *Engine) importTimes(ctx context.Context, hits []Hit) error {
 	seen := map[string]time.Time{}
-	var args []any
+	var videos []string
 	for _, h := range hits {
 		if _, ok := seen[h.VideoID]; !ok {
 			seen[h.VideoID] = time.Time{}
-			args = append(args, h.VideoID)
+			videos = append(videos, h.VideoID)
 		}
 	}
-	if len(args) == 0 {
+	if len(videos) == 0 {
 		return nil
 	}
-	rows, err := e.db.QueryContext(ctx, `SELECT video_id, imported_at FROM videos WHERE video_id IN (`+placeholders(len(args))+`)`, args...)
+	rows, err := e.query(ctx, `SELECT video_id, imported_at FROM videos WHERE video_id IN (SELECT value FROM json_each(?))`, jsonStrings(videos))
 	if err != nil {
 		return err
 	}
@@ -449,7 +453,7 @@ type videoMapCache struct {
 // videoMap returns the map for the catalog's current version.
 func (e *Engine) videoMap(ctx context.Context) (*videoMap, error) {
 	var version int64
-	if err := e.db.QueryRowContext(ctx, `SELECT version FROM catalog_version WHERE id = 1`).Scan(&version); err != nil {
+	if err := e.queryRow(ctx, `SELECT version FROM catalog_version WHERE id = 1`, nil, &version); err != nil {
 		return nil, err
 	}
 	e.maps.mu.Lock()
@@ -476,8 +480,4 @@ func parseTime(s string) time.Time {
 		return time.Time{}
 	}
 	return t
-}
-
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }

@@ -2,7 +2,7 @@ package search
 
 import (
 	"context"
-	"strconv"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -17,14 +17,14 @@ func (e *Engine) describe(ctx context.Context, q Query, hits []Hit) error {
 	if err != nil {
 		return err
 	}
-	args := make([]any, len(hits))
+	ids := make([]int64, len(hits))
 	for i, h := range hits {
-		args[i] = h.SegmentID
+		ids[i] = h.SegmentID
 	}
-	rows, err := e.db.QueryContext(ctx, `
+	rows, err := e.query(ctx, `
 		SELECT s.id, s.video_id, s.start_second, s.end_second, v.title, v.thumbnail, v.imported_at, s.text
 		FROM segments s JOIN videos v ON v.video_id = s.video_id
-		WHERE s.id IN (`+placeholders(len(hits))+`)`, args...)
+		WHERE s.id IN (SELECT value FROM json_each(?))`, jsonIDs(ids))
 	if err != nil {
 		return err
 	}
@@ -64,28 +64,23 @@ func (e *Engine) describe(ctx context.Context, q Query, hits []Hit) error {
 // segments), while the pass is bounded by what ranking read (at most
 // CountCap matches, or the RankWindow newest above the walk's bound).
 func (e *Engine) highlights(ctx context.Context, q Query, hits []Hit) (map[int64]string, error) {
-	var lo, hi int64
-	args := []any{markOpen, markClose, q.FTS()}
+	var ids []int64
 	for _, h := range hits {
-		if h.titleOnly {
-			continue
+		if !h.titleOnly {
+			ids = append(ids, h.SegmentID)
 		}
-		if len(args) == 3 {
-			lo, hi = h.SegmentID, h.SegmentID
-		}
-		lo, hi = min(lo, h.SegmentID), max(hi, h.SegmentID)
-		args = append(args, h.SegmentID)
 	}
-	if len(args) == 3 {
+	if len(ids) == 0 {
 		return nil, nil
 	}
-	// The unary + keeps the IN list out of FTS5's hands (which would run
-	// the MATCH once per id): SQLite filters the pass's rows, and only
-	// those kept are highlighted.
-	rows, err := e.db.QueryContext(ctx, `
-		SELECT rowid, highlight(segments_fts, 0, ?1, ?2) FROM segments_fts
-		WHERE segments_fts MATCH ?3 AND rowid BETWEEN `+strconv.FormatInt(lo, 10)+` AND `+strconv.FormatInt(hi, 10)+`
-			AND +rowid IN (`+placeholders(len(args)-3)+`)`, args...)
+	// The unary + keeps the list out of FTS5's hands (which would run the
+	// MATCH once per id): SQLite filters the pass's rows, and only those
+	// kept are highlighted.
+	rows, err := e.query(ctx, `
+		SELECT rowid, highlight(segments_fts, 0, ?, ?) FROM segments_fts
+		WHERE segments_fts MATCH ? AND rowid BETWEEN ? AND ?
+			AND +rowid IN (SELECT value FROM json_each(?))`,
+		markOpen, markClose, q.FTS(), slices.Min(ids), slices.Max(ids), jsonIDs(ids))
 	if err != nil {
 		return nil, err
 	}

@@ -332,7 +332,8 @@ func TestSuggest(t *testing.T) {
 }
 
 // TestSelectiveRankingIsFullBM25: below the cap, the engine ranks exactly
-// as FTS5's own ORDER BY rank over every match.
+// as FTS5's own ORDER BY rank over every match, on pages of hits and on
+// pages of videos, where only the shown videos' matches are scored.
 func TestSelectiveRankingIsFullBM25(t *testing.T) {
 	c, err := sampleCatalog()
 	if err != nil {
@@ -341,15 +342,20 @@ func TestSelectiveRankingIsFullBM25(t *testing.T) {
 	e := search.New(c.DB(), 5*time.Second)
 	for _, q := range []string{"augment", "decision boundary", `"the class"`, "dog OR cat", "network -neural", "adversar*"} {
 		parsed, _ := search.Parse(q)
-		rows, err := c.DB().Query(`SELECT rowid FROM segments_fts WHERE segments_fts MATCH ? ORDER BY rank, rowid`, parsed.FTS())
+		rows, err := c.DB().Query(`
+			SELECT f.rowid, s.video_id FROM segments_fts f JOIN segments s ON s.id = f.rowid
+			WHERE segments_fts MATCH ? ORDER BY f.rank, f.rowid`, parsed.FTS())
 		if err != nil {
 			t.Fatal(err)
 		}
 		var want []int64
+		inVideo := map[string][]int64{} // each video's matches, best first
 		for rows.Next() {
 			var id int64
-			rows.Scan(&id)
+			var video string
+			rows.Scan(&id, &video)
 			want = append(want, id)
+			inVideo[video] = append(inVideo[video], id)
 		}
 		rows.Close()
 		var got []int64
@@ -364,6 +370,20 @@ func TestSelectiveRankingIsFullBM25(t *testing.T) {
 		}
 		if !slices.Equal(got, want) || len(want) == 0 {
 			t.Errorf("%q ranked %v, FTS5 ranks %v", q, got, want)
+		}
+		// Grouped, each video shows its own best matches in FTS5's order.
+		grouped := find(t, e, search.Request{Query: q, Group: search.GroupVideos})
+		for p := 1; p <= grouped.Pages(); p++ {
+			for _, g := range find(t, e, search.Request{Query: q, Group: search.GroupVideos, Page: p}).Groups {
+				var ids []int64
+				for _, h := range g.Hits {
+					ids = append(ids, h.SegmentID)
+				}
+				best := inVideo[g.VideoID][:min(search.SnippetsPerGroup, len(inVideo[g.VideoID]))]
+				if !slices.Equal(ids, best) {
+					t.Errorf("%q: video %s shows %v, its best by FTS5 are %v", q, g.VideoID, ids, best)
+				}
+			}
 		}
 	}
 }

@@ -26,7 +26,7 @@ func (e *Engine) InVideo(ctx context.Context, videoID, input string) ([]VideoMat
 	defer cancel()
 	// The video's segments drive the join: each is one rowid lookup in the
 	// index rather than a scan of every match in the collection.
-	rows, err := e.db.QueryContext(ctx, `
+	rows, err := e.query(ctx, `
 		SELECT s.id, s.start_second, s.end_second, s.text, highlight(segments_fts, 0, ?, ?)
 		FROM segments s CROSS JOIN segments_fts ON segments_fts.rowid = s.id
 		WHERE s.video_id = ? AND segments_fts MATCH ?

@@ -62,12 +62,13 @@ type Engine struct {
 	db      *sql.DB
 	timeout time.Duration
 	maps    videoMapCache
+	stmts   statements
 }
 
 // New returns an Engine over the catalog database db; each search is
 // abandoned after timeout.
 func New(db *sql.DB, timeout time.Duration) *Engine {
-	return &Engine{db: db, timeout: timeout}
+	return &Engine{db: db, timeout: timeout, stmts: statements{db: db}}
 }
 
 // Sort is the order of hits.
@@ -214,15 +215,10 @@ func (e *Engine) Search(ctx context.Context, r Request) (Results, error) {
 	res.Ranked = min(res.Total, RankCap)
 	res.Videos = w.videos()
 	res.Grouped = r.Group == GroupVideos || (r.Group == GroupAuto && res.Total > PerPage && res.Videos > 1)
-	if res.Grouped && r.Sort == Relevance && w.bound == 0 && w.matches > RankCap {
+	if res.Grouped && r.Sort == Relevance && w.bound == 0 {
 		// Grouped by relevance, a page needs no collection-wide ranking:
-		// each shown video's own matches are ranked. (Not for a query too
-		// common to rank exhaustively: scoring reads a term's whole doclist
-		// once per query, and this runs a query per video.)
-		res.Groups, res.groupPages, err = groupsInOrder(w, r.Page, func(id string) ([]Hit, error) {
-			return e.bestInVideo(ctx, q, id, w, SnippetsPerGroup)
-		})
-		if err != nil {
+		// the matches of the videos it shows are ranked.
+		if res.Groups, res.groupPages, err = e.groupsInOrder(ctx, q, w, r.Page); err != nil {
 			return Results{}, e.wrap(ctx, r.Query, err)
 		}
 	} else {
@@ -235,18 +231,6 @@ func (e *Engine) Search(ctx context.Context, r Request) (Results, error) {
 		}
 		order(hits, r.Sort)
 		switch {
-		case res.Grouped && r.Sort == Relevance && w.bound == 0:
-			// Every match is ranked: each video's best are exact, and the
-			// videos come in the same order as when ranked one by one.
-			byVideo := map[string][]Hit{}
-			for _, h := range hits {
-				if len(byVideo[h.VideoID]) < SnippetsPerGroup {
-					byVideo[h.VideoID] = append(byVideo[h.VideoID], h)
-				}
-			}
-			res.Groups, res.groupPages, _ = groupsInOrder(w, r.Page, func(id string) ([]Hit, error) {
-				return byVideo[id], nil
-			})
 		case res.Grouped:
 			var videos int
 			res.Groups, videos = groups(hits, r.Page)
@@ -299,11 +283,11 @@ func (e *Engine) nameFacets(ctx context.Context, fs []Facet) error {
 	if len(fs) == 0 {
 		return nil
 	}
-	var args []any
-	for _, f := range fs {
-		args = append(args, f.VideoID)
+	videos := make([]string, len(fs))
+	for i, f := range fs {
+		videos[i] = f.VideoID
 	}
-	rows, err := e.db.QueryContext(ctx, `SELECT video_id, title FROM videos WHERE video_id IN (`+placeholders(len(fs))+`)`, args...)
+	rows, err := e.query(ctx, `SELECT video_id, title FROM videos WHERE video_id IN (SELECT value FROM json_each(?))`, jsonStrings(videos))
 	if err != nil {
 		return err
 	}
@@ -442,17 +426,18 @@ func groups(hits []Hit, page int) ([]Group, int) {
 }
 
 // groupsInOrder returns the page'th page of videos in groupOrder, each
-// with the hits best gives it (a video it gives none is left out), and the
-// number of pages.
-func groupsInOrder(w walk, page int, best func(videoID string) ([]Hit, error)) ([]Group, int, error) {
+// with its best hits (a video without any is left out), and the number of
+// pages.
+func (e *Engine) groupsInOrder(ctx context.Context, q Query, w walk, page int) ([]Group, int, error) {
 	videos := groupOrder(w)
+	shown := pageOf(videos, page, GroupsPerPage)
+	best, err := e.bestOfVideos(ctx, q, w, shown, SnippetsPerGroup)
+	if err != nil {
+		return nil, 0, err
+	}
 	var gs []Group
-	for _, id := range pageOf(videos, page, GroupsPerPage) {
-		hits, err := best(id)
-		if err != nil {
-			return nil, 0, err
-		}
-		if len(hits) > 0 {
+	for _, id := range shown {
+		if hits := best[id]; len(hits) > 0 {
 			gs = append(gs, Group{VideoID: id, Hits: hits})
 		}
 	}

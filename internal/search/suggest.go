@@ -66,8 +66,8 @@ func (e *Engine) correct(ctx context.Context, w string) (string, error) {
 		return "", nil
 	}
 	var n int
-	if err := e.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM segments_fts WHERE segments_fts MATCH ? LIMIT ?)`,
-		`"`+w+`"`, rareDocs).Scan(&n); err != nil {
+	if err := e.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM segments_fts WHERE segments_fts MATCH ? LIMIT ?)`,
+		[]any{`"` + w + `"`, rareDocs}, &n); err != nil {
 		return "", err
 	}
 	if n >= rareDocs {
@@ -104,7 +104,7 @@ func (e *Engine) correct(ctx context.Context, w string) (string, error) {
 func (e *Engine) closest(ctx context.Context, w, prefix string, limit, minDocs int) (string, error) {
 	rs := []rune(prefix)
 	rs[len(rs)-1]++
-	rows, err := e.db.QueryContext(ctx, `SELECT term, doc FROM segments_vocab WHERE term >= ? AND term < ?`, prefix, string(rs))
+	rows, err := e.query(ctx, `SELECT term, doc FROM segments_vocab WHERE term >= ? AND term < ?`, prefix, string(rs))
 	if err != nil {
 		return "", err
 	}
@@ -132,7 +132,7 @@ func (e *Engine) closest(ctx context.Context, w, prefix string, limit, minDocs i
 // the spelling closest to what was typed ("learn" → "learning" for
 // "lerning").
 func (e *Engine) surfaceForm(ctx context.Context, stem, typed string) (string, error) {
-	rows, err := e.db.QueryContext(ctx, `SELECT highlight(segments_fts, 0, ?, ?) FROM segments_fts WHERE segments_fts MATCH ? LIMIT 20`,
+	rows, err := e.query(ctx, `SELECT highlight(segments_fts, 0, ?, ?) FROM segments_fts WHERE segments_fts MATCH ? LIMIT 20`,
 		markOpen, markClose, `"`+stem+`"*`) // a prefix query: stems need not stem to themselves
 	if err != nil {
 		return "", err
