@@ -97,19 +97,20 @@ type apiFacet struct {
 
 // apiSearch is /search.json.
 type apiSearch struct {
-	Query   string     `json:"query"`
-	Total   int        `json:"total"`
-	Capped  bool       `json:"capped"` // more than total match; only the best are ranked
-	Videos  int        `json:"videos"`
-	Page    int        `json:"page"`
-	Pages   int        `json:"pages"`
-	PerPage int        `json:"per_page"`
-	Grouped bool       `json:"grouped"`
-	Hits    []apiHit   `json:"hits"`
-	Groups  []apiGroup `json:"groups,omitempty"`
-	Facets  []apiFacet `json:"facets"`
-	Next    string     `json:"next,omitempty"`
-	Prev    string     `json:"prev,omitempty"`
+	Query    string     `json:"query"`
+	Total    int        `json:"total"`
+	Capped   bool       `json:"capped"`   // more than total match; only the best are ranked
+	Unranked bool       `json:"unranked"` // words in most segments: the newest are listed first
+	Videos   int        `json:"videos"`
+	Page     int        `json:"page"`
+	Pages    int        `json:"pages"`
+	PerPage  int        `json:"per_page"`
+	Grouped  bool       `json:"grouped"`
+	Hits     []apiHit   `json:"hits"`
+	Groups   []apiGroup `json:"groups,omitempty"`
+	Facets   []apiFacet `json:"facets"`
+	Next     string     `json:"next,omitempty"`
+	Prev     string     `json:"prev,omitempty"`
 }
 
 func (s *server) apiVideo(c echo.Context, v catalog.Video) apiVideo {
@@ -174,7 +175,7 @@ func (s *server) searchJSON(c echo.Context) error {
 	var m views.Search
 	searchModel(&m, params, res) // for the facet and pager links
 	out := apiSearch{
-		Query: r.Query, Total: res.Total, Capped: res.Capped, Videos: res.Videos,
+		Query: r.Query, Total: res.Total, Capped: res.Capped, Unranked: res.Unranked, Videos: res.Videos,
 		Page: r.Page, Pages: res.Pages(), PerPage: search.PerPage, Grouped: res.Grouped,
 		Hits: []apiHit{}, Facets: []apiFacet{},
 	}

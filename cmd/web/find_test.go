@@ -1,12 +1,15 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/transcripts/site/internal/search"
 )
 
 func hrefs(sel *goquery.Selection) []string {
@@ -210,5 +213,37 @@ func TestFilterThatFindsNothingCanBeLifted(t *testing.T) {
 	}
 	if app.page(t, a.AttrOr("href", ""), http.StatusOK).Find("li.hit").Length() == 0 {
 		t.Error("lifting the filter finds nothing")
+	}
+}
+
+// TestVeryCommonSearchesSayHowTheyAreListed: past the count cap, a page
+// says the total is capped and how its moments were chosen, in HTML and
+// JSON: words in every segment are listed newest first, unranked; a query
+// with a rare alternative is ranked among the newest.
+func TestVeryCommonSearchesSayHowTheyAreListed(t *testing.T) {
+	var rows []string
+	for i := range search.CountCap + 50 {
+		rows = append(rows, fmt.Sprintf(`{"video_id":"cap%08d","start_second":%d,"end_second":%d,"text":"the same words every time %d","title":"Cap"}`,
+			i/500, (i%500)*10, (i%500)*10+10, i))
+	}
+	app := newTestApp(t, rows...)
+	for _, c := range []struct {
+		query, notice, summary string
+		unranked               bool
+	}{
+		{"same words", "too common to rank: the most recently imported are shown first", "20,000+ moments · the newest 1,000 in", true},
+		{"same OR platypus", "the best among the 5,000 most recently imported are shown", "20,000+ moments · the best 1,000 in", false},
+	} {
+		doc := app.page(t, "/search?"+url.Values{"q": {c.query}}.Encode(), http.StatusOK)
+		if got := doc.Find(".notice").Text(); !strings.Contains(got, c.notice) {
+			t.Errorf("%s: notice %q", c.query, got)
+		}
+		if got := doc.Find(".lede").Text(); !strings.HasPrefix(got, c.summary) {
+			t.Errorf("%s: summary %q", c.query, got)
+		}
+		_, body := app.fetch(t, "/search.json?"+url.Values{"q": {c.query}}.Encode(), http.StatusOK, "application/json")
+		if res := decodeJSON[apiSearch](t, body); !res.Capped || res.Unranked != c.unranked || res.Total != search.CountCap {
+			t.Errorf("%s: JSON capped %v, unranked %v, total %d", c.query, res.Capped, res.Unranked, res.Total)
+		}
 	}
 }

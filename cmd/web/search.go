@@ -167,7 +167,11 @@ func searchModel(m *views.Search, params url.Values, res search.Results) {
 		total += "+"
 	}
 	truncated := res.Ranked < res.Total // only the best are ranked
-	if res.Capped {
+	switch {
+	case res.Unranked:
+		m.Notice = "These words are in more than half of all moments, too common to rank: the most recently imported are shown first. " +
+			"Add a less common word to find the moment you want."
+	case res.Capped:
 		m.Notice = "More than " + count(search.CountCap) + " moments match: the best among the " + count(search.RankWindow) +
 			" most recently imported are shown. Add a word or two to find the moment you want."
 	}
@@ -175,9 +179,12 @@ func searchModel(m *views.Search, params url.Values, res search.Results) {
 	if res.Total == 1 {
 		m.Summary = "1 moment"
 	}
-	if truncated {
+	switch {
+	case truncated && res.Unranked:
+		m.Summary += " · the newest " + count(search.RankCap) + " in " + plural(res.Videos, "video", "videos")
+	case truncated:
 		m.Summary += " · the best " + count(search.RankCap) + " in " + plural(res.Videos, "video", "videos")
-	} else {
+	default:
 		m.Summary += " in " + plural(res.Videos, "video", "videos")
 	}
 	pages := res.Pages()

@@ -213,9 +213,16 @@ func rows(ctx context.Context, records iter.Seq2[Record, error], opts ImportOpti
 // cancelled ctx, none do and the database is exactly as before. A segment
 // is keyed by video and start second, so importing the same records twice
 // changes nothing.
-func (c *Catalog) Import(ctx context.Context, records iter.Seq2[Record, error], opts ImportOptions) (ImportStats, error) {
+func (c *Catalog) Import(ctx context.Context, records iter.Seq2[Record, error], opts ImportOptions) (stats ImportStats, err error) {
 	began := time.Now()
-	var stats ImportStats
+	defer func() {
+		// A cancelled context also rolls the transaction back underneath
+		// the import, whose next statement then fails as closed: the
+		// cancellation is the cause to report.
+		if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+			err = fmt.Errorf("catalog: import: %w (%v)", ctx.Err(), err)
+		}
+	}()
 	var videos videoSet
 	tx, err := c.db.BeginTx(ctx, nil)
 	if err != nil {

@@ -23,8 +23,13 @@ type walk struct {
 	perVideo map[string]int // of the counted matches
 	order    []string       // videos in the order first met (newest match first)
 	bound    int64          // lowest rowid ranked when matches > CountCap, else 0
-	titled   []string       // videos whose title matches, best first
-	titles   map[string]float64
+	// ubiquitous: the query's words are in more than half the segments,
+	// where BM25 weighs a word at nothing (its IDF is clamped to 1e-6) and
+	// scoring would cost a count of its every match: its newest matches
+	// are listed unscored.
+	ubiquitous bool
+	titled     []string // videos whose title matches, best first
+	titles     map[string]float64
 }
 
 // total returns the number of matches to show and whether it is capped.
@@ -150,6 +155,12 @@ func (e *Engine) walk(ctx context.Context, q Query, videos []string) (walk, erro
 	}
 	if w.matches <= CountCap {
 		w.bound = 0
+	} else {
+		// The newest matches are denser than one segment in two: the
+		// words are that common (estimated from the newest imports).
+		// Not for alternatives, one of which may be rare.
+		span := w.ids[0] - w.ids[CountCap-1] + 1
+		w.ubiquitous = !q.hasAlternatives() && span < 2*CountCap
 	}
 
 	titleWhere := ""
@@ -190,6 +201,9 @@ func (e *Engine) rank(ctx context.Context, q Query, videos []string, w walk, lim
 	where, args := filter(videos)
 	where += " AND rowid >= ?" // 0 unless the walk bounds ranking
 	args = append(args, w.bound)
+	if w.ubiquitous {
+		return e.newest(ctx, w, limit)
+	}
 	// Every match is scored (at most CountCap of them, or the RankWindow
 	// newest above the bound) and the best are kept here: FTS5's ORDER BY
 	// rank scores the same rows, then sorts them in a second statement,
@@ -220,7 +234,7 @@ func (e *Engine) rank(ctx context.Context, q Query, videos []string, w walk, lim
 		if c := cmp.Compare(a.score, b.score); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.id, b.id)
+		return cmp.Compare(b.id, a.id)
 	})
 	hits := make([]Hit, 0, min(len(all), limit)+len(w.titled))
 	for _, s := range all[:min(len(all), limit)] {
@@ -246,6 +260,12 @@ func (e *Engine) rank(ctx context.Context, q Query, videos []string, w walk, lim
 			h.score += TitleWeight * ts
 		}
 	}
+	return e.titleOnly(ctx, w, hits)
+}
+
+// titleOnly adds to hits the first segment of each video found by its
+// title alone.
+func (e *Engine) titleOnly(ctx context.Context, w walk, hits []Hit) ([]Hit, error) {
 	for _, id := range w.titled {
 		if w.perVideo[id] > 0 {
 			continue
@@ -261,6 +281,22 @@ func (e *Engine) rank(ctx context.Context, q Query, videos []string, w walk, lim
 		hits = append(hits, h)
 	}
 	return hits, nil
+}
+
+// newest returns the newest limit matches of a ubiquitous query, unscored
+// (ties, listed newest first), boosted by their video's title score, plus
+// each video found by its title alone.
+func (e *Engine) newest(ctx context.Context, w walk, limit int) ([]Hit, error) {
+	var hits []Hit
+	for i, id := range w.ids[:min(len(w.ids), limit)] {
+		h := Hit{SegmentID: id, VideoID: w.videoOf[i], Start: -1}
+		if ts, ok := w.titles[h.VideoID]; ok {
+			h.TitleMatch = true
+			h.score = TitleWeight * ts
+		}
+		hits = append(hits, h)
+	}
+	return e.titleOnly(ctx, w, hits)
 }
 
 // firstSegmentSQL reads the first segment of a video found by its title

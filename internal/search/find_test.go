@@ -150,11 +150,29 @@ func TestCapBoundsCountsAndPages(t *testing.T) {
 	if res.Total != search.CountCap || !res.Capped || res.Ranked != search.RankCap || res.Pages() != search.MaxPage {
 		t.Errorf("total %d capped %v ranked %d pages %d", res.Total, res.Capped, res.Ranked, res.Pages())
 	}
-	// Too common to rank exhaustively: ranked among the newest RankWindow
-	// segments (the last imported).
-	oldest := int64(search.CountCap + 50 - search.RankWindow)
+	// Words in every segment: BM25 gives them no weight, so the newest
+	// matches are listed, newest first, without scoring any.
+	if !res.Unranked {
+		t.Error("words in every segment were ranked")
+	}
+	next := int64(search.CountCap + 50)
 	for p := 1; p <= res.Pages(); p++ {
 		for _, h := range find(t, e, search.Request{Query: "same words", Group: search.GroupNone, Page: p}).Hits {
+			if h.SegmentID != next {
+				t.Fatalf("segment %d listed where segment %d, the next newest, belongs", h.SegmentID, next)
+			}
+			next--
+		}
+	}
+	// Too common to rank exhaustively, but one of two words may be rare:
+	// ranked among the newest RankWindow segments (the last imported).
+	either := find(t, e, search.Request{Query: "same OR platypus", Group: search.GroupNone})
+	if !either.Capped || either.Unranked {
+		t.Errorf("alternatives: capped %v, unranked %v", either.Capped, either.Unranked)
+	}
+	oldest := int64(search.CountCap + 50 - search.RankWindow)
+	for p := 1; p <= either.Pages(); p++ {
+		for _, h := range find(t, e, search.Request{Query: "same OR platypus", Group: search.GroupNone, Page: p}).Hits {
 			if h.SegmentID <= oldest {
 				t.Fatalf("segment %d ranked: older than the newest %d matches", h.SegmentID, search.RankWindow)
 			}
@@ -344,7 +362,7 @@ func TestSelectiveRankingIsFullBM25(t *testing.T) {
 		parsed, _ := search.Parse(q)
 		rows, err := c.DB().Query(`
 			SELECT f.rowid, s.video_id FROM segments_fts f JOIN segments s ON s.id = f.rowid
-			WHERE segments_fts MATCH ? ORDER BY f.rank, f.rowid`, parsed.FTS())
+			WHERE segments_fts MATCH ? ORDER BY f.rank, f.rowid DESC`, parsed.FTS())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -155,6 +155,17 @@ func makeTerm(tok token) (term, bool) {
 	return term{words: words, prefix: strings.HasSuffix(tok.text, "*")}, true
 }
 
+// hasAlternatives reports whether some word of q may be replaced by
+// another (OR).
+func (q Query) hasAlternatives() bool {
+	for _, g := range q.groups {
+		if len(g) > 1 {
+			return true
+		}
+	}
+	return false
+}
+
 // FTS returns the query as an FTS5 MATCH expression. Every word is a
 // quoted FTS5 string, so only the operators written here are syntax.
 func (q Query) FTS() string {

@@ -6,6 +6,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -151,13 +152,16 @@ type Results struct {
 	Query   Query
 	Request Request
 	Total   int  // matching segments, exact up to CountCap
-	Capped  bool // there are more than CountCap matches: ranked among the newest CountCap
-	Ranked  int  // the best matches ranked, grouped and paged: at most RankCap
-	Videos  int  // distinct videos among the matches (within CountCap)
-	Hits    []Hit
-	Groups  []Group // with Grouped: one per video on the page
-	Facets  []Facet // the videos with most matches (ignoring the video filter)
-	Grouped bool
+	Capped  bool // there are more than CountCap matches: ranked among the newest RankWindow
+	// Unranked: the query's words are in more than half the segments,
+	// where BM25 cannot tell matches apart; the newest are listed.
+	Unranked bool
+	Ranked   int // the best matches ranked, grouped and paged: at most RankCap
+	Videos   int // distinct videos among the matches (within CountCap)
+	Hits     []Hit
+	Groups   []Group // with Grouped: one per video on the page
+	Facets   []Facet // the videos with most matches (ignoring the video filter)
+	Grouped  bool
 
 	groupPages int // pages of videos when grouped
 }
@@ -212,6 +216,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (Results, error) {
 	}
 	res := Results{Query: q, Request: r, Facets: facets(all, 10)}
 	res.Total, res.Capped = w.total()
+	res.Unranked = w.ubiquitous
 	res.Ranked = min(res.Total, RankCap)
 	res.Videos = w.videos()
 	res.Grouped = r.Group == GroupVideos || (r.Group == GroupAuto && res.Total > PerPage && res.Videos > 1)
@@ -346,7 +351,8 @@ func (e *Engine) Each(ctx context.Context, r Request, limit int, fn func(Hit) er
 
 // order sorts hits by relevance (best first), by time (video by video in
 // the order of their best hit, then as spoken) or newest first. Ties break
-// on the segment id so every order is stable across requests.
+// on the segment id, the newest first, so every order is stable across
+// requests.
 func order(hits []Hit, sort Sort) {
 	byScore := func(a, b Hit) int {
 		if a.score != b.score {
@@ -355,7 +361,7 @@ func order(hits []Hit, sort Sort) {
 			}
 			return 1
 		}
-		return int(a.SegmentID - b.SegmentID)
+		return cmp.Compare(b.SegmentID, a.SegmentID) // the newest first
 	}
 	switch sort {
 	case Time:
