@@ -5,9 +5,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -112,37 +114,40 @@ func (e *Engine) walk(ctx context.Context, q Query, videos []string) (walk, erro
 	}
 	match := q.FTS()
 	where, args := filter(videos)
-	var unknown []int64 // and their places in w.ids
-	var unknownAt []int
-	rows, err := e.query(ctx, `SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?`+where+
-		` ORDER BY rowid DESC LIMIT `+strconv.Itoa(CountCap+1), append([]any{match}, args...)...)
+	// The ids come as one comma-separated text: a row per id through the
+	// driver costs about twice as much as the index read itself.
+	var list string
+	if err := e.queryRow(ctx, `SELECT coalesce(group_concat(rowid), '') FROM (
+			SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?`+where+`
+			ORDER BY rowid DESC LIMIT `+strconv.Itoa(CountCap+1)+`)`,
+		append([]any{match}, args...), &list); err != nil {
+		return w, err
+	}
+	ids, err := parseIDs(list)
 	if err != nil {
 		return w, err
 	}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return w, err
-		}
-		w.matches++
-		if w.matches > CountCap {
-			continue
-		}
-		if w.matches == RankWindow {
-			w.bound = id
-		}
-		v := vm.video(id)
-		w.ids, w.videoOf = append(w.ids, id), append(w.videoOf, v)
-		if v == "" {
-			unknown, unknownAt = append(unknown, id), append(unknownAt, len(w.ids)-1)
-			continue
-		}
-		w.count(v)
+	// group_concat's order is not promised: newest first, as read.
+	slices.SortFunc(ids, func(a, b int64) int { return cmp.Compare(b, a) })
+	w.matches = len(ids)
+	if len(ids) > CountCap {
+		ids = ids[:CountCap]
+		w.bound = ids[RankWindow-1]
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return w, err
+	w.ids, w.videoOf = ids, make([]string, len(ids))
+	var unknown []int64 // and their places in w.ids
+	var unknownAt []int
+	var run catalog.SegmentRange // the range of the previous id: ids come in runs
+	for i, id := range ids {
+		if id < run.FirstID || id > run.LastID {
+			var ok bool
+			if run, ok = vm.rangeOf(id); !ok {
+				unknown, unknownAt = append(unknown, id), append(unknownAt, i)
+				continue
+			}
+		}
+		w.videoOf[i] = run.VideoID
+		w.count(run.VideoID)
 	}
 	// Segments written by another tool have no range: looked up.
 	found, err := e.resolve(ctx, unknown)
@@ -153,9 +158,7 @@ func (e *Engine) walk(ctx context.Context, q Query, videos []string) (walk, erro
 		w.videoOf[unknownAt[i]] = found[id]
 		w.count(found[id])
 	}
-	if w.matches <= CountCap {
-		w.bound = 0
-	} else {
+	if w.matches > CountCap {
 		// The newest matches are denser than one segment in two: the
 		// words are that common (estimated from the newest imports).
 		// Not for alternatives, one of which may be rare.
@@ -167,7 +170,7 @@ func (e *Engine) walk(ctx context.Context, q Query, videos []string) (walk, erro
 	if len(videos) > 0 {
 		titleWhere = " AND v.video_id IN (SELECT value FROM json_each(?))"
 	}
-	rows, err = e.query(ctx, `
+	rows, err := e.query(ctx, `
 		SELECT v.video_id, videos_fts.rank
 		FROM videos_fts JOIN videos v ON v.rowid = videos_fts.rowid
 		WHERE videos_fts MATCH ?`+titleWhere+`
@@ -473,11 +476,33 @@ type videoMap struct {
 }
 
 func (m *videoMap) video(id int64) string {
+	r, _ := m.rangeOf(id)
+	return r.VideoID
+}
+
+// rangeOf returns the run of ids holding id, if any.
+func (m *videoMap) rangeOf(id int64) (catalog.SegmentRange, bool) {
 	i := sort.Search(len(m.ranges), func(i int) bool { return m.ranges[i].LastID >= id })
 	if i < len(m.ranges) && m.ranges[i].FirstID <= id {
-		return m.ranges[i].VideoID
+		return m.ranges[i], true
 	}
-	return ""
+	return catalog.SegmentRange{}, false
+}
+
+// parseIDs reads a comma-separated list of ids.
+func parseIDs(list string) ([]int64, error) {
+	if list == "" {
+		return nil, nil
+	}
+	ids := make([]int64, 0, strings.Count(list, ",")+1)
+	for f := range strings.SplitSeq(list, ",") {
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("segment id %q: %w", f, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
 }
 
 // videoMapCache holds the engine's current map.
