@@ -407,7 +407,7 @@ func TestSelectiveRankingIsFullBM25(t *testing.T) {
 }
 
 // TestSegmentsFromOtherWritersAreFound: a segment inserted by another tool
-// (no segment range) is still found and put in its video.
+// (no segment range) is still found, put in its video and marked in it.
 func TestSegmentsFromOtherWritersAreFound(t *testing.T) {
 	e, c := newEngine(t, []catalog.Record{{VideoID: "aaaaaaaaaaa", Start: 0, End: 10, Text: "imported words", Title: "A"}})
 	if _, err := c.DB().Exec(`INSERT INTO segments (video_id, start_second, end_second, text) VALUES ('aaaaaaaaaaa', 10, 20, 'written by hand wombat')`); err != nil {
@@ -416,6 +416,17 @@ func TestSegmentsFromOtherWritersAreFound(t *testing.T) {
 	res := find(t, e, search.Request{Query: "wombat", Group: search.GroupNone})
 	if res.Total != 1 || len(res.Hits) != 1 || res.Hits[0].VideoID != "aaaaaaaaaaa" || len(res.Facets) != 1 || res.Facets[0].VideoID != "aaaaaaaaaaa" {
 		t.Errorf("hits %+v, facets %+v", res.Hits, res.Facets)
+	}
+	// In the video's page, both its imported and its hand-written lines.
+	for _, q := range []string{"wombat", "imported", "wombat OR imported"} {
+		want := 1
+		if strings.Contains(q, "OR") {
+			want = 2
+		}
+		ms, err := e.InVideo(context.Background(), "aaaaaaaaaaa", q)
+		if err != nil || len(ms) != want {
+			t.Errorf("in the video, %q: %d matches (%v), want %d", q, len(ms), err, want)
+		}
 	}
 }
 
