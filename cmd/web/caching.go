@@ -121,9 +121,10 @@ func (s *server) cached(maxAge int) echo.MiddlewareFunc {
 					s.pages.Put(key, page)
 					kept = true
 				}
-				// A page not kept is compressed only for a reader who takes gzip.
+				// A page not kept is compressed only for a reader who takes
+				// gzip, and quickly: it is sent once.
 				if !kept && pagecache.AcceptsGzip(req.Header.Get(echo.HeaderAcceptEncoding)) {
-					page.Gzip = pagecache.Compress(page.Body)
+					page.Gzip = pagecache.CompressFast(page.Body)
 				}
 			}
 

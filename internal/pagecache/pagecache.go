@@ -97,14 +97,34 @@ func (c *Cache) Len() int {
 // header and the work cost more than they save.
 const MinCompress = 1024
 
-// Compress returns body gzipped, or nil when it is too small to be worth
-// it or would not shrink.
-func Compress(body []byte) []byte {
+// Compressors are reused: each holds about 800 KB of tables, which would
+// otherwise be allocated and cleared for every response.
+var (
+	gzipWriters     = sync.Pool{New: func() any { return gzip.NewWriter(nil) }}
+	fastGzipWriters = sync.Pool{New: func() any {
+		zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed) // a valid level: no error
+		return zw
+	}}
+)
+
+// Compress returns body gzipped at the default level, for a body sent many
+// times (a cached page, a static file), or nil when it is too small to be
+// worth it or would not shrink.
+func Compress(body []byte) []byte { return compress(&gzipWriters, body) }
+
+// CompressFast is Compress at gzip's fastest level (about twice as fast,
+// a tenth larger), for a body sent once.
+func CompressFast(body []byte) []byte { return compress(&fastGzipWriters, body) }
+
+func compress(pool *sync.Pool, body []byte) []byte {
 	if len(body) < MinCompress {
 		return nil
 	}
 	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
+	buf.Grow(len(body) / 3)
+	zw := pool.Get().(*gzip.Writer)
+	defer pool.Put(zw)
+	zw.Reset(&buf)
 	// Writing to a bytes.Buffer cannot fail.
 	zw.Write(body)
 	zw.Close()

@@ -394,18 +394,33 @@ func order(hits []Hit, sort Sort) {
 // that is the newest, first among equals); n < 0 keeps them all. A video
 // found by its title alone counts one.
 func facets(w walk, n int) []Facet {
-	var fs []Facet
+	type ranked struct {
+		Facet
+		met int // the order first met, newest first
+	}
+	rs := make([]ranked, 0, len(w.order)+len(w.titled))
 	for _, id := range w.order {
-		fs = append(fs, Facet{VideoID: id, Count: w.perVideo[id]})
+		rs = append(rs, ranked{Facet{VideoID: id, Count: w.perVideo[id]}, len(rs)})
 	}
 	for _, id := range w.titled {
 		if w.perVideo[id] == 0 {
-			fs = append(fs, Facet{VideoID: id, Count: 1})
+			rs = append(rs, ranked{Facet{VideoID: id, Count: 1}, len(rs)})
 		}
 	}
-	slices.SortStableFunc(fs, func(a, b Facet) int { return b.Count - a.Count })
-	if n >= 0 && len(fs) > n {
-		fs = fs[:n]
+	// Most first, then as met: a total order sorts several times faster
+	// than a stable sort over thousands of videos.
+	slices.SortFunc(rs, func(a, b ranked) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return a.met - b.met
+	})
+	if n >= 0 && len(rs) > n {
+		rs = rs[:n]
+	}
+	fs := make([]Facet, len(rs))
+	for i, r := range rs {
+		fs[i] = r.Facet
 	}
 	return fs
 }
