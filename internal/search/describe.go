@@ -64,14 +64,18 @@ func (e *Engine) describe(ctx context.Context, q Query, hits []Hit) error {
 // segments), while the pass is bounded by what ranking read (at most
 // CountCap matches, or the RankWindow newest above the walk's bound).
 func (e *Engine) highlights(ctx context.Context, q Query, hits []Hit) (map[int64]string, error) {
+	out := make(map[int64]string, len(hits))
 	var ids []int64
 	for _, h := range hits {
-		if !h.titleOnly {
+		switch {
+		case h.marked != "":
+			out[h.SegmentID] = h.marked
+		case !h.titleOnly:
 			ids = append(ids, h.SegmentID)
 		}
 	}
 	if len(ids) == 0 {
-		return nil, nil
+		return out, nil
 	}
 	// The unary + keeps the list out of FTS5's hands (which would run the
 	// MATCH once per id): SQLite filters the pass's rows, and only those
@@ -85,7 +89,6 @@ func (e *Engine) highlights(ctx context.Context, q Query, hits []Hit) (map[int64
 		return nil, err
 	}
 	defer rows.Close()
-	out := make(map[int64]string, len(hits))
 	for rows.Next() {
 		var id int64
 		var text string

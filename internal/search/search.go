@@ -128,6 +128,7 @@ type Hit struct {
 	ImportedAt time.Time // when the hit's video was last imported
 	TitleMatch bool      // the video's title matches the query
 	titleOnly  bool      // found by its video's title: its own words do not match
+	marked     string    // the text with its matches marked, when already read
 	score      float64   // lower is better
 }
 
