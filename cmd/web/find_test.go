@@ -232,7 +232,7 @@ func TestVeryCommonSearchesSayHowTheyAreListed(t *testing.T) {
 		unranked               bool
 	}{
 		{"same words", "too common to rank: the most recently imported are shown first", "20,000+ moments · the newest 1,000 in", true},
-		{"same OR platypus", "the best among the 5,000 most recently imported are shown", "20,000+ moments · the best 1,000 in", false},
+		{"same OR platypus", "the best among the 2,000 most recently imported are shown", "20,000+ moments · the best 1,000 in", false},
 	} {
 		doc := app.page(t, "/search?"+url.Values{"q": {c.query}}.Encode(), http.StatusOK)
 		if got := doc.Find(".notice").Text(); !strings.Contains(got, c.notice) {

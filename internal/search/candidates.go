@@ -27,9 +27,10 @@ type walk struct {
 	bound    int64          // lowest rowid ranked when matches > CountCap, else 0
 	took     time.Duration  // reading the matches' ids: about what another pass over them costs
 	// ubiquitous: the query's words are in more than half the segments,
-	// where BM25 weighs a word at nothing (its IDF is clamped to 1e-6) and
-	// scoring would cost a count of its every match: its newest matches
-	// are listed unscored.
+	// where BM25 gives a word almost no weight (its IDF is clamped to
+	// 1e-6: only how often a line repeats it orders the lines) and
+	// scoring would first count its every match: its newest matches are
+	// listed unscored.
 	ubiquitous bool
 	titled     []string // videos whose title matches, best first
 	titles     map[string]float64

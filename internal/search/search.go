@@ -31,7 +31,7 @@ const (
 	CountCap = 20_000
 	// RankWindow is how many of the newest matches of such a query are
 	// ranked.
-	RankWindow = 5_000
+	RankWindow = 2_000
 	// RankCap bounds the matches one search ranks, groups, counts per
 	// video and pages through, so no URL makes the server rank and skip an
 	// unbounded number of rows.
@@ -155,7 +155,7 @@ type Results struct {
 	Total   int  // matching segments, exact up to CountCap
 	Capped  bool // there are more than CountCap matches: ranked among the newest RankWindow
 	// Unranked: the query's words are in more than half the segments,
-	// where BM25 cannot tell matches apart; the newest are listed.
+	// which BM25 weighs at almost nothing; the newest are listed.
 	Unranked bool
 	Ranked   int // the best matches ranked, grouped and paged: at most RankCap
 	Videos   int // distinct videos among the matches (within CountCap)
