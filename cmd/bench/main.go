@@ -257,8 +257,11 @@ func loadQueries(path string, n int) (map[string][]string, error) {
 			mix[class] = append(mix[class], q)
 		}
 	}
+	// The same sample every run: classes in a fixed order, each shuffled
+	// by the same generator.
 	rng := rand.New(rand.NewPCG(1, 1))
-	for class, qs := range mix {
+	for _, class := range slices.Sorted(maps.Keys(mix)) {
+		qs := mix[class]
 		rng.Shuffle(len(qs), func(i, j int) { qs[i], qs[j] = qs[j], qs[i] })
 		mix[class] = qs[:min(n, len(qs))]
 	}
