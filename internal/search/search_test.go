@@ -355,3 +355,38 @@ func TestPreparedStatementsAreReused(t *testing.T) {
 		t.Errorf("%d statements prepared after the first round, %d after the second", n, got)
 	}
 }
+
+// TestConcurrentSearchesShareStatements runs searches from many goroutines
+// on one engine, its statements prepared as they go: each gets what it
+// gets alone.
+func TestConcurrentSearchesShareStatements(t *testing.T) {
+	c, err := sampleCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	queries := []string{"the", "augmentation", "learning", "data", "model", "mixup"}
+	want := map[string]int{}
+	for _, q := range queries {
+		res, err := search.New(c.DB(), 10*time.Second).Search(ctx, search.Request{Query: q, Page: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[q] = res.Total
+	}
+	e := search.New(c.DB(), 10*time.Second)
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Go(func() {
+			for j := range 10 {
+				q := queries[(i+j)%len(queries)]
+				res, err := e.Search(ctx, search.Request{Query: q, Page: 1})
+				if err != nil || res.Total != want[q] {
+					t.Errorf("%q: %d matches (%v), want %d", q, res.Total, err, want[q])
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
