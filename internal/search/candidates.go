@@ -110,7 +110,6 @@ func filter(videos []string) (string, []any) {
 // which ranking does not go. It also finds the videos whose title matches.
 func (e *Engine) walk(ctx context.Context, q Query, videos []string) (walk, error) {
 	w := walk{perVideo: map[string]int{}, titles: map[string]float64{}}
-	began := time.Now()
 	vm, err := e.videoMap(ctx)
 	if err != nil {
 		return w, err
@@ -119,6 +118,7 @@ func (e *Engine) walk(ctx context.Context, q Query, videos []string) (walk, erro
 	where, args := filter(videos)
 	// The ids come as one comma-separated text: a row per id through the
 	// driver costs about twice as much as the index read itself.
+	began := time.Now()
 	var list string
 	if err := e.queryRow(ctx, `SELECT coalesce(group_concat(rowid), '') FROM (
 			SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?`+where+`
@@ -221,8 +221,10 @@ func (e *Engine) rank(ctx context.Context, q Query, videos []string, w walk, lim
 		return nil, err
 	}
 	type scored struct {
-		id    int64
-		score float64
+		id     int64
+		video  string // known from the segment ranges, or "" (another writer's)
+		score  float64
+		titled bool
 	}
 	var all []scored
 	for rows.Next() {
@@ -237,6 +239,18 @@ func (e *Engine) rank(ctx context.Context, q Query, videos []string, w walk, lim
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	// A title match lifts its video's lines before the best are chosen,
+	// wherever their words alone would rank them.
+	if len(w.titles) > 0 {
+		for i := range all {
+			a := &all[i]
+			a.video = vm.video(a.id)
+			if ts, ok := w.titles[a.video]; ok {
+				a.score += TitleWeight * ts
+				a.titled = true
+			}
+		}
+	}
 	slices.SortFunc(all, func(a, b scored) int {
 		if c := cmp.Compare(a.score, b.score); c != 0 {
 			return c
@@ -245,7 +259,10 @@ func (e *Engine) rank(ctx context.Context, q Query, videos []string, w walk, lim
 	})
 	hits := make([]Hit, 0, min(len(all), limit)+len(w.titled))
 	for _, s := range all[:min(len(all), limit)] {
-		hits = append(hits, Hit{SegmentID: s.id, VideoID: vm.video(s.id), Start: -1, score: s.score})
+		if s.video == "" {
+			s.video = vm.video(s.id)
+		}
+		hits = append(hits, Hit{SegmentID: s.id, VideoID: s.video, Start: -1, score: s.score, TitleMatch: s.titled})
 	}
 	var unknown []int64
 	for _, h := range hits {
@@ -253,18 +270,23 @@ func (e *Engine) rank(ctx context.Context, q Query, videos []string, w walk, lim
 			unknown = append(unknown, h.SegmentID)
 		}
 	}
-	found, err := e.resolve(ctx, unknown)
-	if err != nil {
-		return nil, err
-	}
-	for i := range hits {
-		h := &hits[i]
-		if h.VideoID == "" {
-			h.VideoID = found[h.SegmentID]
+	if len(unknown) > 0 {
+		// Segments written by another tool: their video, and its title's
+		// boost, are known only now.
+		found, err := e.resolve(ctx, unknown)
+		if err != nil {
+			return nil, err
 		}
-		if ts, ok := w.titles[h.VideoID]; ok {
-			h.TitleMatch = true
-			h.score += TitleWeight * ts
+		for i := range hits {
+			h := &hits[i]
+			if h.VideoID != "" {
+				continue
+			}
+			h.VideoID = found[h.SegmentID]
+			if ts, ok := w.titles[h.VideoID]; ok {
+				h.TitleMatch = true
+				h.score += TitleWeight * ts
+			}
 		}
 	}
 	return e.titleOnly(ctx, w, hits)

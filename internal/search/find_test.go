@@ -472,3 +472,24 @@ func TestEveryShownHitIsDescribed(t *testing.T) {
 		}
 	}
 }
+
+// TestTitleLiftsLinesRankedLowByText: a video whose title matches comes
+// first even when its lines, by their words alone, rank below the RankCap
+// best of the collection.
+func TestTitleLiftsLinesRankedLowByText(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var recs []catalog.Record
+	for i := range search.RankCap + 50 {
+		recs = append(recs, catalog.Record{VideoID: fmt.Sprintf("kang%07d", i/50), Title: "Lecture", Start: (i % 50) * 30, End: (i%50)*30 + 30,
+			Text: "kangaroo kangaroo kangaroo " + words(rng, 5)})
+	}
+	for s := range 5 {
+		recs = append(recs, catalog.Record{VideoID: "titledkanga", Title: "Kangaroo facts", Start: s * 30, End: s*30 + 30,
+			Text: words(rng, 40) + " kangaroo " + words(rng, 40)})
+	}
+	e, _ := newEngine(t, recs)
+	res := find(t, e, search.Request{Query: "kangaroo", Group: search.GroupNone})
+	if top := res.Hits[0]; top.VideoID != "titledkanga" || !top.TitleMatch {
+		t.Errorf("top hit %s (title match %v), want the video titled with the word", top.VideoID, top.TitleMatch)
+	}
+}
