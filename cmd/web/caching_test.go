@@ -137,7 +137,7 @@ func TestCachedPageIsServedFromMemory(t *testing.T) {
 
 func TestVersionIsTrustedForItsTTL(t *testing.T) {
 	reads := 0
-	vc := &versionCache{ttl: time.Hour, read: func(context.Context) (catalog.Version, error) {
+	vc := &versionCache{ttl: time.Hour, build: "b1", read: func(context.Context) (catalog.Version, error) {
 		reads++
 		return catalog.Version{N: int64(reads)}, nil
 	}}
@@ -147,7 +147,12 @@ func TestVersionIsTrustedForItsTTL(t *testing.T) {
 		}
 	}
 	vc.ttl = 0
-	if v, _ := vc.get(context.Background()); v.N != 2 {
+	v, _ := vc.get(context.Background())
+	if v.N != 2 {
 		t.Errorf("version %d after the TTL, want it read again", v.N)
+	}
+	// The validators are made once per version.
+	if want := `W/"2-` + vc.build + `"`; v.etag != want || v.lastModified == "" {
+		t.Errorf("etag %q, last modified %q; want %s", v.etag, v.lastModified, want)
 	}
 }

@@ -305,7 +305,6 @@ func newServer(cfg Config, cat *catalog.Catalog, engine *search.Engine, log *slo
 		baseURL: cfg.BaseURL, cors: cfg.CORS,
 		playerURL: cfg.PlayerURL, playerOrigin: player.Scheme + "://" + player.Host,
 		pages:   pagecache.New(cfg.CacheBytes),
-		version: &versionCache{read: cat.Version, ttl: cfg.VersionTTL},
-		build:   strconv.FormatInt(time.Now().UnixNano(), 36),
+		version: &versionCache{read: cat.Version, ttl: cfg.VersionTTL, build: strconv.FormatInt(time.Now().UnixNano(), 36)},
 	}, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -17,6 +18,7 @@ func (s *server) render(c echo.Context, status int, page templ.Component) error 
 	if err := page.Render(c.Request().Context(), &buf); err != nil {
 		return fmt.Errorf("render %s: %w", c.Path(), err)
 	}
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
 	return c.HTMLBlob(status, buf.Bytes())
 }
 

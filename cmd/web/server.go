@@ -26,7 +26,6 @@ type server struct {
 	cors    bool
 	pages   *pagecache.Cache
 	version *versionCache
-	build   string // this run of the server, in ETags: a deploy may change any page
 	// The "Watch here" player: the embed URL and the origin pages may frame.
 	playerURL, playerOrigin string
 }
