@@ -100,7 +100,7 @@ type apiSearch struct {
 	Query    string     `json:"query"`
 	Total    int        `json:"total"`
 	Capped   bool       `json:"capped"`   // more than total match; only the best are ranked
-	Unranked bool       `json:"unranked"` // words in most segments: the newest are listed first
+	Unranked bool       `json:"unranked"` // not ranked (words in most segments, or out of time): the newest are listed first
 	Videos   int        `json:"videos"`
 	Page     int        `json:"page"`
 	Pages    int        `json:"pages"`

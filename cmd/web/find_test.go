@@ -10,6 +10,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/transcripts/site/internal/search"
+	"github.com/transcripts/site/views"
 )
 
 func hrefs(sel *goquery.Selection) []string {
@@ -244,6 +245,26 @@ func TestVeryCommonSearchesSayHowTheyAreListed(t *testing.T) {
 		_, body := app.fetch(t, "/search.json?"+url.Values{"q": {c.query}}.Encode(), http.StatusOK, "application/json")
 		if res := decodeJSON[apiSearch](t, body); !res.Capped || res.Unranked != c.unranked || res.Total != search.CountCap {
 			t.Errorf("%s: JSON capped %v, unranked %v, total %d", c.query, res.Capped, res.Unranked, res.Total)
+		}
+	}
+}
+
+// TestUnrankedResultsSayWhy: results listed newest first say why, whether
+// their words are in most moments or ranking them ran out of time.
+func TestUnrankedResultsSayWhy(t *testing.T) {
+	for _, c := range []struct {
+		res    search.Results
+		notice string
+	}{
+		{search.Results{Total: 30, Ranked: 30, Videos: 2, Unranked: true, Ubiquitous: true}, "in more than half of all moments"},
+		{search.Results{Total: 30, Ranked: 30, Videos: 2, Unranked: true}, "Ranking these moments took too long"},
+		{search.Results{Total: 30, Ranked: 30, Videos: 2}, ""},
+	} {
+		c.res.Request = search.Request{Query: "gradient", Page: 1}
+		var m views.Search
+		searchModel(&m, url.Values{"q": {"gradient"}}, c.res)
+		if c.notice == "" && m.Notice != "" || !strings.Contains(m.Notice, c.notice) {
+			t.Errorf("%+v: notice %q, want %q", c.res, m.Notice, c.notice)
 		}
 	}
 }

@@ -168,9 +168,12 @@ func searchModel(m *views.Search, params url.Values, res search.Results) {
 	}
 	truncated := res.Ranked < res.Total // only the best are ranked
 	switch {
-	case res.Unranked:
+	case res.Ubiquitous:
 		m.Notice = "These words are in more than half of all moments, too common to rank: the most recently imported are shown first. " +
 			"Add a less common word to find the moment you want."
+	case res.Unranked:
+		m.Notice = "Ranking these moments took too long: the most recently imported are shown first. " +
+			"Add a word or two to find the moment you want."
 	case res.Capped:
 		m.Notice = "More than " + count(search.CountCap) + " moments match: the best among the " + count(search.RankWindow) +
 			" most recently imported are shown. Add a word or two to find the moment you want."

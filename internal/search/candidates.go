@@ -292,6 +292,19 @@ func (e *Engine) rank(ctx context.Context, q Query, videos []string, w walk, lim
 	return e.titleOnly(ctx, w, hits)
 }
 
+// rankInTime is rank within the engine's rank budget; past it, the
+// newest matches are returned unscored and late is true.
+func (e *Engine) rankInTime(ctx context.Context, q Query, videos []string, w walk, limit int) (hits []Hit, late bool, err error) {
+	rctx, cancel := context.WithTimeout(ctx, e.rankBudget)
+	defer cancel()
+	hits, err = e.rank(rctx, q, videos, w, limit)
+	if err != nil && rctx.Err() != nil && ctx.Err() == nil {
+		hits, err = e.newest(ctx, w, limit)
+		return hits, true, err
+	}
+	return hits, false, err
+}
+
 // titleOnly adds to hits the first segment of each video found by its
 // title alone.
 func (e *Engine) titleOnly(ctx context.Context, w walk, hits []Hit) ([]Hit, error) {

@@ -493,3 +493,25 @@ func TestTitleLiftsLinesRankedLowByText(t *testing.T) {
 		t.Errorf("top hit %s (title match %v), want the video titled with the word", top.VideoID, top.TitleMatch)
 	}
 }
+
+// TestRankingOutOfTimeListsTheNewest: when scoring a search's matches
+// takes longer than the engine's budget, the page lists the newest
+// matches, unscored, and says so.
+func TestRankingOutOfTimeListsTheNewest(t *testing.T) {
+	e, _ := newEngine(t, generated())
+	query := search.Request{Query: "stochastic OR quokka OR model", Group: search.GroupNone}
+	e.SetRankBudget(time.Nanosecond)
+	res := find(t, e, query)
+	if !res.Unranked || res.Ubiquitous || len(res.Hits) < 2 {
+		t.Fatalf("unranked %v, ubiquitous %v, %d hits", res.Unranked, res.Ubiquitous, len(res.Hits))
+	}
+	for i := 1; i < len(res.Hits); i++ {
+		if res.Hits[i].SegmentID >= res.Hits[i-1].SegmentID {
+			t.Errorf("hit %d (segment %d) is not older than the one before (%d)", i, res.Hits[i].SegmentID, res.Hits[i-1].SegmentID)
+		}
+	}
+	e.SetRankBudget(time.Minute)
+	if ranked := find(t, e, query); ranked.Unranked {
+		t.Error("ranked within a minute, yet unranked")
+	}
+}

@@ -38,6 +38,12 @@ const (
 	RankCap = 1_000
 	// MaxPage is the deepest page of hits.
 	MaxPage = RankCap / PerPage
+	// RankBudget bounds the time scoring one search's matches may take
+	// (a quarter of the search's timeout when that is less). BM25 first
+	// counts every match of each word, which for a phrase of common words
+	// in a large collection means checking every segment holding them all:
+	// past the budget the newest matches are listed instead, with a notice.
+	RankBudget = time.Second
 	// MaxVideoFilters bounds the video= filters of one search.
 	MaxVideoFilters = 20
 
@@ -60,16 +66,17 @@ const (
 
 // Engine searches the catalog's full-text index.
 type Engine struct {
-	db      *sql.DB
-	timeout time.Duration
-	maps    videoMapCache
-	stmts   statements
+	db         *sql.DB
+	timeout    time.Duration
+	rankBudget time.Duration
+	maps       videoMapCache
+	stmts      statements
 }
 
 // New returns an Engine over the catalog database db; each search is
 // abandoned after timeout.
 func New(db *sql.DB, timeout time.Duration) *Engine {
-	return &Engine{db: db, timeout: timeout, stmts: statements{db: db}}
+	return &Engine{db: db, timeout: timeout, rankBudget: min(RankBudget, timeout/4), stmts: statements{db: db}}
 }
 
 // Sort is the order of hits.
@@ -154,15 +161,18 @@ type Results struct {
 	Request Request
 	Total   int  // matching segments, exact up to CountCap
 	Capped  bool // there are more than CountCap matches: ranked among the newest RankWindow
-	// Unranked: the query's words are in more than half the segments,
-	// which BM25 weighs at almost nothing; the newest are listed.
-	Unranked bool
-	Ranked   int // the best matches ranked, grouped and paged: at most RankCap
-	Videos   int // distinct videos among the matches (within CountCap)
-	Hits     []Hit
-	Groups   []Group // with Grouped: one per video on the page
-	Facets   []Facet // the videos with most matches (ignoring the video filter)
-	Grouped  bool
+	// Unranked: the newest matches are listed, unscored, because the
+	// query's words are in more than half the segments, which BM25 weighs
+	// at almost nothing (Ubiquitous), or because scoring them ran out of
+	// time (RankBudget).
+	Unranked   bool
+	Ubiquitous bool
+	Ranked     int // the best matches ranked, grouped and paged: at most RankCap
+	Videos     int // distinct videos among the matches (within CountCap)
+	Hits       []Hit
+	Groups     []Group // with Grouped: one per video on the page
+	Facets     []Facet // the videos with most matches (ignoring the video filter)
+	Grouped    bool
 
 	groupPages int // pages of videos when grouped
 }
@@ -217,7 +227,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (Results, error) {
 	}
 	res := Results{Query: q, Request: r, Facets: facets(all, 10)}
 	res.Total, res.Capped = w.total()
-	res.Unranked = w.ubiquitous
+	res.Unranked, res.Ubiquitous = w.ubiquitous, w.ubiquitous
 	res.Ranked = min(res.Total, RankCap)
 	res.Videos = w.videos()
 	res.Grouped = r.Group == GroupVideos || (r.Group == GroupAuto && res.Total > PerPage && res.Videos > 1)
@@ -228,10 +238,11 @@ func (e *Engine) Search(ctx context.Context, r Request) (Results, error) {
 			return Results{}, e.wrap(ctx, r.Query, err)
 		}
 	} else {
-		hits, err := e.rank(ctx, q, r.Videos, w, rankLimit(r, res.Grouped, w))
+		hits, late, err := e.rankInTime(ctx, q, r.Videos, w, rankLimit(r, res.Grouped, w))
 		if err != nil {
 			return Results{}, e.wrap(ctx, r.Query, err)
 		}
+		res.Unranked = res.Unranked || late
 		if err := e.prepareOrder(ctx, hits, r.Sort); err != nil {
 			return Results{}, e.wrap(ctx, r.Query, err)
 		}
@@ -327,7 +338,7 @@ func (e *Engine) Each(ctx context.Context, r Request, limit int, fn func(Hit) er
 	if err != nil {
 		return e.wrap(ctx, r.Query, err)
 	}
-	hits, err := e.rank(ctx, q, r.Videos, w, RankCap)
+	hits, _, err := e.rankInTime(ctx, q, r.Videos, w, RankCap)
 	if err != nil {
 		return e.wrap(ctx, r.Query, err)
 	}
