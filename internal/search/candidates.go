@@ -341,6 +341,38 @@ func (e *Engine) newest(ctx context.Context, w walk, limit int) ([]Hit, error) {
 	return e.titleOnly(ctx, w, hits)
 }
 
+// newestOfVideos returns each of some videos' newest n matches, unscored;
+// a video found by its title alone gives its first segment.
+func (e *Engine) newestOfVideos(ctx context.Context, w walk, videos []string, n int) (map[string][]Hit, error) {
+	shown := map[string]bool{}
+	for _, v := range videos {
+		shown[v] = true
+	}
+	best := map[string][]Hit{}
+	for i, id := range w.ids {
+		v := w.videoOf[i]
+		if id >= w.bound && shown[v] && len(best[v]) < n {
+			_, titled := w.titles[v]
+			best[v] = append(best[v], Hit{SegmentID: id, VideoID: v, Start: -1, TitleMatch: titled})
+		}
+	}
+	var titledOnly walk
+	titledOnly.perVideo, titledOnly.titles = w.perVideo, w.titles
+	for _, v := range videos {
+		if _, ok := w.titles[v]; ok && w.perVideo[v] == 0 {
+			titledOnly.titled = append(titledOnly.titled, v)
+		}
+	}
+	hits, err := e.titleOnly(ctx, titledOnly, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range hits {
+		best[h.VideoID] = []Hit{h}
+	}
+	return best, nil
+}
+
 // highlightCost is what highlighting one segment of 360–490 characters
 // costs through this driver (about 60 µs, measured at 1M segments).
 const highlightCost = 60 * time.Microsecond

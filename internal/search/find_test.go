@@ -510,8 +510,25 @@ func TestRankingOutOfTimeListsTheNewest(t *testing.T) {
 			t.Errorf("hit %d (segment %d) is not older than the one before (%d)", i, res.Hits[i].SegmentID, res.Hits[i-1].SegmentID)
 		}
 	}
+	// Grouped: the videos in their usual order, each with its newest.
+	grouped := find(t, e, search.Request{Query: "model", Group: search.GroupVideos})
+	if !grouped.Unranked || len(grouped.Groups) == 0 {
+		t.Fatalf("grouped: unranked %v, %d groups", grouped.Unranked, len(grouped.Groups))
+	}
+	for i, g := range grouped.Groups {
+		if g.VideoID != grouped.Facets[i].VideoID || len(g.Hits) == 0 || g.Title == "" {
+			t.Errorf("group %d: %s with %d hits, facet %s", i, g.VideoID, len(g.Hits), grouped.Facets[i].VideoID)
+		}
+		for j := 1; j < len(g.Hits); j++ {
+			if g.Hits[j].SegmentID >= g.Hits[j-1].SegmentID {
+				t.Errorf("group %s: hit %d is not older than the one before", g.VideoID, j)
+			}
+		}
+	}
 	e.SetRankBudget(time.Minute)
-	if ranked := find(t, e, query); ranked.Unranked {
-		t.Error("ranked within a minute, yet unranked")
+	for _, r := range []search.Request{query, {Query: "model", Group: search.GroupVideos}} {
+		if ranked := find(t, e, r); ranked.Unranked {
+			t.Errorf("%+v: ranked within a minute, yet unranked", r)
+		}
 	}
 }

@@ -234,9 +234,11 @@ func (e *Engine) Search(ctx context.Context, r Request) (Results, error) {
 	if res.Grouped && r.Sort == Relevance && w.bound == 0 {
 		// Grouped by relevance, a page needs no collection-wide ranking:
 		// the matches of the videos it shows are ranked.
-		if res.Groups, res.groupPages, err = e.groupsInOrder(ctx, q, w, r.Page); err != nil {
+		var late bool
+		if res.Groups, res.groupPages, late, err = e.groupsInOrder(ctx, q, w, r.Page); err != nil {
 			return Results{}, e.wrap(ctx, r.Query, err)
 		}
+		res.Unranked = res.Unranked || late
 	} else {
 		hits, late, err := e.rankInTime(ctx, q, r.Videos, w, rankLimit(r, res.Grouped, w))
 		if err != nil {
@@ -461,20 +463,27 @@ func groups(hits []Hit, page int) ([]Group, int) {
 // groupsInOrder returns the page'th page of videos in groupOrder, each
 // with its best hits (a video without any is left out), and the number of
 // pages.
-func (e *Engine) groupsInOrder(ctx context.Context, q Query, w walk, page int) ([]Group, int, error) {
+// Past the engine's rank budget, each video shows its newest matches,
+// unscored, and late is true.
+func (e *Engine) groupsInOrder(ctx context.Context, q Query, w walk, page int) (gs []Group, pages int, late bool, err error) {
 	videos := groupOrder(w)
 	shown := pageOf(videos, page, GroupsPerPage)
-	best, err := e.bestOfVideos(ctx, q, w, shown, SnippetsPerGroup)
-	if err != nil {
-		return nil, 0, err
+	rctx, cancel := context.WithTimeout(ctx, e.rankBudget)
+	defer cancel()
+	best, err := e.bestOfVideos(rctx, q, w, shown, SnippetsPerGroup)
+	if err != nil && rctx.Err() != nil && ctx.Err() == nil {
+		late = true
+		best, err = e.newestOfVideos(ctx, w, shown, SnippetsPerGroup)
 	}
-	var gs []Group
+	if err != nil {
+		return nil, 0, late, err
+	}
 	for _, id := range shown {
 		if hits := best[id]; len(hits) > 0 {
 			gs = append(gs, Group{VideoID: id, Hits: hits})
 		}
 	}
-	return gs, (len(videos) + GroupsPerPage - 1) / GroupsPerPage, nil
+	return gs, (len(videos) + GroupsPerPage - 1) / GroupsPerPage, late, nil
 }
 
 // pageOf returns the page'th page (from 1) of per items of s.
