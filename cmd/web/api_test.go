@@ -147,14 +147,14 @@ func TestCORSIsOptIn(t *testing.T) {
 	req := httptest.NewRequest(http.MethodGet, "/search.json?q=mixup", nil)
 	req.Header.Set("Origin", "https://elsewhere.example")
 	rec := httptest.NewRecorder()
-	app.echo.ServeHTTP(rec, req)
+	app.handler.ServeHTTP(rec, req)
 	if got := rec.Header().Get("Access-Control-Allow-Origin"); got != "" {
 		t.Errorf("CORS header %q without -cors", got)
 	}
 
 	cors := newTestAppWith(t, Config{SearchTimeout: time.Second, CORS: true})
 	rec = httptest.NewRecorder()
-	cors.echo.ServeHTTP(rec, req)
+	cors.handler.ServeHTTP(rec, req)
 	if got := rec.Header().Get("Access-Control-Allow-Origin"); got != "*" || rec.Code != http.StatusOK {
 		t.Errorf("with -cors: %d, Access-Control-Allow-Origin %q", rec.Code, got)
 	}

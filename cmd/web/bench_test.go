@@ -19,7 +19,7 @@ func BenchmarkPages(b *testing.B) {
 		b.Run(p.name, func(b *testing.B) {
 			for b.Loop() {
 				rec := httptest.NewRecorder()
-				app.echo.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p.target, nil))
+				app.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p.target, nil))
 				if rec.Code != http.StatusOK {
 					b.Fatalf("%s: %d", p.target, rec.Code)
 				}

@@ -47,7 +47,7 @@ func browser(t *testing.T) context.Context {
 func TestBrowserSearchToMomentAndBack(t *testing.T) {
 	ctx := browser(t)
 	app := newTestApp(t)
-	ts := httptest.NewServer(app.echo)
+	ts := httptest.NewServer(app.handler)
 	defer ts.Close()
 
 	err := chromedp.Do(ctx,
@@ -154,7 +154,7 @@ func TestBrowserThumbnailPlaceholder(t *testing.T) {
 	ctx := browser(t)
 	// Port 1 on loopback refuses at once: a deterministic failed load.
 	app := newTestApp(t, `{"video_id":"brokenthumb","text":"x","start_second":0,"end_second":5,"title":"Broken","thumbnail":"https://127.0.0.1:1/none.jpg"}`)
-	ts := httptest.NewServer(app.echo)
+	ts := httptest.NewServer(app.handler)
 	defer ts.Close()
 	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/videos/brokenthumb")); err != nil {
 		t.Fatal(err)

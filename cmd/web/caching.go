@@ -89,9 +89,34 @@ func (w *captureWriter) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// cached serves a GET from the page cache when it can, and otherwise runs
-// the handler, keeps its response if it is a 200, and sends it. Every
-// response carries validators of the catalog's version (ETag,
+// pageKey is where the page cache keeps the response to r under catalog
+// version v: absolute links in pages follow the request's origin unless
+// the site's is configured.
+func (s *server) pageKey(v stamp, r *http.Request) string {
+	return strconv.FormatInt(v.N, 10) + "|" + s.origin(r) + "|" + r.URL.RequestURI()
+}
+
+// fromCache answers a GET or HEAD for a page the cache holds, or a 304 for
+// it, before any routing or middleware: a page is kept with every header
+// it was first sent with, security headers included, so a reload or a
+// popular page costs a map lookup. Everything else goes to next.
+func (s *server) fromCache(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			if v, err := s.version.get(r.Context()); err == nil {
+				if page, ok := s.pages.Get(s.pageKey(v, r)); ok {
+					send(w, r, page, v)
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// cached runs the handler of a page the cache does not hold (fromCache
+// answers the others), keeps its response if it is a 200, and sends it.
+// Every response carries validators of the catalog's version (ETag,
 // Last-Modified), so browsers revalidate with a 304, and is sent gzipped
 // when the browser accepts it and it is worth it.
 func (s *server) cached(maxAge int) echo.MiddlewareFunc {
@@ -111,60 +136,76 @@ func (s *server) cached(maxAge int) echo.MiddlewareFunc {
 			if notModified(req, v.etag, v.ChangedAt) {
 				return c.NoContent(http.StatusNotModified)
 			}
-
-			// Absolute links in pages follow the request's host unless the
-			// site's origin is configured.
-			key := strconv.FormatInt(v.N, 10) + "|" + s.absolute(c, "") + "|" + req.URL.RequestURI()
-			page, ok := s.pages.Get(key)
-			if !ok {
-				orig := c.Response()
-				w := &captureWriter{header: http.Header{}}
-				c.SetResponse(echo.NewResponse(w, c.Echo()))
-				err := next(c)
-				c.SetResponse(orig)
-				if err != nil {
-					return err
-				}
-				page = &pagecache.Page{Status: w.status, Header: http.Header{}, Body: w.body}
-				kept := false
-				for _, name := range []string{echo.HeaderContentType, echo.HeaderContentDisposition} {
-					if v := w.header.Get(name); v != "" {
-						page.Header.Set(name, v)
-					}
-				}
-				if page.Status == http.StatusOK && len(page.Body) <= maxCachedBody && s.pages.Fits(page) {
-					page.Gzip = pagecache.Compress(page.Body)
-					s.pages.Put(key, page)
-					kept = true
-				}
-				// A page not kept is compressed only for a reader who takes
-				// gzip, and quickly: it is sent once.
-				if !kept && pagecache.AcceptsGzip(req.Header.Get(echo.HeaderAcceptEncoding)) {
-					page.Gzip = pagecache.CompressFast(page.Body)
-				}
+			key := s.pageKey(v, req)
+			if page, ok := s.pages.Get(key); ok { // kept since fromCache looked
+				send(c.Response(), req, page, v)
+				return nil
 			}
 
-			for name, values := range page.Header {
-				h[name] = values
+			orig := c.Response()
+			w := &captureWriter{header: http.Header{}}
+			c.SetResponse(echo.NewResponse(w, c.Echo()))
+			err = next(c)
+			c.SetResponse(orig)
+			if err != nil {
+				return err
+			}
+			// The page keeps the headers set so far (security, validators,
+			// CORS) and the handler's own.
+			page := &pagecache.Page{Status: w.status, Header: h.Clone(), Body: w.body}
+			for _, name := range []string{echo.HeaderContentType, echo.HeaderContentDisposition} {
+				if v := w.header.Get(name); v != "" {
+					page.Header.Set(name, v)
+				}
 			}
 			if page.Status != http.StatusOK {
 				// A 404 or 503 page: not what the validators describe.
-				h.Del("ETag")
-				h.Del("Last-Modified")
-				h.Set("Cache-Control", "no-store")
+				page.Header.Del("ETag")
+				page.Header.Del("Last-Modified")
+				page.Header.Set("Cache-Control", "no-store")
 			}
-			body := page.Body
-			if page.Gzip != nil && pagecache.AcceptsGzip(req.Header.Get(echo.HeaderAcceptEncoding)) {
-				h.Set(echo.HeaderContentEncoding, "gzip")
-				body = page.Gzip
+			if page.Status == http.StatusOK && len(page.Body) <= maxCachedBody && s.pages.Fits(page) {
+				page.Gzip = pagecache.Compress(page.Body)
+				s.pages.Put(key, page)
+			} else if pagecache.AcceptsGzip(req.Header.Get(echo.HeaderAcceptEncoding)) {
+				// A page not kept is compressed only for a reader who takes
+				// gzip, and quickly: it is sent once.
+				page.Gzip = pagecache.CompressFast(page.Body)
 			}
-			// With its length known, net/http sends the body as it is
-			// rather than in chunks (a third more requests a second for
-			// the catalog page).
-			h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
-			return c.Blob(page.Status, page.Header.Get(echo.HeaderContentType), body)
+			send(c.Response(), req, page, v)
+			return nil
 		}
 	}
+}
+
+// send writes page in answer to r: a 304 when the reader's copy of it is
+// current, else the body, gzipped when the reader takes it. The page's
+// header values are shared, never changed.
+func send(w http.ResponseWriter, r *http.Request, page *pagecache.Page, v stamp) {
+	h := w.Header()
+	if page.Status != http.StatusOK { // validators set before the page was made
+		h.Del("ETag")
+		h.Del("Last-Modified")
+	}
+	for name, values := range page.Header {
+		h[name] = values
+	}
+	if page.Status == http.StatusOK && notModified(r, v.etag, v.ChangedAt) {
+		h.Del(echo.HeaderContentType)
+		h.Del(echo.HeaderContentDisposition)
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body := page.Body
+	if page.Gzip != nil && pagecache.AcceptsGzip(r.Header.Get(echo.HeaderAcceptEncoding)) {
+		h.Set(echo.HeaderContentEncoding, "gzip")
+		body = page.Gzip
+	}
+	// With its length known, net/http sends the body as it is rather than
+	// in chunks.
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	w.WriteHeader(page.Status)
+	w.Write(body) // a write error is the reader gone: nothing to tell
 }
 
 // notModified reports whether the browser's copy is current: its ETag

@@ -7,9 +7,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/labstack/echo/v4"
 
 	"github.com/transcripts/site/internal/catalog"
 	"github.com/transcripts/site/internal/ingest"
@@ -22,7 +26,7 @@ func (a *testApp) request(t *testing.T, target string, header map[string]string)
 		req.Header.Set(k, v)
 	}
 	rec := httptest.NewRecorder()
-	a.echo.ServeHTTP(rec, req)
+	a.handler.ServeHTTP(rec, req)
 	return rec
 }
 
@@ -154,5 +158,65 @@ func TestVersionIsTrustedForItsTTL(t *testing.T) {
 	// The validators are made once per version.
 	if want := `W/"2-` + vc.build + `"`; v.etag != want || v.lastModified == "" {
 		t.Errorf("etag %q, last modified %q; want %s", v.etag, v.lastModified, want)
+	}
+}
+
+// TestCacheHitsAreSentAsTheFirstTime: a page answered from the cache,
+// ahead of the router and middleware, carries the same headers as when it
+// was made (security headers, validators, type), gzipped or not as asked,
+// answers HEAD without a body and a current copy with a 304.
+func TestCacheHitsAreSentAsTheFirstTime(t *testing.T) {
+	app := newTestApp(t)
+	routed := 0 // requests that reached the application
+	app.echo.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			routed++
+			return next(c)
+		}
+	})
+	for _, target := range []string{"/", "/search?q=augment", "/videos/MpdbFLXOOIw.srt", "/search.json?q=augment"} {
+		routed = 0
+		first := app.request(t, target, nil)
+		if app.server.pages.Len() == 0 {
+			t.Fatalf("%s was not kept", target)
+		}
+		hit := app.request(t, target, nil)
+		for _, h := range []http.Header{first.Header(), hit.Header()} {
+			h.Del("Date")
+		}
+		if !reflect.DeepEqual(first.Header(), hit.Header()) || hit.Body.String() != first.Body.String() {
+			t.Errorf("%s from the cache:\n%v\nfirst sent:\n%v", target, hit.Header(), first.Header())
+		}
+		if hit.Header().Get("Content-Security-Policy") == "" || hit.Header().Get("Content-Length") != strconv.Itoa(first.Body.Len()) {
+			t.Errorf("%s: CSP %q, Content-Length %q for %d bytes", target, hit.Header().Get("Content-Security-Policy"), hit.Header().Get("Content-Length"), first.Body.Len())
+		}
+
+		gz := app.request(t, target, map[string]string{"Accept-Encoding": "gzip"})
+		if gz.Header().Get("Content-Encoding") == "gzip" {
+			zr, err := gzip.NewReader(gz.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if body, _ := io.ReadAll(zr); string(body) != first.Body.String() {
+				t.Errorf("%s: gzipped hit differs", target)
+			}
+		} else if first.Body.Len() > 1024 {
+			t.Errorf("%s: %d bytes sent uncompressed to a reader who takes gzip", target, first.Body.Len())
+		}
+
+		req := httptest.NewRequest(http.MethodHead, target, nil)
+		head := httptest.NewRecorder()
+		app.handler.ServeHTTP(head, req)
+		if head.Code != http.StatusOK || head.Header().Get("Content-Length") != strconv.Itoa(first.Body.Len()) {
+			t.Errorf("HEAD %s: %d, Content-Length %q", target, head.Code, head.Header().Get("Content-Length"))
+		}
+
+		current := app.request(t, target, map[string]string{"If-None-Match": first.Header().Get("ETag")})
+		if current.Code != http.StatusNotModified || current.Body.Len() != 0 || current.Header().Get("ETag") == "" || current.Header().Get("Content-Type") != "" {
+			t.Errorf("%s with its ETag: %d, %d bytes, ETag %q, type %q", target, current.Code, current.Body.Len(), current.Header().Get("ETag"), current.Header().Get("Content-Type"))
+		}
+		if routed != 1 {
+			t.Errorf("%s: %d requests reached the application, want only the first", target, routed)
+		}
 	}
 }

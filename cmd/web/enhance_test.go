@@ -41,7 +41,7 @@ func playerSite(t *testing.T) (*httptest.Server, *testApp) {
 	ts := httptest.NewServer(mux)
 	t.Cleanup(ts.Close)
 	app := newTestAppWith(t, Config{SearchTimeout: 5 * time.Second, CacheBytes: 8 << 20, PlayerURL: ts.URL + "/fake-embed/"})
-	mux.Handle("/", app.echo)
+	mux.Handle("/", app.handler)
 	return ts, app
 }
 

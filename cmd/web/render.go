@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"net/http"
 	"strconv"
 
 	"github.com/a-h/templ"
@@ -40,8 +41,35 @@ func (s *server) chrome(c echo.Context, title, description, query string) views.
 // absolute turns a path of this site into an absolute URL, on the
 // configured origin or the request's.
 func (s *server) absolute(c echo.Context, path string) string {
+	return s.origin(c.Request()) + path
+}
+
+// origin is the configured origin of the site or, without one, the
+// request's: its scheme as Echo reads it (TLS, or a proxy's
+// X-Forwarded-Proto and kin) and its host.
+func (s *server) origin(r *http.Request) string {
 	if s.baseURL != "" {
-		return s.baseURL + path
+		return s.baseURL
 	}
-	return c.Scheme() + "://" + c.Request().Host + path
+	return scheme(r) + "://" + r.Host
+}
+
+// scheme is the request's scheme by the same rules as echo.Context.Scheme.
+func scheme(r *http.Request) string {
+	if r.TLS != nil {
+		return "https"
+	}
+	if proto := r.Header.Get(echo.HeaderXForwardedProto); proto != "" {
+		return proto
+	}
+	if proto := r.Header.Get(echo.HeaderXForwardedProtocol); proto != "" {
+		return proto
+	}
+	if r.Header.Get(echo.HeaderXForwardedSsl) == "on" {
+		return "https"
+	}
+	if proto := r.Header.Get(echo.HeaderXUrlScheme); proto != "" {
+		return proto
+	}
+	return "http"
 }

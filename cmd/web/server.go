@@ -33,8 +33,12 @@ type server struct {
 // slowRequest is the latency above which a good request is logged.
 const slowRequest = 500 * time.Millisecond
 
-// handler builds the Echo application: middleware, error pages, routes.
-func (s *server) handler() *echo.Echo {
+// handler is the site: the page cache answers what it holds, the Echo
+// application the rest.
+func (s *server) handler() http.Handler { return s.fromCache(s.app()) }
+
+// app builds the Echo application: middleware, error pages, routes.
+func (s *server) app() *echo.Echo {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true

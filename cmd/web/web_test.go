@@ -28,7 +28,8 @@ import (
 // testApp is the real application over a real database built from the
 // shipped sample plus extra JSON Lines rows.
 type testApp struct {
-	echo    *echo.Echo
+	echo    *echo.Echo   // the application, for tests that add a route
+	handler http.Handler // the site as served: the page cache, then echo
 	catalog *catalog.Catalog
 	server  *server
 	logs    *bytes.Buffer
@@ -60,14 +61,15 @@ func newTestAppWith(t testing.TB, cfg Config, extra ...string) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testApp{echo: srv.handler(), catalog: cat, server: srv, logs: logs}
+	e := srv.app()
+	return &testApp{echo: e, handler: srv.fromCache(e), catalog: cat, server: srv, logs: logs}
 }
 
 // get performs a request through the whole Echo stack.
 func (a *testApp) get(t *testing.T, target string) *http.Response {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	a.echo.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+	a.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
 	return rec.Result()
 }
 
@@ -452,7 +454,7 @@ func TestStaticAssetsAreHashedAndImmutable(t *testing.T) {
 		req := httptest.NewRequest(http.MethodGet, asset.url, nil)
 		req.Header.Set("If-None-Match", resp.Header.Get("ETag"))
 		rec := httptest.NewRecorder()
-		app.echo.ServeHTTP(rec, req)
+		app.handler.ServeHTTP(rec, req)
 		if rec.Code != http.StatusNotModified {
 			t.Errorf("%s with its ETag: %d, want 304", asset.url, rec.Code)
 		}
@@ -477,7 +479,7 @@ func TestPanicBecomesErrorPage(t *testing.T) {
 func TestMethodNotAllowed(t *testing.T) {
 	app := newTestApp(t)
 	rec := httptest.NewRecorder()
-	app.echo.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/search?q=x", nil))
+	app.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/search?q=x", nil))
 	if rec.Code != http.StatusMethodNotAllowed || !strings.Contains(rec.Body.String(), "<main") {
 		t.Errorf("POST /search: %d", rec.Code)
 	}
