@@ -25,6 +25,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -95,7 +96,17 @@ type Config struct {
 	// VersionTTL is how long the catalog version read is trusted (0: read
 	// it for every request, as tests do).
 	VersionTTL time.Duration
+	// MemoryLimit is the soft limit set on the Go heap while serving (0:
+	// the runtime's own, as GOMEMLIMIT configures it).
+	MemoryLimit int64
 }
+
+// heapHeadroom is the Go heap allowed beyond the page cache while
+// serving: rendering and searching make short-lived garbage, and without
+// a limit the collector lets the heap grow to twice what is live (a
+// filled 32 MB cache and many distinct pages: 138 MB resident at 1M
+// segments; with the limit, 97 MB).
+const heapHeadroom = 32 << 20
 
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
 	fset := flag.NewFlagSet("web", flag.ContinueOnError)
@@ -118,6 +129,9 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		return Config{}, fmt.Errorf("-cache-mb must be 0 or more")
 	}
 	cfg.CacheBytes = *cacheMB << 20
+	if getenv("GOMEMLIMIT") == "" {
+		cfg.MemoryLimit = int64(cfg.CacheBytes) + heapHeadroom
+	}
 	if cfg.BaseURL != "" {
 		u, err := url.Parse(cfg.BaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
@@ -148,6 +162,9 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	if cfg.MemoryLimit > 0 {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(cfg.MemoryLimit))
+	}
 
 	if err := ensureDatabase(ctx, cfg, log); err != nil {
 		return err

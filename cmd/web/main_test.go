@@ -107,6 +107,15 @@ func TestConfigFromFlagsAndEnvironment(t *testing.T) {
 	if _, err := parseServeFlags([]string{"stray"}, noEnv, io.Discard); err == nil {
 		t.Error("a stray argument was accepted")
 	}
+	// The heap is held near the page cache's size unless GOMEMLIMIT says
+	// otherwise.
+	if cfg, _ := parseServeFlags([]string{"-cache-mb", "16"}, noEnv, io.Discard); cfg.MemoryLimit != 16<<20+heapHeadroom {
+		t.Errorf("memory limit %d with a 16 MB cache", cfg.MemoryLimit)
+	}
+	limited := func(k string) string { return map[string]string{"GOMEMLIMIT": "1GiB"}[k] }
+	if cfg, _ := parseServeFlags(nil, limited, io.Discard); cfg.MemoryLimit != 0 {
+		t.Errorf("memory limit %d set over GOMEMLIMIT", cfg.MemoryLimit)
+	}
 }
 
 const goodRows = `{"video_id":"MpdbFLXOOIw","text":"one","start_second":"0","end_second":"10","title":"T","thumbnail":""}
