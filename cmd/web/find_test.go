@@ -242,6 +242,10 @@ func TestVeryCommonSearchesSayHowTheyAreListed(t *testing.T) {
 		if got := doc.Find(".lede").Text(); !strings.HasPrefix(got, c.summary) {
 			t.Errorf("%s: summary %q", c.query, got)
 		}
+		// Each video's count is of the newest 20,000 matches only.
+		if got := doc.Find("li.group .meta").First().Text(); !strings.HasSuffix(got, "among the newest 20,000") {
+			t.Errorf("%s: a video's count reads %q", c.query, got)
+		}
 		_, body := app.fetch(t, "/search.json?"+url.Values{"q": {c.query}}.Encode(), http.StatusOK, "application/json")
 		if res := decodeJSON[apiSearch](t, body); !res.Capped || res.Unranked != c.unranked || res.Total != search.CountCap {
 			t.Errorf("%s: JSON capped %v, unranked %v, total %d", c.query, res.Capped, res.Unranked, res.Total)

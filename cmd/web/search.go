@@ -253,8 +253,8 @@ func searchModel(m *views.Search, params url.Values, res search.Results) {
 			AllLabel:  "all " + plural(g.Count, "moment", "moments") + " in this video",
 		}
 		switch {
-		case truncated:
-			vg.Count += " among the best " + count(search.RankCap)
+		case res.Capped: // counted among the newest CountCap matches only
+			vg.Count += " among the newest " + count(search.CountCap)
 			vg.AllLabel = "all its moments"
 		case g.Count == 1:
 			vg.AllLabel = "the moment in its transcript"

@@ -63,41 +63,63 @@ func (e *Engine) describe(ctx context.Context, q Query, hits []Hit) error {
 // into every index segment holding each term (0.2–0.7 ms each at 1M
 // segments), while the pass is bounded by what ranking read (at most
 // CountCap matches, or the RankWindow newest above the walk's bound).
+// The first lines of videos found by their title, which may lie anywhere
+// and may say the words too, are looked up one by one (a page shows at
+// most GroupsPerPage of them).
 func (e *Engine) highlights(ctx context.Context, q Query, hits []Hit) (map[int64]string, error) {
 	out := make(map[int64]string, len(hits))
-	var ids []int64
+	var ids, firstLines []int64
 	for _, h := range hits {
 		switch {
 		case h.marked != "":
 			out[h.SegmentID] = h.marked
-		case !h.titleOnly:
+		case h.titleOnly:
+			firstLines = append(firstLines, h.SegmentID)
+		default:
 			ids = append(ids, h.SegmentID)
 		}
 	}
-	if len(ids) == 0 {
-		return out, nil
+	if len(ids) > 0 {
+		// The unary + keeps the list out of FTS5's hands (which would run
+		// the MATCH once per id): SQLite filters the pass's rows, and only
+		// those kept are highlighted.
+		err := e.collectHighlights(ctx, out, `
+			SELECT rowid, highlight(segments_fts, 0, ?, ?) FROM segments_fts
+			WHERE segments_fts MATCH ? AND rowid BETWEEN ? AND ?
+				AND +rowid IN (SELECT value FROM json_each(?))`,
+			markOpen, markClose, q.FTS(), slices.Min(ids), slices.Max(ids), jsonIDs(ids))
+		if err != nil {
+			return nil, err
+		}
 	}
-	// The unary + keeps the list out of FTS5's hands (which would run the
-	// MATCH once per id): SQLite filters the pass's rows, and only those
-	// kept are highlighted.
-	rows, err := e.query(ctx, `
-		SELECT rowid, highlight(segments_fts, 0, ?, ?) FROM segments_fts
-		WHERE segments_fts MATCH ? AND rowid BETWEEN ? AND ?
-			AND +rowid IN (SELECT value FROM json_each(?))`,
-		markOpen, markClose, q.FTS(), slices.Min(ids), slices.Max(ids), jsonIDs(ids))
+	if len(firstLines) > 0 {
+		err := e.collectHighlights(ctx, out, `
+			SELECT rowid, highlight(segments_fts, 0, ?, ?) FROM segments_fts
+			WHERE segments_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
+			markOpen, markClose, q.FTS(), jsonIDs(firstLines))
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// collectHighlights adds the (rowid, highlighted text) rows of query to out.
+func (e *Engine) collectHighlights(ctx context.Context, out map[int64]string, query string, args ...any) error {
+	rows, err := e.query(ctx, query, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
 		var text string
 		if err := rows.Scan(&id, &text); err != nil {
-			return nil, err
+			return err
 		}
 		out[id] = text
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // snippet returns the window of about n words of a highlighted text that

@@ -532,3 +532,27 @@ func TestRankingOutOfTimeListsTheNewest(t *testing.T) {
 		}
 	}
 }
+
+// TestTitledVideoPastTheCapIsMarked: a video found by its title whose
+// matches lie beyond the newest CountCap is shown at its first line, and
+// that line's words are marked when it says them.
+func TestTitledVideoPastTheCapIsMarked(t *testing.T) {
+	recs := []catalog.Record{
+		{VideoID: "titledwords", Title: "Same words lecture", Start: 0, End: 30, Text: "same words at the very start of it"},
+		{VideoID: "titledwords", Title: "Same words lecture", Start: 30, End: 60, Text: "then something else entirely"},
+	}
+	for i := range search.CountCap + 50 {
+		recs = append(recs, catalog.Record{VideoID: fmt.Sprintf("cap%08d", i/500), Title: "Cap", Start: (i % 500) * 10, End: (i%500)*10 + 10,
+			Text: "the same words every time " + strconv.Itoa(i)})
+	}
+	e, _ := newEngine(t, recs)
+	res := find(t, e, search.Request{Query: "same words", Group: search.GroupNone})
+	i := slices.IndexFunc(res.Hits, func(h search.Hit) bool { return h.VideoID == "titledwords" })
+	if i < 0 {
+		t.Fatal("the titled video is not among the hits")
+	}
+	h := res.Hits[i]
+	if h.Start != 0 || !h.TitleMatch || !slices.ContainsFunc(h.Snippet, func(f search.Fragment) bool { return f.Match }) {
+		t.Errorf("titled video shown at %d s, title match %v, snippet %+v", h.Start, h.TitleMatch, h.Snippet)
+	}
+}
