@@ -137,11 +137,6 @@ func (s *server) cached(maxAge int) echo.MiddlewareFunc {
 				return c.NoContent(http.StatusNotModified)
 			}
 			key := s.pageKey(v, req)
-			if page, ok := s.pages.Get(key); ok { // kept since fromCache looked
-				send(c.Response(), req, page, v)
-				return nil
-			}
-
 			orig := c.Response()
 			w := &captureWriter{header: http.Header{}}
 			c.SetResponse(echo.NewResponse(w, c.Echo()))

@@ -205,12 +205,12 @@ func (e *Engine) rank(ctx context.Context, q Query, videos []string, w walk, lim
 	if err != nil {
 		return nil, err
 	}
-	where, args := filter(videos)
-	where += " AND rowid >= ?" // 0 unless the walk bounds ranking
-	args = append(args, w.bound)
 	if w.ubiquitous {
 		return e.newest(ctx, w, limit)
 	}
+	where, args := filter(videos)
+	where += " AND rowid >= ?" // 0 unless the walk bounds ranking
+	args = append(args, w.bound)
 	// Every match is scored (at most CountCap of them, or the RankWindow
 	// newest above the bound) and the best are kept here: FTS5's ORDER BY
 	// rank scores the same rows, then sorts them in a second statement,
@@ -289,27 +289,36 @@ func (e *Engine) rank(ctx context.Context, q Query, videos []string, w walk, lim
 			}
 		}
 	}
-	return e.titleOnly(ctx, w, hits)
+	return e.titleOnly(ctx, w, w.titled, hits)
 }
 
 // rankInTime is rank within the engine's rank budget; past it, the
 // newest matches are returned unscored and late is true.
-func (e *Engine) rankInTime(ctx context.Context, q Query, videos []string, w walk, limit int) (hits []Hit, late bool, err error) {
-	rctx, cancel := context.WithTimeout(ctx, e.rankBudget)
-	defer cancel()
-	hits, err = e.rank(rctx, q, videos, w, limit)
-	if err != nil && rctx.Err() != nil && ctx.Err() == nil {
-		hits, err = e.newest(ctx, w, limit)
-		return hits, true, err
-	}
-	return hits, false, err
+func (e *Engine) rankInTime(ctx context.Context, q Query, videos []string, w walk, limit int) ([]Hit, bool, error) {
+	return inTime(ctx, e.rankBudget,
+		func(ctx context.Context) ([]Hit, error) { return e.rank(ctx, q, videos, w, limit) },
+		func() ([]Hit, error) { return e.newest(ctx, w, limit) })
 }
 
-// titleOnly adds to hits the first segment of each video found by its
-// title alone.
-func (e *Engine) titleOnly(ctx context.Context, w walk, hits []Hit) ([]Hit, error) {
-	for _, id := range w.titled {
-		if w.perVideo[id] > 0 {
+// inTime returns what score gives within budget or, when the budget (not
+// the search's own deadline) runs out first, what unscored gives, and
+// late.
+func inTime[T any](ctx context.Context, budget time.Duration, score func(context.Context) (T, error), unscored func() (T, error)) (T, bool, error) {
+	sctx, cancel := context.WithTimeout(ctx, budget)
+	defer cancel()
+	v, err := score(sctx)
+	if err != nil && sctx.Err() != nil && ctx.Err() == nil {
+		v, err = unscored()
+		return v, true, err
+	}
+	return v, false, err
+}
+
+// titleOnly adds to hits the first segment of each of videos that is
+// found by its title alone.
+func (e *Engine) titleOnly(ctx context.Context, w walk, videos []string, hits []Hit) ([]Hit, error) {
+	for _, id := range videos {
+		if _, titled := w.titles[id]; !titled || w.perVideo[id] > 0 {
 			continue
 		}
 		h := Hit{TitleMatch: true, titleOnly: true, score: TitleWeight * w.titles[id]}
@@ -338,7 +347,7 @@ func (e *Engine) newest(ctx context.Context, w walk, limit int) ([]Hit, error) {
 		}
 		hits = append(hits, h)
 	}
-	return e.titleOnly(ctx, w, hits)
+	return e.titleOnly(ctx, w, w.titled, hits)
 }
 
 // newestOfVideos returns each of some videos' newest n matches, unscored;
@@ -356,14 +365,13 @@ func (e *Engine) newestOfVideos(ctx context.Context, w walk, videos []string, n 
 			best[v] = append(best[v], Hit{SegmentID: id, VideoID: v, Start: -1, TitleMatch: titled})
 		}
 	}
-	var titledOnly walk
-	titledOnly.perVideo, titledOnly.titles = w.perVideo, w.titles
-	for _, v := range videos {
-		if _, ok := w.titles[v]; ok && w.perVideo[v] == 0 {
-			titledOnly.titled = append(titledOnly.titled, v)
-		}
-	}
-	hits, err := e.titleOnly(ctx, titledOnly, nil)
+	return e.addTitleOnly(ctx, w, videos, best)
+}
+
+// addTitleOnly gives each of videos found by its title alone its first
+// segment in best.
+func (e *Engine) addTitleOnly(ctx context.Context, w walk, videos []string, best map[string][]Hit) (map[string][]Hit, error) {
+	hits, err := e.titleOnly(ctx, w, videos, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -468,22 +476,7 @@ func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, videos []str
 		order(hits, Relevance)
 		best[v] = hits[:min(n, len(hits))]
 	}
-	for _, v := range videos {
-		ts, titled := w.titles[v]
-		if w.perVideo[v] > 0 || !titled {
-			continue
-		}
-		h := Hit{TitleMatch: true, titleOnly: true, score: TitleWeight * ts}
-		err := e.queryRow(ctx, firstSegmentSQL, []any{v}, &h.SegmentID, &h.VideoID, &h.Start, &h.End)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue // a video without segments
-		}
-		if err != nil {
-			return nil, err
-		}
-		best[v] = []Hit{h}
-	}
-	return best, nil
+	return e.addTitleOnly(ctx, w, videos, best)
 }
 
 // rankLimit is how many matches a page needs ranked: a plain page of hits

@@ -468,13 +468,11 @@ func groups(hits []Hit, page int) ([]Group, int) {
 func (e *Engine) groupsInOrder(ctx context.Context, q Query, w walk, page int) (gs []Group, pages int, late bool, err error) {
 	videos := groupOrder(w)
 	shown := pageOf(videos, page, GroupsPerPage)
-	rctx, cancel := context.WithTimeout(ctx, e.rankBudget)
-	defer cancel()
-	best, err := e.bestOfVideos(rctx, q, w, shown, SnippetsPerGroup)
-	if err != nil && rctx.Err() != nil && ctx.Err() == nil {
-		late = true
-		best, err = e.newestOfVideos(ctx, w, shown, SnippetsPerGroup)
-	}
+	best, late, err := inTime(ctx, e.rankBudget,
+		func(ctx context.Context) (map[string][]Hit, error) {
+			return e.bestOfVideos(ctx, q, w, shown, SnippetsPerGroup)
+		},
+		func() (map[string][]Hit, error) { return e.newestOfVideos(ctx, w, shown, SnippetsPerGroup) })
 	if err != nil {
 		return nil, 0, late, err
 	}
