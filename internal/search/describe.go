@@ -65,7 +65,8 @@ func (e *Engine) describe(ctx context.Context, q Query, hits []Hit) error {
 // CountCap matches, or the RankWindow newest above the walk's bound).
 // The first lines of videos found by their title, which may lie anywhere
 // and may say the words too, are looked up one by one (a page shows at
-// most GroupsPerPage of them).
+// most GroupsPerPage of them), or, for a query with a prefix, in one pass:
+// FTS5 merges the lists of every word a prefix matches for each lookup.
 func (e *Engine) highlights(ctx context.Context, q Query, hits []Hit) (map[int64]string, error) {
 	out := make(map[int64]string, len(hits))
 	var ids, firstLines []int64
@@ -93,10 +94,18 @@ func (e *Engine) highlights(ctx context.Context, q Query, hits []Hit) (map[int64
 		}
 	}
 	if len(firstLines) > 0 {
-		err := e.collectHighlights(ctx, out, `
+		query := `
 			SELECT rowid, highlight(segments_fts, 0, ?, ?) FROM segments_fts
-			WHERE segments_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
-			markOpen, markClose, q.FTS(), jsonIDs(firstLines))
+			WHERE segments_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`
+		args := []any{markOpen, markClose, q.FTS(), jsonIDs(firstLines)}
+		if q.hasPrefix() {
+			query = `
+				SELECT rowid, highlight(segments_fts, 0, ?, ?) FROM segments_fts
+				WHERE segments_fts MATCH ? AND rowid BETWEEN ? AND ?
+					AND +rowid IN (SELECT value FROM json_each(?))`
+			args = []any{markOpen, markClose, q.FTS(), slices.Min(firstLines), slices.Max(firstLines), jsonIDs(firstLines)}
+		}
+		err := e.collectHighlights(ctx, out, query, args...)
 		if err != nil {
 			return nil, err
 		}

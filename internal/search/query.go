@@ -155,6 +155,18 @@ func makeTerm(tok token) (term, bool) {
 	return term{words: words, prefix: strings.HasSuffix(tok.text, "*")}, true
 }
 
+// hasPrefix reports whether a word of q is a prefix (word*).
+func (q Query) hasPrefix() bool {
+	for _, g := range q.groups {
+		for _, t := range g {
+			if t.prefix {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // hasAlternatives reports whether some word of q may be replaced by
 // another (OR).
 func (q Query) hasAlternatives() bool {
