@@ -171,9 +171,9 @@ type Suggestion struct {
 // Search is the results page; with no query it shows the syntax help.
 type Search struct {
 	Query      string
-	Problem    string // a reader-facing reason the query could not run
-	Notice     string // e.g. words ignored past the limit
-	Summary    string // "27 moments in 3 videos" (empty without a query)
+	Problem    string   // a reader-facing reason the query could not run
+	Notices    []string // each that applies, e.g. words ignored past the limit
+	Summary    string   // "27 moments in 3 videos" (empty without a query)
 	Hits       []Hit
 	Groups     []Group
 	Facets     []Facet

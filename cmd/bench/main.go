@@ -344,7 +344,7 @@ func latencies(ctx context.Context, cfg config, mix map[string][]string, srv *se
 			if err != nil {
 				return err
 			}
-			f, err := median3(func() error { return top20(ctx, db, parsed.FTS()) })
+			f, err := median3(func() error { return top20(ctx, db, catalog.MatchExpr(parsed)) })
 			if err != nil {
 				return fmt.Errorf("floor %q: %w", q, err)
 			}

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
-	"errors"
-	"html"
+	"bytes"
 	"net/http"
 	"net/url"
 	"strings"
@@ -111,6 +109,7 @@ type apiSearch struct {
 	Facets   []apiFacet `json:"facets"`
 	Next     string     `json:"next,omitempty"`
 	Prev     string     `json:"prev,omitempty"`
+	Notices  []string   `json:"notices"` // what the page says about these results, e.g. words ignored
 }
 
 func (s *server) apiVideo(c echo.Context, v catalog.Video) apiVideo {
@@ -163,21 +162,22 @@ func (s *server) videoJSON(c echo.Context, v catalog.Video, segs []catalog.Segme
 // searchJSON is a results page as JSON. Unlike the HTML page, a query that
 // cannot be searched is a 400 with the reason.
 func (s *server) searchJSON(c echo.Context) error {
-	r, err := requiredSearch(c)
+	r, cut, err := requiredSearch(c)
 	if err != nil {
 		return err
 	}
-	res, err := s.search.Search(c.Request().Context(), r)
+	sr, err := s.decideSearch(c.Request().Context(), r, cut, false)
 	if err != nil {
 		return searchError(err)
 	}
-	params := canonicalSearchParams(r)
-	var m views.Search
-	searchModel(&m, params, res) // for the facet and pager links
+	res := sr.results
 	out := apiSearch{
 		Query: r.Query, Total: res.Total, Capped: res.Capped, Unranked: res.Unranked, Videos: res.Videos,
 		Page: r.Page, Pages: res.Pages(), PerPage: search.PerPage, Grouped: res.Grouped,
-		Hits: []apiHit{}, Facets: []apiFacet{},
+		Hits: []apiHit{}, Facets: []apiFacet{}, Notices: sr.notices,
+	}
+	if out.Notices == nil {
+		out.Notices = []string{}
 	}
 	if res.Grouped {
 		out.PerPage = search.GroupsPerPage
@@ -185,31 +185,32 @@ func (s *server) searchJSON(c echo.Context) error {
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, s.apiHit(c, h))
 	}
-	for i, g := range res.Groups {
-		ag := apiGroup{VideoID: g.VideoID, Title: displayTitle(g.VideoID, g.Title), Count: g.Count, URL: s.absolute(c, m.Groups[i].AllURL)}
+	for _, g := range res.Groups {
+		ag := apiGroup{VideoID: g.VideoID, Title: displayTitle(g.VideoID, g.Title), Count: g.Count, URL: s.absolute(c, sr.inVideoURL(g.VideoID, -1))}
 		for _, h := range g.Hits {
 			ag.Hits = append(ag.Hits, s.apiHit(c, h))
 		}
 		out.Groups = append(out.Groups, ag)
 	}
-	for i, f := range res.Facets {
+	for _, f := range res.Facets {
+		v, _ := sr.facetParams(f)
 		out.Facets = append(out.Facets, apiFacet{VideoID: f.VideoID, Title: displayTitle(f.VideoID, f.Title), Count: f.Count,
-			URL: s.absolute(c, strings.Replace(m.Facets[i].URL, "/search?", "/search.json?", 1))})
+			URL: s.absolute(c, withQuery("/search.json", v))})
 	}
-	p := pager("/search.json", params, r.Page, res.Pages())
+	p := pager("/search.json", sr.params, r.Page, res.Pages())
 	out.Next, out.Prev = s.absoluteIf(c, p.Next), s.absoluteIf(c, p.Prev)
 	return c.JSON(http.StatusOK, out)
 }
 
 func (s *server) apiHit(c echo.Context, h search.Hit) apiHit {
-	var plain, marked strings.Builder
+	var plain strings.Builder
 	for _, f := range h.Snippet {
 		plain.WriteString(f.Text)
-		if f.Match {
-			marked.WriteString("<mark>" + html.EscapeString(f.Text) + "</mark>")
-		} else {
-			marked.WriteString(html.EscapeString(f.Text))
-		}
+	}
+	var marked bytes.Buffer
+	if err := views.Snippet(hitModel(h).Snippet).Render(c.Request().Context(), &marked); err != nil {
+		// Rendering into a buffer fails only with the context.
+		marked.Reset()
 	}
 	return apiHit{
 		VideoID:      h.VideoID,
@@ -227,23 +228,12 @@ func (s *server) apiHit(c echo.Context, h search.Hit) apiHit {
 
 // requiredSearch reads a search request for the machine-readable search
 // endpoints, where an empty query is an error.
-func requiredSearch(c echo.Context) (search.Request, error) {
-	r, _, err := searchRequest(c)
+func requiredSearch(c echo.Context) (search.Request, bool, error) {
+	r, cut, err := searchRequest(c)
 	if err == nil && r.Query == "" {
 		err = badRequest("The parameter q (what to search for) is missing.")
 	}
-	return r, err
-}
-
-// searchError maps a search failure to the reader's error.
-func searchError(err error) error {
-	if reason, ok := search.IsBadQuery(err); ok {
-		return badRequest(reason)
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return &pageError{status: http.StatusServiceUnavailable, message: "This search took too long. Try adding a word or two to narrow it.", err: err}
-	}
-	return err
+	return r, cut, err
 }
 
 // absoluteIf makes a non-empty site path absolute.

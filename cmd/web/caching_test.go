@@ -124,16 +124,12 @@ func TestCachedPageIsServedFromMemory(t *testing.T) {
 	first := app.request(t, "/videos/MpdbFLXOOIw", nil)
 	// A change that does not move the version is not seen: the page comes
 	// from memory. Moving the version shows it.
-	if _, err := app.catalog.DB().Exec(`UPDATE videos SET title = 'Renamed behind the cache' WHERE video_id = 'MpdbFLXOOIw'`); err != nil {
-		t.Fatal(err)
-	}
+	app.exec(t, `UPDATE videos SET title = 'Renamed behind the cache' WHERE video_id = 'MpdbFLXOOIw'`)
 	second := app.request(t, "/videos/MpdbFLXOOIw", nil)
 	if !bytes.Equal(first.Body.Bytes(), second.Body.Bytes()) || app.server.pages.Len() == 0 {
 		t.Error("the page was rendered again")
 	}
-	if _, err := app.catalog.DB().Exec(`UPDATE catalog_version SET version = version + 1`); err != nil {
-		t.Fatal(err)
-	}
+	app.exec(t, `UPDATE catalog_version SET version = version + 1`)
 	if third := app.request(t, "/videos/MpdbFLXOOIw", nil); !strings.Contains(third.Body.String(), "Renamed behind the cache") {
 		t.Error("a new version still served the old page")
 	}

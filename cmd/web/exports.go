@@ -59,7 +59,7 @@ func (s *server) searchClips(c echo.Context) error {
 // The status and headers are sent with the first hit (or at the end), so a
 // query that fails before any hit still gets its error status.
 func (s *server) streamHits(c echo.Context, ext, contentType string, begin func() error, write func(search.Hit) error, end func() error) error {
-	r, err := requiredSearch(c)
+	r, _, err := requiredSearch(c)
 	if err != nil {
 		return err
 	}

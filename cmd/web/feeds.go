@@ -30,7 +30,7 @@ func writeXML(c echo.Context, contentType string, doc any) error {
 // searchAtom is an Atom feed of a search: matching moments from the most
 // recently imported videos first, so a saved search shows new transcripts.
 func (s *server) searchAtom(c echo.Context) error {
-	r, err := requiredSearch(c)
+	r, _, err := requiredSearch(c)
 	if err != nil {
 		return err
 	}

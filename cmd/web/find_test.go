@@ -10,7 +10,6 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/transcripts/site/internal/search"
-	"github.com/transcripts/site/views"
 )
 
 func hrefs(sel *goquery.Selection) []string {
@@ -251,24 +250,22 @@ func TestVeryCommonSearchesSayHowTheyAreListed(t *testing.T) {
 			t.Errorf("%s: JSON capped %v, unranked %v, total %d", c.query, res.Capped, res.Unranked, res.Total)
 		}
 	}
-}
-
-// TestUnrankedResultsSayWhy: results listed newest first say why, whether
-// their words are in most moments or ranking them ran out of time.
-func TestUnrankedResultsSayWhy(t *testing.T) {
-	for _, c := range []struct {
-		res    search.Results
-		notice string
-	}{
-		{search.Results{Total: 30, Ranked: 30, Videos: 2, Unranked: true, Ubiquitous: true}, "in more than half of all moments"},
-		{search.Results{Total: 30, Ranked: 30, Videos: 2, Unranked: true}, "Ranking these moments took too long"},
-		{search.Results{Total: 30, Ranked: 30, Videos: 2}, ""},
-	} {
-		c.res.Request = search.Request{Query: "gradient", Page: 1}
-		var m views.Search
-		searchModel(&m, url.Values{"q": {"gradient"}}, c.res)
-		if c.notice == "" && m.Notice != "" || !strings.Contains(m.Notice, c.notice) {
-			t.Errorf("%+v: notice %q, want %q", c.res, m.Notice, c.notice)
+	// Several notices at once: every one is shown, not the last written.
+	long := strings.Repeat("same words ", 100) // over 1,000 bytes and 24 words
+	want := []string{"only its first 1,000 characters were used", "Only the first 24 words", "too common to rank"}
+	doc := app.page(t, "/search?"+url.Values{"q": {long}}.Encode(), http.StatusOK)
+	notices := doc.Find("p.notice")
+	if notices.Length() != len(want) {
+		t.Errorf("%d notices, want %d: %q", notices.Length(), len(want), notices.Text())
+	}
+	_, body := app.fetch(t, "/search.json?"+url.Values{"q": {long}}.Encode(), http.StatusOK, "application/json")
+	got := decodeJSON[apiSearch](t, body).Notices
+	for i, w := range want {
+		if !strings.Contains(notices.Eq(i).Text(), w) {
+			t.Errorf("notice %d: %q, want %q", i, notices.Eq(i).Text(), w)
+		}
+		if i >= len(got) || !strings.Contains(got[i], w) {
+			t.Errorf("JSON notice %d: %q, want %q", i, got, w)
 		}
 	}
 }

@@ -189,17 +189,13 @@ func checkUnchanged(t *testing.T, db string, before catalog.Totals) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	var ok string
-	if err := c.DB().QueryRow(`PRAGMA integrity_check`).Scan(&ok); err != nil || ok != "ok" {
-		t.Errorf("integrity_check: %q, %v", ok, err)
-	}
-	if _, err := c.DB().Exec(`INSERT INTO segments_fts (segments_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
-		t.Errorf("FTS integrity: %v", err)
+	if err := c.Check(ctx); err != nil {
+		t.Error(err)
 	}
 	if got, _ := c.Totals(ctx); got != before {
 		t.Errorf("after the interrupted import %+v, before %+v", got, before)
 	}
-	res, err := search.New(c.DB(), 5*time.Second).Search(ctx, search.Request{Query: "gradient", Page: 1})
+	res, err := search.New(catalog.NewIndex(c), 5*time.Second).Search(ctx, search.Request{Query: "gradient", Page: 1})
 	if err != nil || res.Total != 0 {
 		t.Errorf("the interrupted import's rows are searchable: %d, %v", res.Total, err)
 	}

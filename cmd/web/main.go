@@ -174,7 +174,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer cat.Close()
-	srv, err := newServer(cfg, cat, search.New(cat.DB(), cfg.SearchTimeout), log)
+	srv, err := newServer(cfg, cat, search.New(catalog.NewIndex(cat), cfg.SearchTimeout), log)
 	if err != nil {
 		return err
 	}

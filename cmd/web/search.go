@@ -71,6 +71,113 @@ func searchRequest(c echo.Context) (search.Request, bool, error) {
 	return r, cut, nil
 }
 
+// searchResult is what a search request decided: the one value that
+// every rendering of a search (the results page, its JSON twin) maps
+// from. Links are rebuilt from params, the request's canonical
+// parameters, on whichever path the rendering answers.
+type searchResult struct {
+	request    search.Request
+	params     url.Values
+	results    search.Results
+	notices    []string // every notice that applies, in order
+	suggestion string   // a better spelling of the query, when little matched
+}
+
+// searchFailure is the one table from a failed search to its status and
+// reader-facing message, for every rendering; ok is false for a failure
+// of the server, which is no fault of the query.
+func searchFailure(err error) (status int, message string, ok bool) {
+	if reason, bad := search.IsBadQuery(err); bad {
+		return http.StatusBadRequest, reason, true
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return http.StatusServiceUnavailable, "This search took too long. Try adding a word or two to narrow it.", true
+	}
+	return 0, "", false
+}
+
+// searchError maps a search failure to the error page of the machine
+// readable renderings.
+func searchError(err error) error {
+	if status, message, ok := searchFailure(err); ok {
+		return &pageError{status: status, message: message, err: err}
+	}
+	return err
+}
+
+// decideSearch runs r and gathers everything its renderings show; cut
+// says the query was shortened to maxQueryBytes.
+func (s *server) decideSearch(ctx context.Context, r search.Request, cut bool, suggest bool) (searchResult, error) {
+	out := searchResult{request: r, params: canonicalSearchParams(r)}
+	if cut {
+		out.notices = append(out.notices, "Your search was long: only its first "+count(maxQueryBytes)+" characters were used.")
+	}
+	res, err := s.search.Search(ctx, r)
+	if err != nil {
+		return out, err
+	}
+	out.results = res
+	if res.Query.Truncated {
+		out.notices = append(out.notices, "Only the first "+count(search.MaxTerms)+" words of your search were used.")
+	}
+	switch {
+	case res.Unranked:
+		out.notices = append(out.notices, "These words are in more than half of all moments, too common to rank: the most recently imported are shown first. "+
+			"Add a less common word to find the moment you want.")
+	case res.Capped:
+		out.notices = append(out.notices, "More than "+count(search.CountCap)+" moments match: the best among the "+count(search.RankWindow)+
+			" most recently imported are shown. Add a word or two to find the moment you want.")
+	}
+	if pages := res.Pages(); res.Total > 0 && r.Page > pages {
+		out.notices = append(out.notices, "There are no more results past page "+count(pages)+".")
+	}
+	if suggest && res.Total < suggestBelow {
+		if better, err := s.search.Suggest(ctx, r.Query); err != nil {
+			s.log.Warn("suggest", "q", r.Query, "err", err) // the results stand without it
+		} else {
+			out.suggestion = better
+		}
+	}
+	return out, nil
+}
+
+// withParam is params for the first page of the same results with key
+// set to value (or removed, for "").
+func (r searchResult) withParam(key, value string) url.Values {
+	v := cloneValues(r.params)
+	v.Del("page")
+	if value == "" {
+		v.Del(key)
+	} else {
+		v.Set(key, value)
+	}
+	return v
+}
+
+// facetParams is params with the facet's video filter toggled, and
+// whether it was on.
+func (r searchResult) facetParams(f search.Facet) (url.Values, bool) {
+	v := cloneValues(r.params)
+	v.Del("page")
+	active := slices.Contains(r.request.Videos, f.VideoID)
+	if active {
+		v["video"] = slices.DeleteFunc(slices.Clone(v["video"]), func(id string) bool { return id == f.VideoID })
+	} else {
+		v.Add("video", f.VideoID)
+	}
+	return v, active
+}
+
+// inVideoURL is a video's page searched for the query, scrolled to the
+// line starting at sec when sec >= 0.
+func (r searchResult) inVideoURL(videoID string, sec int) string {
+	u := withQuery(videoURL(videoID), url.Values{"q": {r.request.Query}})
+	if sec >= 0 {
+		u += "#" + anchor(sec)
+	}
+	return u
+}
+
 // searchPage shows a page of results for ?q=, or how to search when q is
 // empty. A query that cannot be searched is explained on the page.
 func (s *server) searchPage(c echo.Context) error {
@@ -78,13 +185,9 @@ func (s *server) searchPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m := views.Search{Query: r.Query}
-	if cut {
-		m.Notice = "Your search was long: only its first " + count(maxQueryBytes) + " characters were used."
-	}
 	chrome := s.chrome(c, "Search", "Search every transcript for the moment something was said.", r.Query)
 	if r.Query == "" {
-		return s.render(c, http.StatusOK, views.SearchPage(chrome, m))
+		return s.render(c, http.StatusOK, views.SearchPage(chrome, views.Search{}))
 	}
 	params := canonicalSearchParams(r)
 	chrome.Title = "“" + r.Query + "” · Search"
@@ -94,30 +197,19 @@ func (s *server) searchPage(c echo.Context) error {
 		{Type: "application/json", Href: withQuery("/search.json", params), Title: "These results as JSON"},
 		{Type: "application/atom+xml", Href: withQuery("/search.atom", exportParams(r)), Title: "New moments matching “" + r.Query + "”"},
 	}
-
-	ctx := c.Request().Context()
-	res, err := s.search.Search(ctx, r)
-	reason, badQuery := search.IsBadQuery(err)
-	switch {
-	case badQuery:
-		m.Problem = reason
-		return s.render(c, http.StatusOK, views.SearchPage(chrome, m))
-	case errors.Is(err, context.DeadlineExceeded):
-		s.log.Warn("search timed out", "q", r.Query, "err", err)
-		m.Problem = "This search took too long. Try adding a word or two to narrow it."
-		return s.render(c, http.StatusServiceUnavailable, views.SearchPage(chrome, m))
-	case err != nil:
-		return err
-	}
-	searchModel(&m, params, res)
-	if res.Total < suggestBelow {
-		if better, err := s.search.Suggest(ctx, r.Query); err != nil {
-			s.log.Warn("suggest", "q", r.Query, "err", err) // the results stand without it
-		} else if better != "" {
-			u := url.Values{"q": {better}}
-			m.Suggestion = &views.Suggestion{Query: better, URL: withQuery("/search", u)}
+	res, err := s.decideSearch(c.Request().Context(), r, cut, true)
+	if err != nil {
+		status, message, ok := searchFailure(err)
+		if !ok {
+			return err
 		}
+		if status >= http.StatusInternalServerError {
+			s.log.Warn("search failed", "q", r.Query, "status", status, "err", err)
+		}
+		m := views.Search{Query: r.Query, Problem: message, Notices: res.notices}
+		return s.render(c, status, views.SearchPage(chrome, m))
 	}
+	m := searchModel(res)
 	chrome.Prev, chrome.Next = m.Pager.Prev, m.Pager.Next
 	return s.render(c, http.StatusOK, views.SearchPage(chrome, m))
 }
@@ -154,84 +246,47 @@ func exportParams(r search.Request) url.Values {
 	return v
 }
 
-// searchModel maps a page of results to the view; params are the
-// request's canonical parameters, from which every link is rebuilt.
-func searchModel(m *views.Search, params url.Values, res search.Results) {
-	r := res.Request
-	if res.Query.Truncated {
-		m.Notice = "Only the first " + count(search.MaxTerms) + " words of your search were used."
-	}
-	m.Empty = res.Total == 0
+// searchModel maps a search's result to the results page.
+func searchModel(sr searchResult) views.Search {
+	res, r := sr.results, sr.request
+	m := views.Search{Query: r.Query, Notices: sr.notices, Empty: res.Total == 0}
 	total := count(res.Total)
 	if res.Capped {
 		total += "+"
-	}
-	truncated := res.Ranked < res.Total // only the best are ranked
-	switch {
-	case res.Ubiquitous:
-		m.Notice = "These words are in more than half of all moments, too common to rank: the most recently imported are shown first. " +
-			"Add a less common word to find the moment you want."
-	case res.Unranked:
-		m.Notice = "Ranking these moments took too long: the most recently imported are shown first. " +
-			"Add a word or two to find the moment you want."
-	case res.Capped:
-		m.Notice = "More than " + count(search.CountCap) + " moments match: the best among the " + count(search.RankWindow) +
-			" most recently imported are shown. Add a word or two to find the moment you want."
 	}
 	m.Summary = total + " moments"
 	if res.Total == 1 {
 		m.Summary = "1 moment"
 	}
 	switch {
-	case truncated && res.Unranked:
+	case res.Ranked < res.Total && res.Unranked: // only the newest are listed
 		m.Summary += " · the newest " + count(search.RankCap) + " in " + plural(res.Videos, "video", "videos")
-	case truncated:
+	case res.Ranked < res.Total: // only the best are ranked
 		m.Summary += " · the best " + count(search.RankCap) + " in " + plural(res.Videos, "video", "videos")
 	default:
 		m.Summary += " in " + plural(res.Videos, "video", "videos")
 	}
 	pages := res.Pages()
-	if !m.Empty && r.Page > pages {
-		m.Notice = "There are no more results past page " + count(pages) + "."
-	}
 	if pages > 1 {
 		m.Summary += " · page " + count(r.Page) + " of " + count(pages)
 	}
-	m.Pager = pager("/search", params, r.Page, pages)
+	m.Pager = pager("/search", sr.params, r.Page, pages)
 	if len(r.Videos) > 0 {
-		all := cloneValues(params)
-		all.Del("video")
-		all.Del("page")
-		m.AllVideos = withQuery("/search", all)
+		m.AllVideos = withQuery("/search", sr.withParam("video", ""))
 	}
-
-	with := func(key, value string) string {
-		v := cloneValues(params)
-		v.Del("page")
-		if value == "" {
-			v.Del(key)
-		} else {
-			v.Set(key, value)
-		}
-		return withQuery("/search", v)
+	if sr.suggestion != "" {
+		m.Suggestion = &views.Suggestion{Query: sr.suggestion, URL: withQuery("/search", url.Values{"q": {sr.suggestion}})}
 	}
 	m.Sorts = []views.Option{
-		{Label: "best first", URL: with("sort", ""), Current: r.Sort == search.Relevance},
-		{Label: "in time order", URL: with("sort", "time"), Current: r.Sort == search.Time},
+		{Label: "best first", URL: withQuery("/search", sr.withParam("sort", "")), Current: r.Sort == search.Relevance},
+		{Label: "in time order", URL: withQuery("/search", sr.withParam("sort", "time")), Current: r.Sort == search.Time},
 	}
 	m.Groupings = []views.Option{
-		{Label: "by video", URL: with("group", "video"), Current: res.Grouped},
-		{Label: "every moment", URL: with("group", "none"), Current: !res.Grouped},
+		{Label: "by video", URL: withQuery("/search", sr.withParam("group", "video")), Current: res.Grouped},
+		{Label: "every moment", URL: withQuery("/search", sr.withParam("group", "none")), Current: !res.Grouped},
 	}
 	for _, f := range res.Facets {
-		v := cloneValues(params)
-		v.Del("page")
-		active := slices.Contains(r.Videos, f.VideoID)
-		if active {
-			v["video"] = slices.DeleteFunc(slices.Clone(v["video"]), func(id string) bool { return id == f.VideoID })
-		} else {
-			v.Add("video", f.VideoID)
-		}
+		v, active := sr.facetParams(f)
 		m.Facets = append(m.Facets, views.Facet{
 			Title:  displayTitle(f.VideoID, f.Title),
 			Count:  count(f.Count),
@@ -243,13 +298,12 @@ func searchModel(m *views.Search, params url.Values, res search.Results) {
 		m.Hits = append(m.Hits, hitModel(h))
 	}
 	for _, g := range res.Groups {
-		title := displayTitle(g.VideoID, g.Title)
 		vg := views.Group{
-			Title:     title,
+			Title:     displayTitle(g.VideoID, g.Title),
 			Thumbnail: g.Thumbnail,
 			VideoURL:  videoURL(g.VideoID),
 			Count:     plural(g.Count, "matching moment", "matching moments"),
-			AllURL:    withQuery(videoURL(g.VideoID), url.Values{"q": {r.Query}}),
+			AllURL:    sr.inVideoURL(g.VideoID, -1),
 			AllLabel:  "all " + plural(g.Count, "moment", "moments") + " in this video",
 		}
 		switch {
@@ -270,9 +324,10 @@ func searchModel(m *views.Search, params url.Values, res search.Results) {
 			{Label: "CSV", Href: withQuery("/search.csv", only)},
 			{Label: "clip list for yt-dlp", Href: withQuery("/search.sh", only)},
 			{Label: "Atom feed", Href: withQuery("/search.atom", only)},
-			{Label: "JSON", Href: withQuery("/search.json", params)},
+			{Label: "JSON", Href: withQuery("/search.json", sr.params)},
 		}
 	}
+	return m
 }
 
 // hitModel maps one hit: the timestamp is when the matched words are

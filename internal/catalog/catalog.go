@@ -1,7 +1,8 @@
 // Package catalog owns the SQLite database of videos and their transcript
-// segments: opening and migrating it, reading videos and transcripts, and
-// importing new segments. No other package writes SQL against the catalog
-// tables except internal/search, which reads the full-text index.
+// segments: opening and migrating it, reading videos and transcripts,
+// importing new segments, and the full-text index that internal/search
+// reads through its search.Index interface (Index). No other package
+// writes SQL against these tables.
 package catalog
 
 import (
@@ -117,15 +118,30 @@ func dsn(path string, readOnly bool) string {
 // Close closes the database.
 func (c *Catalog) Close() error { return c.db.Close() }
 
-// DB returns the database handle for the read-only queries of
-// internal/search.
-func (c *Catalog) DB() *sql.DB { return c.db }
-
 // Ping reports whether the database answers a query.
 func (c *Catalog) Ping(ctx context.Context) error {
 	var one int
 	if err := c.db.QueryRowContext(ctx, `SELECT 1`).Scan(&one); err != nil {
 		return fmt.Errorf("catalog: ping: %w", err)
+	}
+	return nil
+}
+
+// Check verifies that the database file and its full-text indexes are
+// intact: SQLite's integrity check, then FTS5's own over each index.
+func (c *Catalog) Check(ctx context.Context) error {
+	var ok string
+	if err := c.db.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&ok); err != nil {
+		return fmt.Errorf("catalog: check: %w", err)
+	}
+	if ok != "ok" {
+		return fmt.Errorf("catalog: check: %s", ok)
+	}
+	for _, table := range []string{"segments_fts", "videos_fts"} {
+		// The table names are constants: nothing of the caller's reaches the SQL.
+		if _, err := c.db.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('integrity-check', 1)`); err != nil {
+			return fmt.Errorf("catalog: check %s: %w", table, err)
+		}
 	}
 	return nil
 }
@@ -236,40 +252,6 @@ func bumpVersion(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, `UPDATE catalog_version SET version = version + 1, changed_at = ? WHERE id = 1`,
 		time.Now().UTC().Format(time.RFC3339))
 	return err
-}
-
-// SegmentRange is a run of consecutive segment ids of one video.
-type SegmentRange struct {
-	FirstID, LastID int64
-	VideoID         string
-}
-
-// SegmentRanges returns every run of consecutive segment ids with its
-// video, in id order: about one per video.
-func (c *Catalog) SegmentRanges(ctx context.Context) ([]SegmentRange, error) {
-	return SegmentRanges(ctx, c.db)
-}
-
-// SegmentRanges reads the runs from db (for internal/search, which holds
-// the handle).
-func SegmentRanges(ctx context.Context, db *sql.DB) ([]SegmentRange, error) {
-	rows, err := db.QueryContext(ctx, `SELECT first_id, last_id, video_id FROM segment_ranges ORDER BY first_id`)
-	if err != nil {
-		return nil, fmt.Errorf("catalog: segment ranges: %w", err)
-	}
-	defer rows.Close()
-	var rs []SegmentRange
-	for rows.Next() {
-		var r SegmentRange
-		if err := rows.Scan(&r.FirstID, &r.LastID, &r.VideoID); err != nil {
-			return nil, fmt.Errorf("catalog: segment ranges: %w", err)
-		}
-		rs = append(rs, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("catalog: segment ranges: %w", err)
-	}
-	return rs, nil
 }
 
 // Totals counts what the catalog holds.

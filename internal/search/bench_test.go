@@ -23,7 +23,7 @@ func benchEngine(b *testing.B) *search.Engine {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { c.Close() })
-	return search.New(c.DB(), time.Minute)
+	return search.New(catalog.NewIndex(c), time.Minute)
 }
 
 // BenchmarkSearch times one results page (count, top 20 by BM25, snippets)

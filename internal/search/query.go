@@ -21,18 +21,20 @@ func (e *QueryError) Unwrap() error { return ErrBadQuery }
 // rest are ignored (and the reader told so).
 const MaxTerms = 24
 
-// term is one word, prefix or quoted phrase: its words are searched as a
-// phrase, the last one as a prefix when prefix is set.
-type term struct {
-	words  []string
-	prefix bool
+// Term is one word, prefix or quoted phrase: its words are searched as a
+// phrase, the last one as a prefix when Prefix is set. Words hold only
+// letters, digits and marks.
+type Term struct {
+	Words  []string
+	Prefix bool
 }
 
 // Query is a parsed search: every group must match (AND), a group matches
-// when any of its terms does (OR), and no excluded term may match.
+// when any of its terms does (OR), and no excluded term may match. An
+// Index translates it into its backend's own query language.
 type Query struct {
-	groups    [][]term
-	excluded  []term
+	Groups    [][]Term
+	Excluded  []Term
 	Truncated bool // more than MaxTerms terms were typed; the rest were ignored
 }
 
@@ -57,7 +59,7 @@ func Parse(input string) (Query, error) {
 		if !tok.quoted {
 			switch tok.text {
 			case "OR":
-				pendingOr = len(q.groups) > 0
+				pendingOr = len(q.Groups) > 0
 				continue
 			case "AND":
 				continue
@@ -77,17 +79,17 @@ func Parse(input string) (Query, error) {
 		count++
 		switch {
 		case tok.negated || pendingNot:
-			q.excluded = append(q.excluded, t)
+			q.Excluded = append(q.Excluded, t)
 		case pendingOr:
-			last := len(q.groups) - 1
-			q.groups[last] = append(q.groups[last], t)
+			last := len(q.Groups) - 1
+			q.Groups[last] = append(q.Groups[last], t)
 		default:
-			q.groups = append(q.groups, []term{t})
+			q.Groups = append(q.Groups, []Term{t})
 		}
 		pendingOr, pendingNot = false, false
 	}
-	if len(q.groups) == 0 {
-		if len(q.excluded) > 0 {
+	if len(q.Groups) == 0 {
+		if len(q.Excluded) > 0 {
 			return Query{}, &QueryError{Reason: "Add a word to look for: a search cannot only exclude words."}
 		}
 		return Query{}, &QueryError{Reason: "Type a word to look for: this query has no letters or digits to search."}
@@ -145,21 +147,21 @@ func isQuote(r rune) bool { return r == '"' || r == '“' || r == '”' }
 
 // makeTerm keeps the letters and digits of a token. It reports false when
 // nothing searchable is left.
-func makeTerm(tok token) (term, bool) {
+func makeTerm(tok token) (Term, bool) {
 	words := strings.FieldsFunc(tok.text, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.IsMark(r)
 	})
 	if len(words) == 0 {
-		return term{}, false
+		return Term{}, false
 	}
-	return term{words: words, prefix: strings.HasSuffix(tok.text, "*")}, true
+	return Term{Words: words, Prefix: strings.HasSuffix(tok.text, "*")}, true
 }
 
-// hasPrefix reports whether a word of q is a prefix (word*).
-func (q Query) hasPrefix() bool {
-	for _, g := range q.groups {
+// HasPrefix reports whether a word of q is a prefix (word*).
+func (q Query) HasPrefix() bool {
+	for _, g := range q.Groups {
 		for _, t := range g {
-			if t.prefix {
+			if t.Prefix {
 				return true
 			}
 		}
@@ -170,7 +172,7 @@ func (q Query) hasPrefix() bool {
 // hasAlternatives reports whether some word of q may be replaced by
 // another (OR).
 func (q Query) hasAlternatives() bool {
-	for _, g := range q.groups {
+	for _, g := range q.Groups {
 		if len(g) > 1 {
 			return true
 		}
@@ -178,72 +180,29 @@ func (q Query) hasAlternatives() bool {
 	return false
 }
 
-// FTS returns the query as an FTS5 MATCH expression. Every word is a
-// quoted FTS5 string, so only the operators written here are syntax.
-func (q Query) FTS() string {
-	var b strings.Builder
-	if len(q.excluded) > 0 {
-		b.WriteString("(")
-	}
-	for i, g := range q.groups {
-		if i > 0 {
-			b.WriteString(" AND ")
-		}
-		if len(g) > 1 {
-			b.WriteString("(")
-		}
-		for j, t := range g {
-			if j > 0 {
-				b.WriteString(" OR ")
-			}
-			t.writeFTS(&b)
-		}
-		if len(g) > 1 {
-			b.WriteString(")")
-		}
-	}
-	if len(q.excluded) > 0 {
-		b.WriteString(")")
-	}
-	for _, t := range q.excluded {
-		b.WriteString(" NOT ")
-		t.writeFTS(&b)
-	}
-	return b.String()
-}
-
-func (t term) writeFTS(b *strings.Builder) {
-	b.WriteByte('"')
-	// Words hold only letters, digits and marks, so no quote to escape.
-	b.WriteString(strings.Join(t.words, " "))
-	b.WriteByte('"')
-	if t.prefix {
-		b.WriteByte('*')
-	}
-}
-
 // String returns the query in the syntax Parse reads, normalised.
 func (q Query) String() string {
 	var parts []string
-	for _, g := range q.groups {
+	for _, g := range q.Groups {
 		var alts []string
 		for _, t := range g {
 			alts = append(alts, t.String())
 		}
 		parts = append(parts, strings.Join(alts, " OR "))
 	}
-	for _, t := range q.excluded {
+	for _, t := range q.Excluded {
 		parts = append(parts, "-"+t.String())
 	}
 	return strings.Join(parts, " ")
 }
 
-func (t term) String() string {
-	s := strings.Join(t.words, " ")
-	if len(t.words) > 1 {
+// String returns the term as Parse reads it.
+func (t Term) String() string {
+	s := strings.Join(t.Words, " ")
+	if len(t.Words) > 1 {
 		s = `"` + s + `"`
 	}
-	if t.prefix {
+	if t.Prefix {
 		s += "*"
 	}
 	return s

@@ -6,39 +6,6 @@ import (
 	"testing"
 )
 
-func TestParseFTS(t *testing.T) {
-	tests := []struct{ in, fts string }{
-		{"augment", `"augment"`},
-		{"decision boundary", `"decision" AND "boundary"`},
-		{`"decision boundary"`, `"decision boundary"`},
-		{`“curly quotes”`, `"curly quotes"`},
-		{"trans*", `"trans"*`},
-		{`"neural net"*`, `"neural net"*`},
-		{"mixup OR cutmix", `("mixup" OR "cutmix")`},
-		{"a b OR c d", `"a" AND ("b" OR "c") AND "d"`},
-		{"network -neural", `("network") NOT "neural"`},
-		{"network NOT neural -deep", `("network") NOT "neural" NOT "deep"`},
-		{`-"a b" c`, `("c") NOT "a b"`},
-		{"c++", `"c"`},
-		{"what's", `"what s"`},
-		{"NEAR(", `"NEAR"`},
-		{"AND OR x", `"x"`},
-		{"x OR", `"x"`},
-		{"naïve", `"naïve"`},
-		{`a"b`, `"a" AND "b"`},
-	}
-	for _, tt := range tests {
-		q, err := Parse(tt.in)
-		if err != nil {
-			t.Errorf("Parse(%q): %v", tt.in, err)
-			continue
-		}
-		if got := q.FTS(); got != tt.fts {
-			t.Errorf("Parse(%q).FTS() = %s, want %s", tt.in, got, tt.fts)
-		}
-	}
-}
-
 func TestParseRejectsNothingToSearch(t *testing.T) {
 	for _, in := range []string{"", "   ", "-the", "NOT x", "+++", "😀", `""`, "OR AND"} {
 		_, err := Parse(in)
@@ -54,13 +21,13 @@ func TestParseBoundsTerms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !q.Truncated || strings.Count(q.FTS(), `"word"`) != MaxTerms {
-		t.Errorf("truncated %v, %d terms", q.Truncated, strings.Count(q.FTS(), `"word"`))
+	if !q.Truncated || len(q.Groups) != MaxTerms {
+		t.Errorf("truncated %v, %d terms", q.Truncated, len(q.Groups))
 	}
 }
 
 func TestFragments(t *testing.T) {
-	got := fragments("…a " + markOpen + "b" + markClose + " <c> " + markOpen + "d" + markClose)
+	got := fragments("…a " + MarkStart + "b" + MarkEnd + " <c> " + MarkStart + "d" + MarkEnd)
 	want := []Fragment{{"…a ", false}, {"b", true}, {" <c> ", false}, {"d", true}}
 	if len(got) != len(want) {
 		t.Fatalf("fragments = %+v", got)
@@ -73,16 +40,16 @@ func TestFragments(t *testing.T) {
 }
 
 func TestSnippetWindow(t *testing.T) {
-	m := func(w string) string { return markOpen + w + markClose }
+	m := func(w string) string { return MarkStart + w + MarkEnd }
 	words := strings.Fields(strings.Repeat("a ", 30) + m("x") + " b " + m("x") + " " + strings.Repeat("c ", 30))
 	got := snippet(strings.Join(words, " "), 10)
-	if !strings.HasPrefix(got, "…a a a a "+m("x")) || !strings.HasSuffix(got, "…") || strings.Count(got, markOpen) != 2 {
+	if !strings.HasPrefix(got, "…a a a a "+m("x")) || !strings.HasSuffix(got, "…") || strings.Count(got, MarkStart) != 2 {
 		t.Errorf("window %q", got)
 	}
 	// A phrase cut by the window keeps balanced markers.
-	phrase := strings.Repeat("a ", 20) + markOpen + strings.Repeat("p ", 12) + "p" + markClose + strings.Repeat(" z", 20)
+	phrase := strings.Repeat("a ", 20) + MarkStart + strings.Repeat("p ", 12) + "p" + MarkEnd + strings.Repeat(" z", 20)
 	got = snippet(phrase, 8)
-	if strings.Count(got, markOpen) != strings.Count(got, markClose) || strings.Index(got, markClose) < strings.Index(got, markOpen) {
+	if strings.Count(got, MarkStart) != strings.Count(got, MarkEnd) || strings.Index(got, MarkEnd) < strings.Index(got, MarkStart) {
 		t.Errorf("unbalanced %q", got)
 	}
 	if short := snippet("one "+m("two")+" three", 40); short != "one "+m("two")+" three" {

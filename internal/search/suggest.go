@@ -42,11 +42,11 @@ func (e *Engine) Suggest(ctx context.Context, input string) (string, error) {
 func (q Query) words() []string {
 	var ws []string
 	seen := map[string]bool{}
-	for _, g := range q.groups {
+	for _, g := range q.Groups {
 		for _, t := range g {
-			for i, w := range t.words {
+			for i, w := range t.Words {
 				w = strings.ToLower(w)
-				if (t.prefix && i == len(t.words)-1) || seen[w] {
+				if (t.Prefix && i == len(t.Words)-1) || seen[w] {
 					continue
 				}
 				seen[w] = true
@@ -65,9 +65,8 @@ func (e *Engine) correct(ctx context.Context, w string) (string, error) {
 	if len([]rune(w)) < 4 || strings.IndexFunc(w, unicode.IsDigit) >= 0 {
 		return "", nil
 	}
-	var n int
-	if err := e.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM segments_fts WHERE segments_fts MATCH ? LIMIT ?)`,
-		[]any{`"` + w + `"`, rareDocs}, &n); err != nil {
+	n, err := e.index.WordDocs(ctx, w, rareDocs)
+	if err != nil {
 		return "", err
 	}
 	if n >= rareDocs {
@@ -102,59 +101,37 @@ func (e *Engine) correct(ctx context.Context, w string) (string, error) {
 // limit edits of w and found in at least minDocs segments: the nearest,
 // then the most frequent.
 func (e *Engine) closest(ctx context.Context, w, prefix string, limit, minDocs int) (string, error) {
-	rs := []rune(prefix)
-	rs[len(rs)-1]++
-	rows, err := e.query(ctx, `SELECT term, doc FROM segments_vocab WHERE term >= ? AND term < ?`, prefix, string(rs))
+	terms, err := e.index.Terms(ctx, prefix, minDocs)
 	if err != nil {
 		return "", err
 	}
-	defer rows.Close()
 	stem := crudeStem(w)
 	best, bestDist, bestDocs := "", limit+1, 0
-	for rows.Next() {
-		var term string
-		var docs int
-		if err := rows.Scan(&term, &docs); err != nil {
-			return "", err
-		}
-		if docs < minDocs {
-			continue
-		}
-		d := min(distance(w, term), distance(stem, term))
-		if d < bestDist || (d == bestDist && docs > bestDocs) {
-			best, bestDist, bestDocs = term, d, docs
+	for _, t := range terms {
+		d := min(distance(w, t.Term), distance(stem, t.Term))
+		if d < bestDist || (d == bestDist && t.Docs > bestDocs) {
+			best, bestDist, bestDocs = t.Term, d, t.Docs
 		}
 	}
-	return best, rows.Err()
+	return best, nil
 }
 
 // surfaceForm returns how the indexed stem is written in the transcripts,
 // the spelling closest to what was typed ("learn" → "learning" for
 // "lerning").
 func (e *Engine) surfaceForm(ctx context.Context, stem, typed string) (string, error) {
-	rows, err := e.query(ctx, `SELECT highlight(segments_fts, 0, ?, ?) FROM segments_fts WHERE segments_fts MATCH ? LIMIT 20`,
-		markOpen, markClose, `"`+stem+`"*`) // a prefix query: stems need not stem to themselves
+	words, err := e.index.SurfaceForms(ctx, stem, 20)
 	if err != nil {
 		return "", err
 	}
-	defer rows.Close()
 	best, bestDist := stem, distance(stem, typed)
-	for rows.Next() {
-		var h string
-		if err := rows.Scan(&h); err != nil {
-			return "", err
-		}
-		for _, f := range fragments(h) {
-			if !f.Match {
-				continue
-			}
-			word := strings.ToLower(f.Text)
-			if d := distance(word, typed); d < bestDist {
-				best, bestDist = word, d
-			}
+	for _, word := range words {
+		word = strings.ToLower(word)
+		if d := distance(word, typed); d < bestDist {
+			best, bestDist = word, d
 		}
 	}
-	return best, rows.Err()
+	return best, nil
 }
 
 // crudeStem strips a common English ending, to compare a typed word with

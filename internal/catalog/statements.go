@@ -1,4 +1,4 @@
-package search
+package catalog
 
 import (
 	"context"
@@ -8,8 +8,8 @@ import (
 	"sync"
 )
 
-// maxStatements bounds the statements an engine keeps prepared. Every
-// query text of the package is a constant (a list of ids travels as one
+// maxStatements bounds the statements an Index keeps prepared. Every
+// query text of the index is a constant (a list of ids travels as one
 // JSON argument, read with json_each), so the set is small and fixed; the
 // bound only guards against a future query built from its arguments.
 const maxStatements = 64
@@ -57,27 +57,27 @@ func (s *statements) len() int {
 	return len(s.prepared)
 }
 
-// query runs a query of the engine through its prepared statement.
-func (e *Engine) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	st, err := e.stmts.get(ctx, query)
+// query runs a query of the index through its prepared statement.
+func (x *Index) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := x.stmts.get(ctx, query)
 	if err != nil {
 		return nil, err
 	}
 	if st == nil {
-		return e.db.QueryContext(ctx, query, args...)
+		return x.c.db.QueryContext(ctx, query, args...)
 	}
 	return st.QueryContext(ctx, args...)
 }
 
 // queryRow runs a query of one row and scans it into dest; no row is
 // sql.ErrNoRows.
-func (e *Engine) queryRow(ctx context.Context, query string, args []any, dest ...any) error {
-	st, err := e.stmts.get(ctx, query)
+func (x *Index) queryRow(ctx context.Context, query string, args []any, dest ...any) error {
+	st, err := x.stmts.get(ctx, query)
 	if err != nil {
 		return err
 	}
 	if st == nil {
-		return e.db.QueryRowContext(ctx, query, args...).Scan(dest...)
+		return x.c.db.QueryRowContext(ctx, query, args...).Scan(dest...)
 	}
 	return st.QueryRowContext(ctx, args...).Scan(dest...)
 }

@@ -1,0 +1,41 @@
+package catalog_test
+
+import (
+	"testing"
+
+	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/search"
+)
+
+func TestMatchExpr(t *testing.T) {
+	tests := []struct{ in, fts string }{
+		{"augment", `"augment"`},
+		{"decision boundary", `"decision" AND "boundary"`},
+		{`"decision boundary"`, `"decision boundary"`},
+		{`“curly quotes”`, `"curly quotes"`},
+		{"trans*", `"trans"*`},
+		{`"neural net"*`, `"neural net"*`},
+		{"mixup OR cutmix", `("mixup" OR "cutmix")`},
+		{"a b OR c d", `"a" AND ("b" OR "c") AND "d"`},
+		{"network -neural", `("network") NOT "neural"`},
+		{"network NOT neural -deep", `("network") NOT "neural" NOT "deep"`},
+		{`-"a b" c`, `("c") NOT "a b"`},
+		{"c++", `"c"`},
+		{"what's", `"what s"`},
+		{"NEAR(", `"NEAR"`},
+		{"AND OR x", `"x"`},
+		{"x OR", `"x"`},
+		{"naïve", `"naïve"`},
+		{`a"b`, `"a" AND "b"`},
+	}
+	for _, tt := range tests {
+		q, err := search.Parse(tt.in)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", tt.in, err)
+			continue
+		}
+		if got := catalog.MatchExpr(q); got != tt.fts {
+			t.Errorf("MatchExpr(Parse(%q)) = %s, want %s", tt.in, got, tt.fts)
+		}
+	}
+}

@@ -1,0 +1,499 @@
+package catalog
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/transcripts/site/internal/search"
+)
+
+// Index is the catalog's full-text index as search reads it: it
+// implements search.Index over the FTS5 tables segments_fts and videos_fts
+// and the vocabulary segments_vocab. It keeps each query prepared and the
+// runs of segment ids of each video in memory, so share one per catalog.
+type Index struct {
+	c      *Catalog
+	stmts  statements
+	mu     sync.Mutex // guards runs
+	runs   *segmentRuns
+	reload sync.Mutex // one reload of the runs at a time
+}
+
+var _ search.Index = (*Index)(nil)
+
+// NewIndex returns the search index of c.
+func NewIndex(c *Catalog) *Index {
+	return &Index{c: c, stmts: statements{db: c.db}}
+}
+
+// maxLookups: a few segments (a page's videos found by their title) are
+// highlighted by a MATCH for each; more, by one pass over the matches
+// between the lowest and highest of them. A MATCH bound to one rowid
+// seeks into every index segment holding each term (0.2–0.7 ms a row at
+// 1M segments); the pass reads what ranking read anyway.
+const maxLookups = 10
+
+// Matches implements search.Index: the ids come as one comma-separated
+// text, since a row per id through the driver costs about twice as much
+// as the index read itself.
+func (x *Index) Matches(ctx context.Context, q search.Query, f search.Filter, limit int) ([]search.Posting, error) {
+	runs, err := x.segmentRuns(ctx)
+	if err != nil {
+		return nil, x.fail("matches", err)
+	}
+	where, args := filterSQL(f)
+	var list string
+	if err := x.queryRow(ctx, `SELECT coalesce(group_concat(rowid), '') FROM (
+			SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?`+where+`
+			ORDER BY rowid DESC LIMIT ?)`,
+		append(append([]any{MatchExpr(q)}, args...), limit), &list); err != nil {
+		return nil, x.fail("matches", err)
+	}
+	ids, err := parseIDs(list)
+	if err != nil {
+		return nil, x.fail("matches", err)
+	}
+	// group_concat's order is not promised: newest first, as read.
+	slices.SortFunc(ids, func(a, b int64) int { return cmp.Compare(b, a) })
+	ps := make([]search.Posting, len(ids))
+	var run SegmentRange // ids come in runs of one video
+	var unknown []int64
+	for i, id := range ids {
+		ps[i].Segment = id
+		if id < run.FirstID || id > run.LastID {
+			var ok bool
+			if run, ok = runs.rangeOf(id); !ok {
+				unknown = append(unknown, id)
+				continue
+			}
+		}
+		ps[i].Video = run.VideoID
+	}
+	if err := x.resolve(ctx, ps, unknown); err != nil {
+		return nil, x.fail("matches", err)
+	}
+	return ps, nil
+}
+
+// TitleMatches implements search.Index.
+func (x *Index) TitleMatches(ctx context.Context, q search.Query, f search.Filter, limit int) ([]search.TitleMatch, error) {
+	where, args := "", []any{MatchExpr(q)}
+	if len(f.Videos) > 0 {
+		where = " AND v.video_id IN (SELECT value FROM json_each(?))"
+		args = append(args, jsonStrings(f.Videos))
+	}
+	rows, err := x.query(ctx, `
+		SELECT v.video_id, videos_fts.rank
+		FROM videos_fts JOIN videos v ON v.rowid = videos_fts.rowid
+		WHERE videos_fts MATCH ?`+where+`
+		ORDER BY videos_fts.rank LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, x.fail("title matches", err)
+	}
+	defer rows.Close()
+	var ts []search.TitleMatch
+	for rows.Next() {
+		var t search.TitleMatch
+		if err := rows.Scan(&t.Video, &t.Score); err != nil {
+			return nil, x.fail("title matches", err)
+		}
+		ts = append(ts, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, x.fail("title matches", err)
+	}
+	return ts, nil
+}
+
+// Score implements search.Index. FTS5's ORDER BY rank scores the same rows,
+// then sorts them in a second statement, which costs more than the scoring
+// for a thousand rows: the caller sorts.
+func (x *Index) Score(ctx context.Context, q search.Query, f search.Filter, from int64) ([]search.Scored, error) {
+	runs, err := x.segmentRuns(ctx)
+	if err != nil {
+		return nil, x.fail("score", err)
+	}
+	where, args := filterSQL(f)
+	rows, err := x.query(ctx, `SELECT rowid, rank FROM segments_fts WHERE segments_fts MATCH ?`+where+` AND rowid >= ?`,
+		append(append([]any{MatchExpr(q)}, args...), from)...)
+	if err != nil {
+		return nil, x.fail("score", err)
+	}
+	var all []search.Scored
+	var unknown []int64
+	for rows.Next() {
+		var s search.Scored
+		if err := rows.Scan(&s.Segment, &s.Score); err != nil {
+			rows.Close()
+			return nil, x.fail("score", err)
+		}
+		if s.Video = runs.video(s.Segment); s.Video == "" {
+			unknown = append(unknown, s.Segment)
+		}
+		all = append(all, s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, x.fail("score", err)
+	}
+	if len(unknown) > 0 {
+		found, err := x.videosOf(ctx, unknown)
+		if err != nil {
+			return nil, x.fail("score", err)
+		}
+		for i := range all {
+			if all[i].Video == "" {
+				all[i].Video = found[all[i].Segment]
+			}
+		}
+	}
+	return all, nil
+}
+
+// ScoreSegments implements search.Index in one pass over the matches
+// between the lowest and highest of ids, scoring only theirs (the unary +
+// keeps the list out of FTS5's hands, which would run the MATCH once per
+// id).
+func (x *Index) ScoreSegments(ctx context.Context, q search.Query, ids []int64, mark bool) ([]search.Scored, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	runs, err := x.segmentRuns(ctx)
+	if err != nil {
+		return nil, x.fail("score segments", err)
+	}
+	rows, err := x.query(ctx, `
+		SELECT rowid, rank, CASE WHEN ? THEN highlight(segments_fts, 0, ?, ?) ELSE '' END FROM segments_fts
+		WHERE segments_fts MATCH ? AND rowid BETWEEN ? AND ?
+			AND +rowid IN (SELECT value FROM json_each(?))`,
+		mark, search.MarkStart, search.MarkEnd, MatchExpr(q), slices.Min(ids), slices.Max(ids), jsonIDs(ids))
+	if err != nil {
+		return nil, x.fail("score segments", err)
+	}
+	var out []search.Scored
+	var unknown []int64
+	for rows.Next() {
+		var s search.Scored
+		if err := rows.Scan(&s.Segment, &s.Score, &s.Marked); err != nil {
+			rows.Close()
+			return nil, x.fail("score segments", err)
+		}
+		if s.Video = runs.video(s.Segment); s.Video == "" {
+			unknown = append(unknown, s.Segment)
+		}
+		out = append(out, s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, x.fail("score segments", err)
+	}
+	if len(unknown) > 0 {
+		found, err := x.videosOf(ctx, unknown)
+		if err != nil {
+			return nil, x.fail("score segments", err)
+		}
+		for i := range out {
+			if out[i].Video == "" {
+				out[i].Video = found[out[i].Segment]
+			}
+		}
+	}
+	return out, nil
+}
+
+// Highlight implements search.Index: a MATCH per segment for a few, a pass
+// over the matches between the lowest and the highest for more, or for a
+// query with a prefix, for which FTS5 merges the lists of every word the
+// prefix matches at each lookup.
+func (x *Index) Highlight(ctx context.Context, q search.Query, ids []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	query := `
+		SELECT rowid, highlight(segments_fts, 0, ?, ?) FROM segments_fts
+		WHERE segments_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`
+	args := []any{search.MarkStart, search.MarkEnd, MatchExpr(q), jsonIDs(ids)}
+	if len(ids) > maxLookups || q.HasPrefix() {
+		query = `
+			SELECT rowid, highlight(segments_fts, 0, ?, ?) FROM segments_fts
+			WHERE segments_fts MATCH ? AND rowid BETWEEN ? AND ?
+				AND +rowid IN (SELECT value FROM json_each(?))`
+		args = []any{search.MarkStart, search.MarkEnd, MatchExpr(q), slices.Min(ids), slices.Max(ids), jsonIDs(ids)}
+	}
+	rows, err := x.query(ctx, query, args...)
+	if err != nil {
+		return nil, x.fail("highlight", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var text string
+		if err := rows.Scan(&id, &text); err != nil {
+			return nil, x.fail("highlight", err)
+		}
+		out[id] = text
+	}
+	if err := rows.Err(); err != nil {
+		return nil, x.fail("highlight", err)
+	}
+	return out, nil
+}
+
+// Segments implements search.Index.
+func (x *Index) Segments(ctx context.Context, ids []int64) ([]search.Segment, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := x.query(ctx, `
+		SELECT id, video_id, start_second, end_second, text
+		FROM segments WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(ids))
+	if err != nil {
+		return nil, x.fail("segments", err)
+	}
+	defer rows.Close()
+	segs := make([]search.Segment, 0, len(ids))
+	for rows.Next() {
+		var s search.Segment
+		if err := rows.Scan(&s.ID, &s.VideoID, &s.Start, &s.End, &s.Text); err != nil {
+			return nil, x.fail("segments", err)
+		}
+		segs = append(segs, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, x.fail("segments", err)
+	}
+	return segs, nil
+}
+
+// FirstSegment implements search.Index.
+func (x *Index) FirstSegment(ctx context.Context, videoID string) (search.Segment, bool, error) {
+	s := search.Segment{VideoID: videoID}
+	err := x.queryRow(ctx, `
+		SELECT id, start_second, end_second, text FROM segments
+		WHERE video_id = ? ORDER BY start_second LIMIT 1`, []any{videoID}, &s.ID, &s.Start, &s.End, &s.Text)
+	if errors.Is(err, sql.ErrNoRows) {
+		return search.Segment{}, false, nil
+	}
+	if err != nil {
+		return search.Segment{}, false, x.fail("first segment of "+videoID, err)
+	}
+	return s, true, nil
+}
+
+// Videos implements search.Index.
+func (x *Index) Videos(ctx context.Context, ids []string) ([]search.Video, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := x.query(ctx, `
+		SELECT video_id, title, thumbnail, imported_at
+		FROM videos WHERE video_id IN (SELECT value FROM json_each(?))`, jsonStrings(ids))
+	if err != nil {
+		return nil, x.fail("videos", err)
+	}
+	defer rows.Close()
+	vs := make([]search.Video, 0, len(ids))
+	for rows.Next() {
+		var v search.Video
+		var imported string
+		if err := rows.Scan(&v.ID, &v.Title, &v.Thumbnail, &imported); err != nil {
+			return nil, x.fail("videos", err)
+		}
+		v.ImportedAt = parseTime(imported)
+		vs = append(vs, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, x.fail("videos", err)
+	}
+	return vs, nil
+}
+
+// InVideo implements search.Index. The video's runs of consecutive ids
+// bound the index read: a MATCH within each run, rather than one per
+// segment, which costs a seek into every index segment holding each word
+// (200 ms for a mid-frequency word's 250-segment video at 1M segments).
+// Segments outside any run, written by another tool, are looked up one by
+// one.
+func (x *Index) InVideo(ctx context.Context, videoID string, q search.Query) ([]search.MarkedSegment, error) {
+	rows, err := x.query(ctx, `
+		SELECT s.id, s.start_second, s.end_second, s.text, highlight(segments_fts, 0, ?1, ?2)
+		FROM segment_ranges r
+			CROSS JOIN segments_fts ON segments_fts.rowid BETWEEN r.first_id AND r.last_id
+			CROSS JOIN segments s ON s.id = segments_fts.rowid
+		WHERE r.video_id = ?3 AND segments_fts MATCH ?4 AND s.video_id = ?3
+		UNION ALL
+		SELECT s.id, s.start_second, s.end_second, s.text, highlight(segments_fts, 0, ?1, ?2)
+		FROM segments s CROSS JOIN segments_fts ON segments_fts.rowid = s.id
+		WHERE s.video_id = ?3 AND segments_fts MATCH ?4
+			AND NOT EXISTS (SELECT 1 FROM segment_ranges r WHERE r.video_id = ?3 AND s.id BETWEEN r.first_id AND r.last_id)
+		ORDER BY 2`, search.MarkStart, search.MarkEnd, videoID, MatchExpr(q))
+	if err != nil {
+		return nil, x.fail("search in "+videoID, err)
+	}
+	defer rows.Close()
+	var ms []search.MarkedSegment
+	for rows.Next() {
+		m := search.MarkedSegment{Segment: search.Segment{VideoID: videoID}}
+		if err := rows.Scan(&m.ID, &m.Start, &m.End, &m.Text, &m.Marked); err != nil {
+			return nil, x.fail("search in "+videoID, err)
+		}
+		ms = append(ms, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, x.fail("search in "+videoID, err)
+	}
+	return ms, nil
+}
+
+// WordDocs implements search.Index.
+func (x *Index) WordDocs(ctx context.Context, word string, limit int) (int, error) {
+	words := strings.FieldsFunc(word, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.IsMark(r)
+	})
+	if len(words) == 0 {
+		return 0, nil
+	}
+	q := search.Query{Groups: [][]search.Term{{{Words: words}}}}
+	var n int
+	if err := x.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM segments_fts WHERE segments_fts MATCH ? LIMIT ?)`,
+		[]any{MatchExpr(q), limit}, &n); err != nil {
+		return 0, x.fail("word "+word, err)
+	}
+	return n, nil
+}
+
+// Terms implements search.Index from the fts5vocab table segments_vocab.
+func (x *Index) Terms(ctx context.Context, prefix string, minDocs int) ([]search.TermDocs, error) {
+	if prefix == "" {
+		return nil, nil
+	}
+	rs := []rune(prefix)
+	rs[len(rs)-1]++
+	rows, err := x.query(ctx, `SELECT term, doc FROM segments_vocab WHERE term >= ? AND term < ? AND doc >= ?`,
+		prefix, string(rs), minDocs)
+	if err != nil {
+		return nil, x.fail("terms "+prefix, err)
+	}
+	defer rows.Close()
+	var ts []search.TermDocs
+	for rows.Next() {
+		var t search.TermDocs
+		if err := rows.Scan(&t.Term, &t.Docs); err != nil {
+			return nil, x.fail("terms "+prefix, err)
+		}
+		ts = append(ts, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, x.fail("terms "+prefix, err)
+	}
+	return ts, nil
+}
+
+// SurfaceForms implements search.Index with a prefix query: a stem need
+// not stem to itself.
+func (x *Index) SurfaceForms(ctx context.Context, stem string, limit int) ([]string, error) {
+	q := search.Query{Groups: [][]search.Term{{{Words: []string{stem}, Prefix: true}}}}
+	rows, err := x.query(ctx, `SELECT highlight(segments_fts, 0, ?, ?) FROM segments_fts WHERE segments_fts MATCH ? LIMIT ?`,
+		search.MarkStart, search.MarkEnd, MatchExpr(q), limit)
+	if err != nil {
+		return nil, x.fail("forms of "+stem, err)
+	}
+	defer rows.Close()
+	var words []string
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			return nil, x.fail("forms of "+stem, err)
+		}
+		for {
+			_, rest, ok := strings.Cut(h, search.MarkStart)
+			if !ok {
+				break
+			}
+			word, after, _ := strings.Cut(rest, search.MarkEnd)
+			words = append(words, word)
+			h = after
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, x.fail("forms of "+stem, err)
+	}
+	return words, nil
+}
+
+// fail wraps an error of the index. An FTS5 syntax error, which MatchExpr
+// should make impossible, still reaches the reader as a bad query rather
+// than a failure.
+func (x *Index) fail(op string, err error) error {
+	if strings.Contains(err.Error(), "fts5:") {
+		return fmt.Errorf("catalog: index %s: %w (%v)", op, &search.QueryError{Reason: "This query could not be searched."}, err)
+	}
+	return fmt.Errorf("catalog: index %s: %w", op, err)
+}
+
+// filterSQL is the SQL and argument restricting a MATCH on segments_fts
+// to f: the same text for any number of videos.
+func filterSQL(f search.Filter) (string, []any) {
+	if len(f.Videos) == 0 {
+		return "", nil
+	}
+	return " AND rowid IN (SELECT id FROM segments WHERE video_id IN (SELECT value FROM json_each(?)))", []any{jsonStrings(f.Videos)}
+}
+
+// resolve fills in the videos of the postings at ids, segments the runs
+// do not know (written by another tool than the importer).
+func (x *Index) resolve(ctx context.Context, ps []search.Posting, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	found, err := x.videosOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range ps {
+		if ps[i].Video == "" {
+			ps[i].Video = found[ps[i].Segment]
+		}
+	}
+	return nil
+}
+
+// videosOf looks up the videos of segments, a batch at a time.
+func (x *Index) videosOf(ctx context.Context, ids []int64) (map[int64]string, error) {
+	found := make(map[int64]string, len(ids))
+	for batch := range slices.Chunk(ids, 500) {
+		segs, err := x.Segments(ctx, batch)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range segs {
+			found[s.ID] = s.VideoID
+		}
+	}
+	return found, nil
+}
+
+// parseIDs reads a comma-separated list of ids.
+func parseIDs(list string) ([]int64, error) {
+	if list == "" {
+		return nil, nil
+	}
+	ids := make([]int64, 0, strings.Count(list, ",")+1)
+	for f := range strings.SplitSeq(list, ",") {
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("segment id %q: %w", f, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}

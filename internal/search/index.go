@@ -1,0 +1,119 @@
+package search
+
+import (
+	"context"
+	"time"
+)
+
+// Index is what search reads of a store: a full-text index over segments
+// and video titles, and the few facts about them a results page shows.
+// internal/catalog implements it over SQLite FTS5; a second backend
+// (PostgreSQL full-text search, a distributed engine) implements the same
+// methods. Every method takes a parsed Query, never a backend's own query
+// syntax, and scores are lower-is-better, as BM25 is reported by FTS5.
+//
+// An Index marks matched words in the text it returns with MarkStart and
+// MarkEnd. A query the backend cannot run is reported as an error wrapping
+// ErrBadQuery.
+type Index interface {
+	// Matches returns up to limit segments matching q within f, newest
+	// first (the highest segment id first), without scoring them.
+	Matches(ctx context.Context, q Query, f Filter, limit int) ([]Posting, error)
+	// TitleMatches returns up to limit videos within f whose title
+	// matches q, best first.
+	TitleMatches(ctx context.Context, q Query, f Filter, limit int) ([]TitleMatch, error)
+	// Score scores every segment matching q within f whose id is at least
+	// from, in no particular order.
+	Score(ctx context.Context, q Query, f Filter, from int64) ([]Scored, error)
+	// ScoreSegments scores those of the segments ids that match q, in no
+	// particular order, each with its text marked when mark is set.
+	ScoreSegments(ctx context.Context, q Query, ids []int64, mark bool) ([]Scored, error)
+	// Highlight returns the text of each of the segments ids that matches
+	// q, its matched words marked.
+	Highlight(ctx context.Context, q Query, ids []int64) (map[int64]string, error)
+	// Segments returns the segments with the given ids (in no particular
+	// order; an unknown id is left out).
+	Segments(ctx context.Context, ids []int64) ([]Segment, error)
+	// FirstSegment returns a video's first segment, and false for a video
+	// without any.
+	FirstSegment(ctx context.Context, videoID string) (Segment, bool, error)
+	// Videos returns what results show of the given videos (in no
+	// particular order; an unknown id is left out).
+	Videos(ctx context.Context, ids []string) ([]Video, error)
+	// InVideo returns every segment of a video that matches q, in time
+	// order, each with its text marked.
+	InVideo(ctx context.Context, videoID string, q Query) ([]MarkedSegment, error)
+
+	// WordDocs returns the number of segments holding word (as the index
+	// normalises it), counting no further than limit.
+	WordDocs(ctx context.Context, word string, limit int) (int, error)
+	// Terms returns the index's terms (stems) starting with prefix that
+	// are in at least minDocs segments.
+	Terms(ctx context.Context, prefix string, minDocs int) ([]TermDocs, error)
+	// SurfaceForms returns the words of up to limit segments that the
+	// index reads as words starting with stem, as they are written.
+	SurfaceForms(ctx context.Context, stem string, limit int) ([]string, error)
+}
+
+// Highlight markers: control characters, which the importer removes from
+// transcript text, so in text an Index returns they can only be marks.
+const (
+	MarkStart = "\x02"
+	MarkEnd   = "\x03"
+)
+
+// Filter narrows a search to part of the collection; the zero Filter is
+// everything.
+type Filter struct {
+	Videos []string // only these videos, when not empty
+}
+
+// Posting is one matching segment and its video.
+type Posting struct {
+	Segment int64
+	Video   string
+}
+
+// TitleMatch is a video whose title matches, with its score.
+type TitleMatch struct {
+	Video string
+	Score float64
+}
+
+// Scored is a matching segment with its score and, when asked for, its
+// text with the matches marked.
+type Scored struct {
+	Segment int64
+	Video   string
+	Score   float64
+	Marked  string
+}
+
+// Segment is one line of a transcript.
+type Segment struct {
+	ID      int64
+	VideoID string
+	Start   int
+	End     int
+	Text    string
+}
+
+// Video is what results show of a video.
+type Video struct {
+	ID         string
+	Title      string // may be empty
+	Thumbnail  string
+	ImportedAt time.Time
+}
+
+// MarkedSegment is a segment whose text matches, with the matches marked.
+type MarkedSegment struct {
+	Segment
+	Marked string
+}
+
+// TermDocs is a term of the index and the number of segments holding it.
+type TermDocs struct {
+	Term string
+	Docs int
+}

@@ -1,0 +1,309 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+)
+
+// candidate is a match on its way to a page: what ranking and ordering
+// know of it before it is described as a Hit.
+type candidate struct {
+	id         int64
+	video      string
+	score      float64 // lower is better
+	titleMatch bool    // the video's title matches too
+	titleOnly  bool    // found by its video's title: its own words need not match
+	marked     string  // its text with the matches marked, when already read
+	start      int     // when ordering by time
+	importedAt time.Time
+}
+
+// boost adds the title score of c's video, when its title matches.
+func (c *candidate) boost(w walk) {
+	if ts, ok := w.titles[c.video]; ok {
+		c.titleMatch = true
+		c.score += TitleWeight * ts
+	}
+}
+
+// rank returns the best limit matches by BM25 over the text (above the
+// walk's bound), each boosted by its video's title score when the title
+// matches too, plus, for each video found by its title alone, its first
+// segment. Below CountCap matches, the order is FTS5's own over every
+// match. A ubiquitous query's newest matches are listed unscored.
+func (e *Engine) rank(ctx context.Context, q Query, f Filter, w walk, limit int) ([]candidate, error) {
+	if w.ubiquitous {
+		return e.newest(ctx, w, limit)
+	}
+	scored, err := e.index.Score(ctx, q, f, w.bound)
+	if err != nil {
+		return nil, err
+	}
+	all := make([]candidate, len(scored))
+	for i, s := range scored {
+		all[i] = candidate{id: s.Segment, video: s.Video, score: s.Score}
+		// A title match lifts its video's lines before the best are
+		// chosen, wherever their words alone would rank them.
+		all[i].boost(w)
+	}
+	slices.SortFunc(all, byScore)
+	return e.titleOnly(ctx, w, w.titled, all[:min(len(all), limit)])
+}
+
+// byScore orders candidates best first; ties break on the segment id, the
+// newest first, so every order is stable across requests.
+func byScore(a, b candidate) int {
+	if c := cmp.Compare(a.score, b.score); c != 0 {
+		return c
+	}
+	return cmp.Compare(b.id, a.id)
+}
+
+// newest returns the newest limit matches, unscored (ties, listed newest
+// first), boosted by their video's title score, plus each video found by
+// its title alone.
+func (e *Engine) newest(ctx context.Context, w walk, limit int) ([]candidate, error) {
+	var cs []candidate
+	for _, p := range w.postings[:min(len(w.postings), limit)] {
+		c := candidate{id: p.Segment, video: p.Video}
+		c.boost(w)
+		cs = append(cs, c)
+	}
+	return e.titleOnly(ctx, w, w.titled, cs)
+}
+
+// titleOnly adds to cs the first segment of each of videos that is found
+// by its title alone.
+func (e *Engine) titleOnly(ctx context.Context, w walk, videos []string, cs []candidate) ([]candidate, error) {
+	for _, id := range videos {
+		if _, titled := w.titles[id]; !titled || w.perVideo[id] > 0 {
+			continue
+		}
+		s, ok, err := e.index.FirstSegment(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue // a video without segments
+		}
+		c := candidate{id: s.ID, video: id, titleOnly: true, start: s.Start}
+		c.boost(w)
+		cs = append(cs, c)
+	}
+	return cs, nil
+}
+
+// highlightCost is what highlighting one segment of 360–490 characters
+// costs through this driver (about 60 µs, measured at 1M segments).
+const highlightCost = 60 * time.Microsecond
+
+// bestOfVideos ranks the matches of some videos, known from the walk, in
+// one pass and returns each video's best n; a video found by its title
+// alone gives its first segment. The pass reads the query's matches
+// between the lowest and highest of them (at most CountCap) but scores
+// only theirs: a grouped page of a word said ten thousand times scores the
+// few dozen said in the videos it shows.
+func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, videos []string, n int) (map[string][]candidate, error) {
+	shown := map[string]bool{}
+	for _, v := range videos {
+		shown[v] = true
+	}
+	var ids []int64
+	perVideo := map[string]int{}
+	for _, p := range w.postings {
+		if p.Segment >= w.bound && shown[p.Video] {
+			ids = append(ids, p.Segment)
+			perVideo[p.Video]++
+		}
+	}
+	best := map[string][]candidate{}
+	if len(ids) > 0 {
+		// Each candidate is highlighted in this pass when highlighting the
+		// ones not shown costs less than a second pass for the shown ones,
+		// estimated by the walk's own read of the matches: 0.2 ms for a
+		// rare word, over 100 ms for a phrase of common words, which must
+		// check every segment holding both. Either way the page is the
+		// same.
+		unshown := len(ids)
+		for _, c := range perVideo {
+			unshown -= min(n, c)
+		}
+		mark := time.Duration(unshown)*highlightCost <= w.took
+		scored, err := e.index.ScoreSegments(ctx, q, ids, mark)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range scored {
+			c := candidate{id: s.Segment, video: s.Video, score: s.Score, marked: s.Marked}
+			c.boost(w)
+			best[c.video] = append(best[c.video], c)
+		}
+	}
+	for v, cs := range best {
+		slices.SortFunc(cs, byScore)
+		best[v] = cs[:min(n, len(cs))]
+	}
+	firsts, err := e.titleOnly(ctx, w, videos, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range firsts {
+		best[c.video] = []candidate{c}
+	}
+	return best, nil
+}
+
+// groupOrder lists the videos of a walk for grouped pages: those whose
+// title matches first (best first), then by their number of matches (the
+// newest first among equals).
+func groupOrder(w walk) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, id := range w.titled {
+		seen[id] = true
+		out = append(out, id)
+	}
+	for _, f := range facets(w, -1) {
+		if !seen[f.VideoID] {
+			out = append(out, f.VideoID)
+		}
+	}
+	return out
+}
+
+// rankLimit is how many matches a page needs ranked: a plain page of hits
+// needs only those up to it; grouping, ordering by time and title boosts
+// need the best RankCap.
+func rankLimit(r Request, grouped bool, w walk) int {
+	if grouped || r.Sort != Relevance || len(w.titled) > 0 {
+		return RankCap
+	}
+	return min(RankCap, r.Page*PerPage)
+}
+
+// prepareOrder reads what ordering candidates by time or import needs.
+func (e *Engine) prepareOrder(ctx context.Context, cs []candidate, sort Sort) error {
+	switch sort {
+	case Time:
+		ids := make([]int64, len(cs))
+		for i, c := range cs {
+			ids[i] = c.id
+		}
+		segs, err := e.index.Segments(ctx, ids)
+		if err != nil {
+			return err
+		}
+		start := make(map[int64]int, len(segs))
+		for _, s := range segs {
+			start[s.ID] = s.Start
+		}
+		for i := range cs {
+			cs[i].start = start[cs[i].id]
+		}
+	case Newest:
+		var ids []string
+		seen := map[string]bool{}
+		for _, c := range cs {
+			if !seen[c.video] {
+				seen[c.video] = true
+				ids = append(ids, c.video)
+			}
+		}
+		vs, err := e.index.Videos(ctx, ids)
+		if err != nil {
+			return err
+		}
+		imported := make(map[string]time.Time, len(vs))
+		for _, v := range vs {
+			imported[v.ID] = v.ImportedAt
+		}
+		for i := range cs {
+			cs[i].importedAt = imported[cs[i].video]
+		}
+	}
+	return nil
+}
+
+// order sorts candidates by relevance (best first), by time (video by
+// video in the order of their best hit, then as spoken) or newest first.
+func order(cs []candidate, sort Sort) {
+	switch sort {
+	case Time:
+		best := map[string]int{} // video → rank of its best hit
+		slices.SortFunc(cs, byScore)
+		for i, c := range cs {
+			if _, ok := best[c.video]; !ok {
+				best[c.video] = i
+			}
+		}
+		slices.SortStableFunc(cs, func(a, b candidate) int {
+			if best[a.video] != best[b.video] {
+				return best[a.video] - best[b.video]
+			}
+			return a.start - b.start
+		})
+	case Newest:
+		slices.SortFunc(cs, func(a, b candidate) int {
+			if c := b.importedAt.Compare(a.importedAt); c != 0 {
+				return c
+			}
+			return byScore(a, b)
+		})
+	default:
+		slices.SortFunc(cs, byScore)
+	}
+}
+
+// facets returns the videos with most matches, most first (the first met,
+// that is the newest, first among equals); n < 0 keeps them all. A video
+// found by its title alone counts one.
+func facets(w walk, n int) []Facet {
+	type ranked struct {
+		Facet
+		met int // the order first met, newest first
+	}
+	rs := make([]ranked, 0, len(w.order)+len(w.titled))
+	for _, id := range w.order {
+		rs = append(rs, ranked{Facet{VideoID: id, Count: w.perVideo[id]}, len(rs)})
+	}
+	for _, id := range w.titled {
+		if w.perVideo[id] == 0 {
+			rs = append(rs, ranked{Facet{VideoID: id, Count: 1}, len(rs)})
+		}
+	}
+	// Most first, then as met: a total order sorts several times faster
+	// than a stable sort over thousands of videos.
+	slices.SortFunc(rs, func(a, b ranked) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return a.met - b.met
+	})
+	if n >= 0 && len(rs) > n {
+		rs = rs[:n]
+	}
+	fs := make([]Facet, len(rs))
+	for i, r := range rs {
+		fs[i] = r.Facet
+	}
+	return fs
+}
+
+// groups gathers ordered candidates by video, in the order of each
+// video's best.
+func groups(cs []candidate) [][]candidate {
+	idx := map[string]int{}
+	var gs [][]candidate
+	for _, c := range cs {
+		i, ok := idx[c.video]
+		if !ok {
+			i = len(gs)
+			idx[c.video] = i
+			gs = append(gs, nil)
+		}
+		gs[i] = append(gs[i], c)
+	}
+	return gs
+}

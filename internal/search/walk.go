@@ -1,0 +1,91 @@
+package search
+
+import (
+	"context"
+	"time"
+)
+
+// walk is what a search learns from its matches before ranking any: how
+// many there are, which videos they are in, and where ranking must stop.
+type walk struct {
+	matches  int            // segments whose text matches, counted up to CountCap+1
+	postings []Posting      // the counted matches, newest first
+	perVideo map[string]int // of the counted matches
+	order    []string       // videos in the order first met (newest match first)
+	bound    int64          // lowest segment id ranked when matches > CountCap, else 0
+	// took is what reading the matches cost: about what another pass over
+	// them costs. It only chooses between two ways of reading the same
+	// rows, never what a page shows.
+	took time.Duration
+	// ubiquitous: the query's words are in more than half the segments,
+	// where BM25 gives a word almost no weight (its IDF is clamped to
+	// 1e-6: only how often a line repeats it orders the lines) and
+	// scoring would first count its every match: its newest matches are
+	// listed unscored.
+	ubiquitous bool
+	titled     []string // videos whose title matches, best first
+	titles     map[string]float64
+}
+
+// total returns the number of matches to show and whether it is capped.
+func (w walk) total() (int, bool) {
+	n := w.matches
+	for _, id := range w.titled {
+		if w.perVideo[id] == 0 {
+			n++ // found by its title alone
+		}
+	}
+	return min(n, CountCap), w.matches > CountCap
+}
+
+// videos returns the number of distinct videos with a match.
+func (w walk) videos() int {
+	n := len(w.order)
+	for _, id := range w.titled {
+		if w.perVideo[id] == 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// walk reads the matches newest first, without scoring them (as cheap as
+// counting), up to CountCap+1: their number, their videos and, for a
+// query matching more than CountCap segments, the lowest id of the newest
+// RankWindow, below which ranking does not go. It also finds the videos
+// whose title matches.
+func (e *Engine) walk(ctx context.Context, q Query, f Filter) (walk, error) {
+	w := walk{perVideo: map[string]int{}, titles: map[string]float64{}}
+	began := time.Now()
+	ps, err := e.index.Matches(ctx, q, f, CountCap+1)
+	if err != nil {
+		return w, err
+	}
+	w.took = time.Since(began)
+	w.matches = len(ps)
+	if len(ps) > CountCap {
+		ps = ps[:CountCap]
+		w.bound = ps[RankWindow-1].Segment
+		// The newest matches are denser than one segment in two: the
+		// words are that common (estimated from the newest imports).
+		// Not for alternatives, one of which may be rare.
+		span := ps[0].Segment - ps[CountCap-1].Segment + 1
+		w.ubiquitous = !q.hasAlternatives() && span < 2*CountCap
+	}
+	w.postings = ps
+	for _, p := range ps {
+		if w.perVideo[p.Video] == 0 {
+			w.order = append(w.order, p.Video)
+		}
+		w.perVideo[p.Video]++
+	}
+	titled, err := e.index.TitleMatches(ctx, q, f, maxTitleMatches)
+	if err != nil {
+		return w, err
+	}
+	for _, t := range titled {
+		w.titles[t.Video] = t.Score
+		w.titled = append(w.titled, t.Video)
+	}
+	return w, nil
+}
