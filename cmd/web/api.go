@@ -131,7 +131,7 @@ func (s *server) videosJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pages := (totals.Videos + videosPerPage - 1) / videosPerPage
+	pages := pageCount(totals.Videos, videosPerPage)
 	if len(videos) == 0 && page > 1 {
 		return &pageError{status: http.StatusNotFound, message: "There are only " + count(pages) + " pages of videos."}
 	}

@@ -20,7 +20,6 @@ import (
 	"github.com/yuin/goldmark"
 
 	"github.com/transcripts/site/internal/catalog"
-	"github.com/transcripts/site/internal/export"
 	"github.com/transcripts/site/internal/ingest"
 )
 
@@ -65,7 +64,7 @@ func TestSearchJSONMatchesPage(t *testing.T) {
 		if h.URL != "http://example.com"+lines[i] {
 			t.Errorf("hit %d url %s, page links %s", i, h.URL, lines[i])
 		}
-		if h.YouTubeURL != catalog.WatchURL(h.VideoID, h.MomentSecond) || h.StartSecond > h.MomentSecond || h.EndSecond < h.StartSecond {
+		if h.YouTubeURL != youTubeAt(h.VideoID, h.MomentSecond) || h.StartSecond > h.MomentSecond || h.EndSecond < h.StartSecond {
 			t.Errorf("hit %d: %+v", i, h)
 		}
 		if h.Title == "" || h.Thumbnail == "" || h.Snippet == "" || !strings.Contains(h.SnippetHTML, "<mark>") {
@@ -95,7 +94,7 @@ func TestVideoJSON(t *testing.T) {
 	}
 	for i, s := range tr.Segments {
 		if s.StartSecond != segs[i].Start || s.EndSecond != segs[i].End || s.Text != segs[i].Text ||
-			s.URL != fmt.Sprintf("http://example.com/videos/MpdbFLXOOIw#t%d", segs[i].Start) || s.YouTubeURL != catalog.WatchURL("MpdbFLXOOIw", segs[i].Start) {
+			s.URL != fmt.Sprintf("http://example.com/videos/MpdbFLXOOIw#t%d", segs[i].Start) || s.YouTubeURL != youTubeAt("MpdbFLXOOIw", segs[i].Start) {
 			t.Errorf("segment %d = %+v", i, s)
 		}
 	}
@@ -211,10 +210,10 @@ func TestTranscriptExportsRoundTrip(t *testing.T) {
 	}
 	for i, seg := range segs {
 		a := links.Eq(i + 1)
-		if a.AttrOr("href", "") != catalog.WatchURL(id, seg.Start) || a.Text() != export.Clock(seg.Start) {
+		if a.AttrOr("href", "") != youTubeAt(id, seg.Start) || a.Text() != clockText(seg.Start) {
 			t.Errorf("markdown line %d links %q as %q", i, a.AttrOr("href", ""), a.Text())
 		}
-		if p := a.Parent().Text(); p != export.Clock(seg.Start)+" "+seg.Text {
+		if p := a.Parent().Text(); p != clockText(seg.Start)+" "+seg.Text {
 			t.Errorf("markdown line %d reads %q", i, p)
 		}
 	}
@@ -248,7 +247,7 @@ newline augment`, "Title, with comma"))
 	found := false
 	for _, r := range records[1:] {
 		start, end, moment := atoi(r[2]), atoi(r[3]), atoi(r[4])
-		if moment < start || moment > end || r[6] != catalog.WatchURL(r[0], moment) || r[7] != fmt.Sprintf("http://example.com/videos/%s#t%d", r[0], start) {
+		if moment < start || moment > end || r[6] != youTubeAt(r[0], moment) || r[7] != fmt.Sprintf("http://example.com/videos/%s#t%d", r[0], start) {
 			t.Errorf("row %v", r)
 		}
 		if r[0] == "escapes_001" {
@@ -324,7 +323,7 @@ type atomFeed struct {
 func TestSearchAtomNewestImportsFirst(t *testing.T) {
 	app := newTestApp(t)
 	// A later import: its moments come first in the feed.
-	time.Sleep(1100 * time.Millisecond) // imported_at has one-second resolution
+	app.clock.advance(time.Hour)
 	if _, err := app.catalog.Import(context.Background(), ingest.JSONLines(strings.NewReader(row("newvideo_01", 60, 80, "fresh augment talk", "New one")), "new.jsonl"), catalog.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -464,7 +463,7 @@ func TestVideoStructuredData(t *testing.T) {
 		obj.PotentialAction.Type != "SeekToAction" || !strings.Contains(obj.PotentialAction.Target, "{seek_to_second_number}") {
 		t.Errorf("structured data %+v", obj)
 	}
-	if c := obj.HasPart[0]; c.Type != "Clip" || c.StartOffset != 838 || c.EndOffset != 865 || c.URL != catalog.WatchURL("MpdbFLXOOIw", 838) {
+	if c := obj.HasPart[0]; c.Type != "Clip" || c.StartOffset != 838 || c.EndOffset != 865 || c.URL != youTubeAt("MpdbFLXOOIw", 838) {
 		t.Errorf("first clip %+v", c)
 	}
 }

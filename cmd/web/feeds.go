@@ -13,6 +13,8 @@ import (
 	"github.com/transcripts/site/internal/export"
 	"github.com/transcripts/site/internal/search"
 	"github.com/transcripts/site/internal/syndication"
+
+	"github.com/transcripts/site/internal/excerpt"
 )
 
 // feedEntries is how many moments a search feed lists.
@@ -52,7 +54,7 @@ func (s *server) searchAtom(c echo.Context) error {
 		title := displayTitle(h.VideoID, h.Title)
 		feed.Entries = append(feed.Entries, syndication.Entry{
 			ID:      s.absolute(c, lineURL(h.VideoID, h.Start)),
-			Title:   fmt.Sprintf("“%s” at %s — %s", shorten(h.Text, 100), export.Clock(h.Start), title),
+			Title:   fmt.Sprintf("“%s” at %s — %s", excerpt.Words(h.Text, 100), export.Clock(h.Start), title),
 			Updated: syndication.Time(h.ImportedAt),
 			Links: []syndication.Link{
 				{Rel: "alternate", Type: "text/html", Href: s.absolute(c, lineURL(h.VideoID, h.Start))},

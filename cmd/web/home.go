@@ -54,7 +54,7 @@ func (s *server) homePage(c echo.Context) error {
 
 // homeModel maps a page of the catalog to the view.
 func homeModel(query url.Values, page int, totals catalog.Totals, videos []catalog.Video) views.Home {
-	pages := (totals.Videos + videosPerPage - 1) / videosPerPage
+	pages := pageCount(totals.Videos, videosPerPage)
 	m := views.Home{
 		Summary: plural(totals.Videos, "video", "videos") + " · " + plural(totals.Segments, "transcript line", "transcript lines") + " to search",
 		Pager:   pager("/", query, page, pages),

@@ -8,7 +8,6 @@ import (
 	"io"
 	"iter"
 	"os"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -24,7 +23,7 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	fset := flag.NewFlagSet("web import", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	dbPath := fset.String("db", envOr(getenv, "DB_PATH", defaultDB), "SQLite database to import into, created if missing (env DB_PATH)")
-	format := fset.String("format", "", "format of every file: "+formatNames()+" (default: by extension and content)")
+	format := fset.String("format", "", "format of every file: "+ingest.FormatNames()+" (default: by extension and content)")
 	videoID := fset.String("video", "", "video id of subtitle files (default: from the file name, ID.en.vtt or Title [ID].vtt)")
 	title := fset.String("title", "", "title of the video of subtitle files")
 	skipInvalid := fset.Bool("skip-invalid", false, "skip bad rows and list them, instead of stopping at the first")
@@ -75,14 +74,6 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	printSummary(stdout, *dbPath, progress.Files(), stats, *dryRun)
 	return nil
-}
-
-func formatNames() string {
-	var names []string
-	for _, f := range ingest.Formats {
-		names = append(names, string(f))
-	}
-	return strings.Join(names, ", ")
 }
 
 // printSummary tells what an import did.

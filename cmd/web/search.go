@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -16,6 +15,8 @@ import (
 	"github.com/transcripts/site/internal/export"
 	"github.com/transcripts/site/internal/search"
 	"github.com/transcripts/site/views"
+
+	"github.com/transcripts/site/internal/excerpt"
 )
 
 // maxQueryBytes bounds what is read of ?q=; the rest is ignored and the
@@ -33,7 +34,7 @@ func searchRequest(c echo.Context) (search.Request, bool, error) {
 	r := search.Request{Query: strings.TrimSpace(params.Get("q"))}
 	cut := len(r.Query) > maxQueryBytes
 	if cut {
-		r.Query = truncateUTF8(r.Query, maxQueryBytes)
+		r.Query = excerpt.Prefix(r.Query, maxQueryBytes)
 	}
 	var err error
 	if r.Page, err = parsePage(params.Get("page"), search.MaxPage); err != nil {
@@ -354,15 +355,4 @@ func cloneValues(v url.Values) url.Values {
 		out[k] = slices.Clone(vs)
 	}
 	return out
-}
-
-// truncateUTF8 cuts s to at most n bytes without splitting a character.
-func truncateUTF8(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }

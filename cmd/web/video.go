@@ -16,6 +16,8 @@ import (
 	"github.com/transcripts/site/internal/export"
 	"github.com/transcripts/site/internal/search"
 	"github.com/transcripts/site/views"
+
+	"github.com/transcripts/site/internal/excerpt"
 )
 
 // transcriptFormats are the exports of a transcript, by extension.
@@ -84,7 +86,7 @@ func (s *server) videoPage(c echo.Context, v catalog.Video, segs []catalog.Segme
 	m := videoModel(v, segs, moment)
 	m.PlayerURL = s.playerURL
 	if q := strings.TrimSpace(c.QueryParam("q")); q != "" {
-		if err := s.searchVideo(c, &m, v, segs, truncateUTF8(q, maxQueryBytes)); err != nil {
+		if err := s.searchVideo(c, &m, v, segs, excerpt.Prefix(q, maxQueryBytes)); err != nil {
 			return err
 		}
 	}
@@ -95,7 +97,7 @@ func (s *server) videoPage(c echo.Context, v catalog.Video, segs []catalog.Segme
 	chrome.JSONLD = s.videoObject(c, v, m.Title, segs)
 	if m.Moment != nil {
 		// A moment URL previews as the words said then.
-		chrome.Title = "“" + shorten(segs[segmentAt(segs, moment)].Text, 90) + "” at " + m.Moment.Time + " — " + m.Title
+		chrome.Title = "“" + excerpt.Words(segs[segmentAt(segs, moment)].Text, 90) + "” at " + m.Moment.Time + " — " + m.Title
 		chrome.Description = m.Moment.Quote
 		chrome.Canonical = s.absolute(c, videoURL(v.ID)+"?t="+strconv.Itoa(moment))
 	}
@@ -179,7 +181,7 @@ func videoModel(v catalog.Video, segs []catalog.Segment, moment int) views.Video
 	}
 	if at >= 0 {
 		m.Moment = &views.Moment{
-			Quote:    shorten(segs[at].Text, 200),
+			Quote:    excerpt.Words(segs[at].Text, 200),
 			Time:     export.Clock(moment),
 			Anchor:   anchor(segs[at].Start),
 			WatchURL: catalog.WatchURL(v.ID, moment),
@@ -238,18 +240,6 @@ func parseMoment(t string) (int, bool) {
 	return h*3600 + mins*60 + sec, true
 }
 
-// shorten cuts s to at most n bytes at a word boundary, marking the cut.
-func shorten(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := strings.LastIndexByte(s[:n], ' ')
-	if cut <= 0 {
-		cut = len(truncateUTF8(s, n))
-	}
-	return strings.TrimRight(s[:cut], " ,.;:") + "…"
-}
-
 // maxClips bounds the transcript lines described to search engines; the
 // SeekToAction covers every other moment.
 const maxClips = 100
@@ -304,7 +294,7 @@ func (s *server) videoObject(c echo.Context, v catalog.Video, title string, segs
 	for _, seg := range segs[:min(len(segs), maxClips)] {
 		obj.HasPart = append(obj.HasPart, clip{
 			Type:        "Clip",
-			Name:        shorten(seg.Text, 80),
+			Name:        excerpt.Words(seg.Text, 80),
 			StartOffset: seg.Start,
 			EndOffset:   seg.End,
 			URL:         catalog.WatchURL(v.ID, seg.Start),

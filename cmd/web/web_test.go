@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,7 +22,6 @@ import (
 
 	"github.com/transcripts/site/data"
 	"github.com/transcripts/site/internal/catalog"
-	"github.com/transcripts/site/internal/export"
 	"github.com/transcripts/site/internal/ingest"
 	"github.com/transcripts/site/internal/search"
 )
@@ -33,6 +33,7 @@ type testApp struct {
 	handler http.Handler // the site as served: the page cache, then echo
 	catalog *catalog.Catalog
 	dbPath  string
+	clock   *testClock // the catalog's clock: imports happen when it says
 	server  *server
 	logs    *bytes.Buffer
 }
@@ -46,7 +47,8 @@ func newTestAppWith(t testing.TB, cfg Config, extra ...string) *testApp {
 	t.Helper()
 	ctx := context.Background()
 	dbPath := filepath.Join(t.TempDir(), "web.db")
-	cat, err := catalog.Open(ctx, dbPath)
+	clock := &testClock{t: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)}
+	cat, err := catalog.Open(ctx, dbPath, catalog.WithClock(clock.now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +67,25 @@ func newTestAppWith(t testing.TB, cfg Config, extra ...string) *testApp {
 		t.Fatal(err)
 	}
 	e := srv.app()
-	return &testApp{echo: e, handler: srv.fromCache(e), catalog: cat, dbPath: dbPath, server: srv, logs: logs}
+	return &testApp{echo: e, handler: srv.fromCache(e), catalog: cat, dbPath: dbPath, clock: clock, server: srv, logs: logs}
+}
+
+// testClock is a time the test moves forward by hand.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }
 
 // exec changes the database behind the site's back, as another tool
@@ -223,10 +243,10 @@ func TestVideoPageTranscript(t *testing.T) {
 		if href, _ := a.Attr("href"); href != fmt.Sprintf("https://www.youtube.com/watch?v=%s&t=%ds", id, s.Start) {
 			t.Errorf("line %d links to %q", i, href)
 		}
-		if got := a.Text(); got != export.Clock(s.Start) {
-			t.Errorf("line %d timestamp %q, want %q", i, got, export.Clock(s.Start))
+		if got := a.Text(); got != clockText(s.Start) {
+			t.Errorf("line %d timestamp %q, want %q", i, got, clockText(s.Start))
 		}
-		if dt, _ := a.Find("time").Attr("datetime"); dt != isoDuration(s.Start) {
+		if dt, _ := a.Find("time").Attr("datetime"); dt != isoText(s.Start) {
 			t.Errorf("line %d datetime %q", i, dt)
 		}
 		if got := li.Find("p").Text(); got != s.Text {
@@ -300,7 +320,7 @@ func TestSearchResults(t *testing.T) {
 		if wu.Host != "www.youtube.com" || wu.Query().Get("v") != id || (moment != 0 && moment < start) || moment > start+30 {
 			t.Errorf("hit %d YouTube link %q for line %q", i, watch, line)
 		}
-		if got := hit.Find("a.ts").Text(); got != export.Clock(max(moment, start)) {
+		if got := hit.Find("a.ts").Text(); got != clockText(max(moment, start)) {
 			t.Errorf("hit %d shows %q for a link to %ds", i, got, moment)
 		}
 		if alt, _ := hit.Find("img").Attr("alt"); alt == "" {
@@ -520,5 +540,52 @@ func TestSearchTimeoutIsExplained(t *testing.T) {
 	}
 	if v, _ := doc.Find(`header input[name="q"]`).Attr("value"); v != "learning" {
 		t.Errorf("the query was lost: search box holds %q", v)
+	}
+}
+
+// clockText is how a timestamp reads, written out here rather than taken
+// from the code under test: 75 → "1:15", 3723 → "1:02:03".
+func clockText(sec int) string {
+	if sec >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", sec/3600, sec/60%60, sec%60)
+	}
+	return fmt.Sprintf("%d:%02d", sec/60, sec%60)
+}
+
+// youTubeAt is the YouTube URL of a moment, written out here: at 0 s the
+// bare watch URL.
+func youTubeAt(id string, sec int) string {
+	if sec == 0 {
+		return "https://www.youtube.com/watch?v=" + id
+	}
+	return fmt.Sprintf("https://www.youtube.com/watch?v=%s&t=%ds", id, sec)
+}
+
+// isoText is the datetime of a timestamp, written out here: 838 → "PT13M58S".
+func isoText(sec int) string {
+	s := "PT"
+	if sec >= 3600 {
+		s += strconv.Itoa(sec/3600) + "H"
+	}
+	if sec/60%60 > 0 {
+		s += strconv.Itoa(sec/60%60) + "M"
+	}
+	if sec%60 > 0 || sec < 60 {
+		s += strconv.Itoa(sec%60) + "S"
+	}
+	return s
+}
+
+func TestReferenceFormats(t *testing.T) {
+	for sec, want := range map[int]string{0: "0:00", 75: "1:15", 838: "13:58", 3723: "1:02:03"} {
+		if got := clockText(sec); got != want {
+			t.Errorf("clockText(%d) = %q, want %q", sec, got, want)
+		}
+	}
+	if got := isoText(838); got != "PT13M58S" {
+		t.Errorf("isoText(838) = %q", got)
+	}
+	if got := isoText(3600); got != "PT1H" {
+		t.Errorf("isoText(3600) = %q", got)
 	}
 }

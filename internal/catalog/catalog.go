@@ -49,7 +49,26 @@ type Segment struct {
 // Catalog is the database of videos and transcripts. It is safe for
 // concurrent use.
 type Catalog struct {
-	db *sql.DB
+	db  *sql.DB
+	now func() time.Time // when imports and deletes happen
+}
+
+// Option changes how a catalog is opened.
+type Option func(*Catalog)
+
+// WithClock makes the catalog read the time from now (when a video was
+// imported, when the catalog changed) instead of the system clock, so
+// tests need not wait for a second to pass.
+func WithClock(now func() time.Time) Option {
+	return func(c *Catalog) { c.now = now }
+}
+
+func newCatalog(db *sql.DB, opts []Option) *Catalog {
+	c := &Catalog{db: db, now: time.Now}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
 }
 
 //go:embed migrations/*.sql
@@ -57,14 +76,14 @@ var migrationFiles embed.FS
 
 // Open opens (creating if needed) the SQLite database at path and brings its
 // schema up to date.
-func Open(ctx context.Context, path string) (*Catalog, error) {
+func Open(ctx context.Context, path string, opts ...Option) (*Catalog, error) {
 	db, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("catalog: open %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(max(4, 2*runtime.NumCPU()))
 	db.SetMaxIdleConns(max(4, 2*runtime.NumCPU()))
-	c := &Catalog{db: db}
+	c := newCatalog(db, opts)
 	if err := c.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("catalog: open %s: %w", path, err)
@@ -76,7 +95,7 @@ func Open(ctx context.Context, path string) (*Catalog, error) {
 // brought up to date through a short-lived writer, then every connection
 // of the pool (two per core) is query_only, so the site can never write,
 // while imports by other processes go on beside it (WAL).
-func OpenReadOnly(ctx context.Context, path string) (*Catalog, error) {
+func OpenReadOnly(ctx context.Context, path string, opts ...Option) (*Catalog, error) {
 	w, err := Open(ctx, path)
 	if err != nil {
 		return nil, err
@@ -90,7 +109,7 @@ func OpenReadOnly(ctx context.Context, path string) (*Catalog, error) {
 	}
 	db.SetMaxOpenConns(2 * runtime.NumCPU())
 	db.SetMaxIdleConns(2 * runtime.NumCPU())
-	c := &Catalog{db: db}
+	c := newCatalog(db, opts)
 	if err := c.Ping(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -248,9 +267,9 @@ func (c *Catalog) Version(ctx context.Context) (Version, error) {
 
 // bumpVersion records, inside the transaction that changes the catalog,
 // that it changed.
-func bumpVersion(ctx context.Context, tx *sql.Tx) error {
+func bumpVersion(ctx context.Context, tx *sql.Tx, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `UPDATE catalog_version SET version = version + 1, changed_at = ? WHERE id = 1`,
-		time.Now().UTC().Format(time.RFC3339))
+		now.UTC().Format(time.RFC3339))
 	return err
 }
 

@@ -410,9 +410,20 @@ func TestSkipInvalidImportsTheRest(t *testing.T) {
 	}
 }
 
+// clock is a time a test moves forward by hand.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time          { return c.t }
+func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
+
 func TestImportStatsCountChanges(t *testing.T) {
 	ctx := context.Background()
-	c, _ := openTemp(t)
+	clk := &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	c, err := catalog.Open(ctx, filepath.Join(t.TempDir(), "test.db"), catalog.WithClock(clk.now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
 	first := []catalog.Record{seg(vidA, 0, 10, "one"), seg(vidA, 10, 20, "two")}
 	stats, err := c.Import(ctx, records(first...), catalog.ImportOptions{})
 	if err != nil || stats.Inserted != 2 || stats.Updated != 0 || stats.Unchanged != 0 || stats.VideosAdded != 1 {
@@ -420,16 +431,16 @@ func TestImportStatsCountChanges(t *testing.T) {
 	}
 	v1, _ := c.Video(ctx, vidA)
 	second := []catalog.Record{seg(vidA, 0, 10, "one"), seg(vidA, 10, 20, "TWO"), seg(vidA, 20, 30, "three"), seg(vidB, 0, 5, "b")}
-	time.Sleep(1100 * time.Millisecond) // imported_at has one-second resolution
+	clk.advance(time.Hour)
 	stats, err = c.Import(ctx, records(second...), catalog.ImportOptions{})
 	if err != nil || stats.Inserted != 2 || stats.Updated != 1 || stats.Unchanged != 1 || stats.VideosAdded != 1 || stats.VideosUpdated != 1 || stats.Videos != 2 {
 		t.Fatalf("second import %+v, %v", stats, err)
 	}
 	v2, _ := c.Video(ctx, vidA)
-	if !v2.ImportedAt.After(v1.ImportedAt) {
-		t.Errorf("imported_at %v → %v for a changed video", v1.ImportedAt, v2.ImportedAt)
+	if !v1.ImportedAt.Equal(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)) || !v2.ImportedAt.Equal(time.Date(2026, 1, 2, 4, 4, 5, 0, time.UTC)) {
+		t.Errorf("imported_at %v → %v for a changed video, want the clock's times", v1.ImportedAt, v2.ImportedAt)
 	}
-	time.Sleep(1100 * time.Millisecond)
+	clk.advance(time.Hour)
 	if _, err := c.Import(ctx, records(second...), catalog.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -474,13 +485,17 @@ func TestDeleteAndInfo(t *testing.T) {
 	}
 	for word, want := range map[string]int{"alpha": 0, "beta": 1} {
 		var n int
-		c.DB().QueryRow(`SELECT count(*) FROM segments_fts WHERE segments_fts MATCH ?`, word).Scan(&n)
+		if err := c.DB().QueryRow(`SELECT count(*) FROM segments_fts WHERE segments_fts MATCH ?`, word).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
 		if n != want {
 			t.Errorf("%s in the index %d times, want %d", word, n, want)
 		}
 	}
 	var titles int
-	c.DB().QueryRow(`SELECT count(*) FROM videos_fts WHERE videos_fts MATCH ?`, `"Title"`).Scan(&titles)
+	if err := c.DB().QueryRow(`SELECT count(*) FROM videos_fts WHERE videos_fts MATCH ?`, `"Title"`).Scan(&titles); err != nil {
+		t.Fatal(err)
+	}
 	if titles != 1 {
 		t.Errorf("title index holds %d titles, want 1", titles)
 	}
@@ -511,7 +526,9 @@ func TestImportRewritingItsOwnRowsKeepsIndexSound(t *testing.T) {
 		t.Errorf("FTS integrity: %v", err)
 	}
 	var triggers string
-	c.DB().QueryRow(`SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'segments' ORDER BY name)`).Scan(&triggers)
+	if err := c.DB().QueryRow(`SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'segments' ORDER BY name)`).Scan(&triggers); err != nil {
+		t.Fatal(err)
+	}
 	if triggers != "segments_ad,segments_ai,segments_au" {
 		t.Errorf("triggers after import: %s", triggers)
 	}
@@ -609,7 +626,9 @@ func TestSegmentRangesMapEverySegment(t *testing.T) {
 		for rows.Next() {
 			var id int64
 			var video string
-			rows.Scan(&id, &video)
+			if err := rows.Scan(&id, &video); err != nil {
+				t.Fatal(err)
+			}
 			n++
 			found := ""
 			for _, r := range rs {
@@ -620,6 +639,9 @@ func TestSegmentRangesMapEverySegment(t *testing.T) {
 			if found != video {
 				t.Errorf("segment %d of %s mapped to %q", id, video, found)
 			}
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
 		}
 		covered := int64(0)
 		for _, r := range rs {

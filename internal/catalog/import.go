@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/transcripts/site/internal/excerpt"
 )
 
 // Record is one transcript segment as an importer reads it, before
@@ -64,7 +66,7 @@ func (r Record) clean() (Record, error) {
 		return r, fmt.Errorf("missing video_id")
 	}
 	if !ValidVideoID(r.VideoID) {
-		return r, fmt.Errorf("video_id %q is not an 11-character YouTube id", truncate(r.VideoID, 40))
+		return r, fmt.Errorf("video_id %q is not an 11-character YouTube id", excerpt.Bytes(r.VideoID, 40))
 	}
 	if r.Start < 0 || r.End < 0 {
 		return r, fmt.Errorf("negative seconds (start %d, end %d)", r.Start, r.End)
@@ -96,13 +98,6 @@ func cleanText(s string) string {
 		}, s)
 	}
 	return strings.TrimSpace(s)
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 // The triggers that keep segments_fts in step with rows written by other
@@ -287,11 +282,11 @@ func (c *Catalog) Import(ctx context.Context, records iter.Seq2[Record, error], 
 	if _, err := tx.ExecContext(ctx, insertTrigger+";\n"+updateTrigger); err != nil {
 		return stats, fmt.Errorf("catalog: import: %w", err)
 	}
-	if err := writeVideos(ctx, tx, &videos, &stats); err != nil {
+	if err := writeVideos(ctx, tx, &videos, &stats, c.now()); err != nil {
 		return stats, fmt.Errorf("catalog: import: %w", err)
 	}
 	if stats.Inserted+stats.Updated > 0 || videos.metaChanged {
-		if err := bumpVersion(ctx, tx); err != nil {
+		if err := bumpVersion(ctx, tx, c.now()); err != nil {
 			return stats, fmt.Errorf("catalog: import: %w", err)
 		}
 	}
@@ -403,7 +398,7 @@ func Validate(ctx context.Context, records iter.Seq2[Record, error], opts Import
 // writeVideos stores the videos an import touched and refreshes the
 // figures derived from their segments. A title or thumbnail already
 // stored is kept when the import has none for the video.
-func writeVideos(ctx context.Context, tx *sql.Tx, videos *videoSet, stats *ImportStats) error {
+func writeVideos(ctx context.Context, tx *sql.Tx, videos *videoSet, stats *ImportStats, at time.Time) error {
 	exists, err := tx.PrepareContext(ctx, `SELECT count(*) FROM videos WHERE video_id = ?`)
 	if err != nil {
 		return err
@@ -430,7 +425,7 @@ func writeVideos(ctx context.Context, tx *sql.Tx, videos *videoSet, stats *Impor
 		return err
 	}
 	defer refresh.Close()
-	now := time.Now().UTC().Format(time.RFC3339)
+	now := at.UTC().Format(time.RFC3339)
 	for _, id := range videos.order {
 		m := videos.meta[id]
 		var n int

@@ -52,7 +52,7 @@ func (c *Catalog) Delete(ctx context.Context, ids []string) (DeleteStats, error)
 	if len(missing) > 0 {
 		return DeleteStats{}, fmt.Errorf("catalog: delete: no video %s: %w", strings.Join(missing, ", "), ErrNotFound)
 	}
-	if err := bumpVersion(ctx, tx); err != nil {
+	if err := bumpVersion(ctx, tx, c.now()); err != nil {
 		return stats, fmt.Errorf("catalog: delete: %w", err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -42,10 +42,11 @@ func ParseFormat(s string) (Format, error) {
 	if s == "" || slices.Contains(Formats, Format(s)) {
 		return Format(s), nil
 	}
-	return "", fmt.Errorf("unknown format %q (formats: %s)", s, formatList())
+	return "", fmt.Errorf("unknown format %q (formats: %s)", s, FormatNames())
 }
 
-func formatList() string {
+// FormatNames lists the formats a reader knows, for messages and help.
+func FormatNames() string {
 	var names []string
 	for _, f := range Formats {
 		names = append(names, string(f))
@@ -235,7 +236,7 @@ func detect(path string, br *bufio.Reader) (Format, error) {
 	case ".json":
 		return detectJSON(path, br)
 	}
-	return "", fmt.Errorf("%s: unknown kind of file; name the format with -format (%s)", path, formatList())
+	return "", fmt.Errorf("%s: unknown kind of file; name the format with -format (%s)", path, FormatNames())
 }
 
 // detectJSON tells a JSON Lines file from a JSON array of dataset rows and

@@ -16,6 +16,8 @@ import (
 	"strings"
 
 	"github.com/transcripts/site/internal/catalog"
+
+	"github.com/transcripts/site/internal/excerpt"
 )
 
 // maxLine bounds one JSON Lines row; the dataset's rows are under 2 KB.
@@ -55,22 +57,15 @@ func parseSeconds(s string) (int, error) {
 	t := strings.ReplaceAll(strings.TrimSpace(s), ",", "")
 	f, err := strconv.ParseFloat(t, 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || t == "" {
-		return 0, fmt.Errorf("%q is not a number of seconds", truncate(s, 30))
+		return 0, fmt.Errorf("%q is not a number of seconds", excerpt.Bytes(s, 30))
 	}
 	if f < 0 {
-		return 0, fmt.Errorf("%q is negative", truncate(s, 30))
+		return 0, fmt.Errorf("%q is negative", excerpt.Bytes(s, 30))
 	}
 	if f > math.MaxInt32 {
-		return 0, fmt.Errorf("%q is too large", truncate(s, 30))
+		return 0, fmt.Errorf("%q is too large", excerpt.Bytes(s, 30))
 	}
 	return int(f), nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 // JSONLines reads the dataset's JSON Lines from r, one segment per line;

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/transcripts/site/internal/catalog"
+
+	"github.com/transcripts/site/internal/excerpt"
 )
 
 // Subtitles reads SubRip (.srt) or WebVTT (.vtt) cues from r as records of
@@ -89,7 +91,7 @@ func cueTimes(s string) (start, end int, err error) {
 	from, to, _ := strings.Cut(s, "-->")
 	fields := strings.Fields(to)
 	if len(fields) == 0 {
-		return 0, 0, fmt.Errorf("cue timing %q has no end", truncate(s, 60))
+		return 0, 0, fmt.Errorf("cue timing %q has no end", excerpt.Bytes(s, 60))
 	}
 	if start, err = timestamp(strings.TrimSpace(from)); err != nil {
 		return 0, 0, err
@@ -106,13 +108,13 @@ var timestampPattern = regexp.MustCompile(`^(?:(\d{1,5}):)?(\d{1,2}):(\d{1,2})(?
 func timestamp(s string) (int, error) {
 	m := timestampPattern.FindStringSubmatch(s)
 	if m == nil {
-		return 0, fmt.Errorf("%q is not a cue time like 00:14:58,000", truncate(s, 30))
+		return 0, fmt.Errorf("%q is not a cue time like 00:14:58,000", excerpt.Bytes(s, 30))
 	}
 	h, _ := strconv.Atoi(m[1]) // empty (no hours) reads as 0
 	mins, _ := strconv.Atoi(m[2])
 	sec, _ := strconv.Atoi(m[3])
 	if mins > 59 || sec > 59 {
-		return 0, fmt.Errorf("%q is not a cue time like 00:14:58,000", truncate(s, 30))
+		return 0, fmt.Errorf("%q is not a cue time like 00:14:58,000", excerpt.Bytes(s, 30))
 	}
 	return h*3600 + mins*60 + sec, nil
 }

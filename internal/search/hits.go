@@ -5,6 +5,8 @@ import (
 	"maps"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/transcripts/site/internal/excerpt"
 )
 
 // describe turns candidates into the hits a page shows, in their order:
@@ -59,7 +61,7 @@ func (e *Engine) describe(ctx context.Context, q Query, cs []candidate) ([]Hit, 
 			h.Moment = moment(h, m)
 		} else {
 			// Found by its title: the segment's own words do not match.
-			h.Snippet = []Fragment{{Text: Shorten(s.Text, 240)}}
+			h.Snippet = []Fragment{{Text: excerpt.Words(s.Text, 240)}}
 			h.Moment = h.Start
 		}
 		hits = append(hits, h)
@@ -157,22 +159,6 @@ func moment(h Hit, highlighted string) int {
 	}
 	at := h.Start + (h.End-h.Start)*before/total - LeadIn
 	return max(h.Start, at)
-}
-
-// Shorten cuts s to about n bytes at a word boundary, never inside a
-// character, and marks the cut with "…".
-func Shorten(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := strings.LastIndexByte(s[:n], ' ')
-	if cut <= 0 {
-		cut = n
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-	}
-	return s[:cut] + "…"
 }
 
 // fragments splits a snippet with markers into plain and matched text.

@@ -165,11 +165,11 @@ func (r Results) Pages() int {
 	if r.Grouped {
 		return r.groupPages
 	}
-	return PageCount(r.Ranked, PerPage)
+	return pageCount(r.Ranked, PerPage)
 }
 
-// PageCount is the number of pages of per items that n items fill.
-func PageCount(n, per int) int { return (n + per - 1) / per }
+// pageCount is the number of pages of per items that n items fill.
+func pageCount(n, per int) int { return (n + per - 1) / per }
 
 // badRequest reports a request that cannot be searched.
 func badRequest(input, reason string) error {
@@ -234,7 +234,7 @@ func (e *Engine) search(ctx context.Context, q Query, r Request) (Results, error
 		// Grouped by relevance, a page needs no collection-wide ranking:
 		// the matches of the videos it shows are ranked.
 		videos := groupOrder(w)
-		res.groupPages = PageCount(len(videos), GroupsPerPage)
+		res.groupPages = pageCount(len(videos), GroupsPerPage)
 		shown := pageOf(videos, r.Page, GroupsPerPage)
 		best, err := e.bestOfVideos(ctx, q, w, shown, SnippetsPerGroup)
 		if err != nil {
@@ -262,7 +262,7 @@ func (e *Engine) search(ctx context.Context, q Query, r Request) (Results, error
 			break
 		}
 		gs := groups(ranked)
-		res.groupPages = PageCount(len(gs), GroupsPerPage)
+		res.groupPages = pageCount(len(gs), GroupsPerPage)
 		for _, g := range pageOf(gs, r.Page, GroupsPerPage) {
 			res.Groups = append(res.Groups, Group{VideoID: g[0].video})
 			for _, c := range g[:min(len(g), SnippetsPerGroup)] {
