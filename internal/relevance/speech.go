@@ -73,25 +73,35 @@ var questionTemplates = phrases(`
 	how much of that was the {N}, honestly;
 	{NAME}, what was {T} like at {CO}`)
 
-// sponsorMentions are conversation that names a sponsor or echoes a read:
-// it is content, however much it sounds like the ad.
-var sponsorMentions = map[string][]string{
-	"compliance": phrases(`we actually used Clearfile for the SOC 2 evidence, and the audit itself was the easy part;
-		compliance by hand meant spreadsheets and screenshots, months of chasing evidence before the audit;
-		the SOC 2 report was what the enterprise buyers asked for, and the policies and controls had to be real, not a template`),
+// echoes are conversation that says what a sponsor's read says: it is
+// content, however much it sounds like the ad.
+var echoes = map[string][]string{
+	"compliance": phrases(`compliance by hand meant spreadsheets and screenshots, months of chasing evidence before the audit;
+		the SOC 2 report was what the enterprise buyers asked for, and the policies and controls had to be real, not a template;
+		we wanted to be audit-ready for SOC 2 and HIPAA, and we lost a deal over compliance before we were`),
 	"hiring": phrases(`our hiring pipeline lived in five inboxes and a spreadsheet, and interview feedback was scattered across Slack;
-		we tried Hirewell for sourcing and it found candidates we'd never have reached;
-		structured interviews and scorecards are boring, and they are the whole point`),
+		structured interviews and scorecards are boring, and they are the whole point;
+		the offer letter was a Google doc, and sourcing was whoever we knew`),
 	"retention": phrases(`we looked at our retention curves by cohort, and the onboarding step that lost people was obvious once we saw it;
-		we use Cohortly, and the first week of our best customers looked nothing like the rest;
-		finding the aha moment took a year of staring at cohorts`),
+		finding the aha moment took a year of staring at cohorts;
+		what our best customers do in their first week is the whole story of retention`),
 	"fundraising": phrases(`right after we closed the round, I spent a week just figuring out where to put the cash;
-		our investors wanted monthly updates with runway and burn, and honestly it made us better;
-		we kept the money at Ledgerly, and the yield on idle cash paid for an engineer`),
+		our investors wanted monthly updates with runway and burn, and honestly it made us better`),
 	"cooking": phrases(`weeknight dinners are where cooking lives or dies, twenty minutes and no grocery run;
-		I tried Fresh Fork for a month when the baby came, and it got us cooking again`),
+		when you get home tired the fridge is a mystery and you end up ordering takeout again`),
 	"health": phrases(`sleep is the foundation of everything, and I ignored it for five years;
-		I bought a Restwell mattress after the back pain got bad, and it did help, but the real fix was going to bed on time`),
+		a bad mattress and back pain, and I still blamed the stress`),
+}
+
+// mentions are conversation that names a sponsor, as guests now and then
+// do: content too.
+var mentions = map[string][]string{
+	"compliance":  phrases(`we actually used Clearfile for the SOC 2 evidence, and the audit itself was the easy part`),
+	"hiring":      phrases(`we tried Hirewell for sourcing and it found candidates we'd never have reached`),
+	"retention":   phrases(`we use Cohortly, and the first week of our best customers looked nothing like the rest`),
+	"fundraising": phrases(`we kept the money at Ledgerly, and the yield on idle cash paid for an engineer`),
+	"cooking":     phrases(`I tried Fresh Fork for a month when the baby came, and it got us cooking again`),
+	"health":      phrases(`I bought a Restwell mattress after the back pain got bad, and it did help, but the real fix was going to bed on time`),
 }
 
 var (
@@ -109,8 +119,10 @@ func (g *generator) sentence(ep *episode, t *topic, speaker string) string {
 	var tmpl string
 	question := false
 	switch x := g.rng.Float64(); {
-	case x < 0.012 && len(sponsorMentions[t.name]) > 0:
-		tmpl = anyOf(g.rng, sponsorMentions[t.name])
+	case x < 0.002 && len(mentions[t.name]) > 0:
+		tmpl = anyOf(g.rng, mentions[t.name])
+	case x < 0.014 && len(echoes[t.name]) > 0:
+		tmpl = anyOf(g.rng, echoes[t.name])
 	case x < 0.10:
 		tmpl, question = anyOf(g.rng, questionTemplates), true
 	default:
