@@ -169,8 +169,14 @@ func measure(t *testing.T, name string, c relevance.Corpus, e *search.Engine) *m
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.logf("%s: %d segments of %d videos; %d known items, a hit within %d s of the target among the first %d, group=none",
-		name, len(c), c.Videos(), len(items), relevance.Window, relevance.Depth)
+	repeated := 0
+	for _, s := range c {
+		if s.Kind.Repeated() {
+			repeated++
+		}
+	}
+	m.logf("%s: %d segments of %d videos, %d of them repeated text; %d known items, a hit within %d s of the target among the first %d, group=none",
+		name, len(c), c.Videos(), repeated, len(items), relevance.Window, relevance.Depth)
 	m.logf("| shape | queries | MRR | found in %d | ranked first |", relevance.Depth)
 	m.logf("|---|---|---|---|---|")
 	for _, s := range relevance.Scores(outcomes) {
