@@ -2,6 +2,7 @@ package relevance
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"regexp"
@@ -66,7 +67,7 @@ func pick[T any](rng *rand.Rand, xs []T) T {
 	return xs[int(float64(len(xs))*math.Pow(rng.Float64(), 1.7))]
 }
 
-// any returns an element of xs, each as likely.
+// anyOf returns an element of xs, each as likely.
 func anyOf[T any](rng *rand.Rand, xs []T) T { return xs[rng.IntN(len(xs))] }
 
 const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
@@ -188,7 +189,7 @@ func (g *generator) vars(ep *episode) map[string]string {
 func (g *generator) ad(ep *episode, name string, base map[string]string, midRoll bool) {
 	i := slices.IndexFunc(sponsors, func(s sponsor) bool { return s.name == name })
 	sp := sponsors[i]
-	v := maps(base)
+	v := maps.Clone(base)
 	host := anyOf(g.rng, ep.hosts)
 	v["host"] = host
 	v["pct"] = anyOf(g.rng, sp.pcts)
@@ -203,14 +204,6 @@ func (g *generator) ad(ep *episode, name string, base map[string]string, midRoll
 		text = g.expand(`[We'll get back to {guestfirst} in a minute|Let's take a quick break], but first, [a word from our sponsor|a quick word from this week's sponsor]. `, v) + text
 	}
 	g.block(ep, Ad, "ad:"+sp.name, host, text)
-}
-
-func maps(m map[string]string) map[string]string {
-	c := make(map[string]string, len(m))
-	for k, v := range m {
-		c[k] = v
-	}
-	return c
 }
 
 var (
