@@ -132,7 +132,8 @@ type Hit struct {
 	Time       string // "14:58", when the matched words are spoken
 	Datetime   string
 	Snippet    []Fragment
-	TitleMatch bool // found by the video's title
+	TitleMatch bool     // found by the video's title
+	Missing    []string // in relaxed results, the query's words the line lacks
 }
 
 // Group is one video's card on a grouped results page.
@@ -162,10 +163,12 @@ type Facet struct {
 	Active bool
 }
 
-// Suggestion is a corrected query.
-type Suggestion struct {
-	Query string
-	URL   string
+// Correction is a query searched with its misspelt words corrected.
+type Correction struct {
+	Query       string // what was searched
+	URL         string
+	Original    string // what was typed
+	OriginalURL string // the typed words searched exactly
 }
 
 // Search is the results page; with no query it shows the syntax help.
@@ -179,7 +182,10 @@ type Search struct {
 	Facets     []Facet
 	Sorts      []Option
 	Groupings  []Option
-	Suggestion *Suggestion
+	Correction *Correction
+	// ExactURL, on relaxed results (no line has every word), searches
+	// for lines with every word.
+	ExactURL string
 	// AllVideos lifts the video filters, when there are any.
 	AllVideos string
 	Pager     Pager

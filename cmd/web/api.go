@@ -64,16 +64,17 @@ type apiTranscript struct {
 
 // apiHit is one search result.
 type apiHit struct {
-	VideoID      string `json:"video_id"`
-	Title        string `json:"title"`
-	Thumbnail    string `json:"thumbnail"`
-	StartSecond  int    `json:"start_second"`
-	EndSecond    int    `json:"end_second"`
-	MomentSecond int    `json:"moment_second"` // where the YouTube link starts
-	Snippet      string `json:"snippet"`       // plain text
-	SnippetHTML  string `json:"snippet_html"`  // escaped, matches in <mark>
-	URL          string `json:"url"`           // the line on our video page
-	YouTubeURL   string `json:"youtube_url"`
+	VideoID      string   `json:"video_id"`
+	Title        string   `json:"title"`
+	Thumbnail    string   `json:"thumbnail"`
+	StartSecond  int      `json:"start_second"`
+	EndSecond    int      `json:"end_second"`
+	MomentSecond int      `json:"moment_second"` // where the YouTube link starts
+	Snippet      string   `json:"snippet"`       // plain text
+	SnippetHTML  string   `json:"snippet_html"`  // escaped, matches in <mark>
+	URL          string   `json:"url"`           // the line on our video page
+	YouTubeURL   string   `json:"youtube_url"`
+	Missing      []string `json:"missing,omitempty"` // in relaxed results, the query's words the line lacks
 }
 
 // apiGroup is one video's hits on a grouped results page.
@@ -110,6 +111,12 @@ type apiSearch struct {
 	Next     string     `json:"next,omitempty"`
 	Prev     string     `json:"prev,omitempty"`
 	Notices  []string   `json:"notices"` // what the page says about these results, e.g. words ignored
+	// Relaxed: no line has every word; hits hold most of the meaningful
+	// ones and name those they lack (missing).
+	Relaxed bool `json:"relaxed"`
+	// Corrected is the query searched, misspelt words corrected, when it
+	// was; query stays what was typed.
+	Corrected string `json:"corrected,omitempty"`
 }
 
 func (s *server) apiVideo(c echo.Context, v catalog.Video) apiVideo {
@@ -166,7 +173,7 @@ func (s *server) searchJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sr, err := s.decideSearch(c.Request().Context(), r, cut, false)
+	sr, err := s.decideSearch(c.Request().Context(), r, cut)
 	if err != nil {
 		return searchError(err)
 	}
@@ -175,6 +182,7 @@ func (s *server) searchJSON(c echo.Context) error {
 		Query: r.Query, Total: res.Total, Capped: res.Capped, Unranked: res.Unranked, Videos: res.Videos,
 		Page: r.Page, Pages: res.Pages(), PerPage: search.PerPage, Grouped: res.Grouped,
 		Hits: []apiHit{}, Facets: []apiFacet{}, Notices: sr.notices,
+		Relaxed: res.Relaxed, Corrected: res.Corrected,
 	}
 	if out.Notices == nil {
 		out.Notices = []string{}
@@ -223,6 +231,7 @@ func (s *server) apiHit(c echo.Context, h search.Hit) apiHit {
 		SnippetHTML:  marked.String(),
 		URL:          s.absolute(c, lineURL(h.VideoID, h.Start)),
 		YouTubeURL:   catalog.WatchURL(h.VideoID, h.Moment),
+		Missing:      h.Missing,
 	}
 }
 

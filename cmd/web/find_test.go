@@ -189,18 +189,73 @@ func TestInVideoSearchPage(t *testing.T) {
 	app.page(t, "/videos/MpdbFLXOOIw?q="+url.QueryEscape(strings.Repeat("augment ", 300)), http.StatusOK)
 }
 
-func TestDidYouMean(t *testing.T) {
+// TestMisspeltSearchIsCorrected: a misspelt query is searched corrected
+// at once, the page says so with a link to each spelling, the URL stays
+// what was typed, and JSON carries the corrected query.
+func TestMisspeltSearchIsCorrected(t *testing.T) {
 	app := newTestApp(t)
 	doc := app.page(t, "/search?q=contrastiv+lerning", http.StatusOK)
-	a := doc.Find(".suggestion a")
-	if a.Text() != "contrastive learning" || a.AttrOr("href", "") != "/search?q=contrastive+learning" {
-		t.Errorf("suggestion %q → %q", a.Text(), a.AttrOr("href", ""))
+	links := doc.Find(".suggestion a")
+	if links.Length() != 2 {
+		t.Fatalf("%d links in %q", links.Length(), doc.Find(".suggestion").Text())
 	}
-	if app.page(t, a.AttrOr("href", ""), http.StatusOK).Find("li.hit").Length() == 0 {
-		t.Error("the suggestion finds nothing")
+	if a := links.Eq(0); a.Text() != "contrastive learning" || a.AttrOr("href", "") != "/search?q=contrastive+learning" {
+		t.Errorf("corrected %q → %q", a.Text(), a.AttrOr("href", ""))
+	}
+	if a := links.Eq(1); a.Text() != "contrastiv lerning" || a.AttrOr("href", "") != "/search?q=contrastiv+lerning&verbatim=1" {
+		t.Errorf("typed %q → %q", a.Text(), a.AttrOr("href", ""))
+	}
+	if doc.Find("li.hit").Length()+doc.Find("li.group").Length() == 0 {
+		t.Error("the corrected search shows nothing")
+	}
+	if got := doc.Find(`link[rel="canonical"]`).AttrOr("href", ""); got != "http://example.com/search?q=contrastiv+lerning" {
+		t.Errorf("canonical %q: the URL is what was typed", got)
+	}
+	exact := app.page(t, "/search?q=contrastiv+lerning&verbatim=1", http.StatusOK)
+	if exact.Find(".suggestion").Length() != 0 || exact.Find("li.hit").Length() != 0 {
+		t.Error("verbatim corrected the words")
+	}
+	_, body := app.fetch(t, "/search.json?q=contrastiv+lerning", http.StatusOK, "application/json")
+	if res := decodeJSON[apiSearch](t, body); res.Query != "contrastiv lerning" || res.Corrected != "contrastive learning" || res.Total == 0 {
+		t.Errorf("JSON query %q corrected %q, %d hits", res.Query, res.Corrected, res.Total)
 	}
 	if app.page(t, "/search?q=augment", http.StatusOK).Find(".suggestion").Length() != 0 {
-		t.Error("a suggestion for a query that finds plenty")
+		t.Error("a correction for a query that finds plenty")
+	}
+}
+
+// TestRelaxedSearchSaysWhatIsMissing: a question whose words are never
+// all in one line lists the lines with most of them, says so, and names
+// the words each lacks, in HTML and JSON.
+func TestRelaxedSearchSaysWhatIsMissing(t *testing.T) {
+	app := newTestApp(t)
+	q := url.Values{"q": {"what did they say about kaggle and instagram"}}.Encode()
+	doc := app.page(t, "/search?"+q+"&group=none", http.StatusOK)
+	notice := doc.Find("p.notice").FilterFunction(func(_ int, s *goquery.Selection) bool {
+		return strings.Contains(s.Text(), "No line has all the words")
+	})
+	if notice.Length() != 1 || notice.Find("a").AttrOr("href", "") != "/search?group=none&q=what+did+they+say+about+kaggle+and+instagram&verbatim=1" {
+		t.Errorf("notice %q, link %q", notice.Text(), notice.Find("a").AttrOr("href", ""))
+	}
+	hits := doc.Find("li.hit")
+	if hits.Length() == 0 {
+		t.Fatal("no hits")
+	}
+	hits.Each(func(i int, h *goquery.Selection) {
+		lacks := h.Find(".lacks s").Text()
+		if lacks != "kaggle" && lacks != "instagram" {
+			t.Errorf("hit %d lacks %q, want one of the two words", i, lacks)
+		}
+	})
+	_, body := app.fetch(t, "/search.json?"+q, http.StatusOK, "application/json")
+	res := decodeJSON[apiSearch](t, body)
+	if !res.Relaxed || len(res.Hits)+len(res.Groups) == 0 {
+		t.Fatalf("JSON relaxed %v, %d hits", res.Relaxed, len(res.Hits))
+	}
+	for _, h := range res.Hits {
+		if len(h.Missing) != 1 {
+			t.Errorf("JSON hit lacks %v", h.Missing)
+		}
 	}
 }
 

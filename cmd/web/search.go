@@ -23,9 +23,6 @@ import (
 // reader told so.
 const maxQueryBytes = 1000
 
-// suggestBelow: with fewer hits than this, the page suggests a spelling.
-const suggestBelow = 3
-
 // searchRequest reads a search's parameters: q, page, sort (relevance,
 // time), group (video, none) and video (repeatable). It reports whether q
 // was cut to maxQueryBytes.
@@ -58,6 +55,13 @@ func searchRequest(c echo.Context) (search.Request, bool, error) {
 	default:
 		return r, cut, badRequest("Results are grouped (group) by video or not at all (none).")
 	}
+	switch params.Get("verbatim") {
+	case "":
+	case "1":
+		r.Verbatim = true
+	default:
+		return r, cut, badRequest("Verbatim search (verbatim) is 1 or absent.")
+	}
 	for _, id := range params["video"] {
 		if !catalog.ValidVideoID(id) {
 			return r, cut, badRequest("A video filter (video) is an 11-character video id.")
@@ -77,11 +81,10 @@ func searchRequest(c echo.Context) (search.Request, bool, error) {
 // from. Links are rebuilt from params, the request's canonical
 // parameters, on whichever path the rendering answers.
 type searchResult struct {
-	request    search.Request
-	params     url.Values
-	results    search.Results
-	notices    []string // every notice that applies, in order
-	suggestion string   // a better spelling of the query, when little matched
+	request search.Request
+	params  url.Values
+	results search.Results
+	notices []string // every notice that applies, in order
 }
 
 // searchFailure is the one table from a failed search to its status and
@@ -108,7 +111,7 @@ func searchError(err error) error {
 
 // decideSearch runs r and gathers everything its renderings show; cut
 // says the query was shortened to maxQueryBytes.
-func (s *server) decideSearch(ctx context.Context, r search.Request, cut bool, suggest bool) (searchResult, error) {
+func (s *server) decideSearch(ctx context.Context, r search.Request, cut bool) (searchResult, error) {
 	out := searchResult{request: r, params: canonicalSearchParams(r)}
 	if cut {
 		out.notices = append(out.notices, "Your search was long: only its first "+count(maxQueryBytes)+" characters were used.")
@@ -131,13 +134,6 @@ func (s *server) decideSearch(ctx context.Context, r search.Request, cut bool, s
 	}
 	if pages := res.Pages(); res.Total > 0 && r.Page > pages {
 		out.notices = append(out.notices, "There are no more results past page "+count(pages)+".")
-	}
-	if suggest && res.Total < suggestBelow {
-		if better, err := s.search.Suggest(ctx, r.Query); err != nil {
-			s.log.Warn("suggest", "q", r.Query, "err", err) // the results stand without it
-		} else {
-			out.suggestion = better
-		}
 	}
 	return out, nil
 }
@@ -198,7 +194,7 @@ func (s *server) searchPage(c echo.Context) error {
 		{Type: "application/json", Href: withQuery("/search.json", params), Title: "These results as JSON"},
 		{Type: "application/atom+xml", Href: withQuery("/search.atom", exportParams(r)), Title: "New moments matching “" + r.Query + "”"},
 	}
-	res, err := s.decideSearch(c.Request().Context(), r, cut, true)
+	res, err := s.decideSearch(c.Request().Context(), r, cut)
 	if err != nil {
 		status, message, ok := searchFailure(err)
 		if !ok {
@@ -234,6 +230,9 @@ func canonicalSearchParams(r search.Request) url.Values {
 	for _, id := range r.Videos {
 		v.Add("video", id)
 	}
+	if r.Verbatim {
+		v.Set("verbatim", "1")
+	}
 	return v
 }
 
@@ -243,6 +242,9 @@ func exportParams(r search.Request) url.Values {
 	v := url.Values{"q": {r.Query}}
 	for _, id := range r.Videos {
 		v.Add("video", id)
+	}
+	if r.Verbatim {
+		v.Set("verbatim", "1")
 	}
 	return v
 }
@@ -275,8 +277,14 @@ func searchModel(sr searchResult) views.Search {
 	if len(r.Videos) > 0 {
 		m.AllVideos = withQuery("/search", sr.withParam("video", ""))
 	}
-	if sr.suggestion != "" {
-		m.Suggestion = &views.Suggestion{Query: sr.suggestion, URL: withQuery("/search", url.Values{"q": {sr.suggestion}})}
+	if res.Corrected != "" {
+		m.Correction = &views.Correction{
+			Query: res.Corrected, URL: withQuery("/search", url.Values{"q": {res.Corrected}}),
+			Original: r.Query, OriginalURL: withQuery("/search", sr.withParam("verbatim", "1")),
+		}
+	}
+	if res.Relaxed {
+		m.ExactURL = withQuery("/search", sr.withParam("verbatim", "1"))
 	}
 	m.Sorts = []views.Option{
 		{Label: "best first", URL: withQuery("/search", sr.withParam("sort", "")), Current: r.Sort == search.Relevance},
@@ -342,6 +350,7 @@ func hitModel(h search.Hit) views.Hit {
 		Time:       export.Clock(h.Moment),
 		Datetime:   isoDuration(h.Moment),
 		TitleMatch: h.TitleMatch,
+		Missing:    h.Missing,
 	}
 	for _, f := range h.Snippet {
 		hit.Snippet = append(hit.Snippet, views.Fragment{Text: f.Text, Match: f.Match})

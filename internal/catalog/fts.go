@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/transcripts/site/internal/search"
@@ -11,6 +12,21 @@ import (
 // quote to escape), so only the operators written here are syntax.
 func MatchExpr(q search.Query) string {
 	var b strings.Builder
+	if q.Near > 0 {
+		b.WriteString("NEAR(")
+		for i, g := range q.Groups {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			writeTerm(&b, g[0])
+		}
+		b.WriteString(", " + strconv.Itoa(q.Near) + ")")
+		for _, t := range q.Excluded {
+			b.WriteString(" NOT ")
+			writeTerm(&b, t)
+		}
+		return b.String()
+	}
 	if len(q.Excluded) > 0 {
 		b.WriteString("(")
 	}

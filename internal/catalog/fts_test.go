@@ -39,3 +39,14 @@ func TestMatchExpr(t *testing.T) {
 		}
 	}
 }
+
+func TestMatchExprNear(t *testing.T) {
+	q, err := search.Parse(`retention "cohort analysis" onboard* -churn`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.Near = 8
+	if got, want := catalog.MatchExpr(q), `NEAR("retention" "cohort analysis" "onboard"*, 8) NOT "churn"`; got != want {
+		t.Errorf("MatchExpr = %s, want %s", got, want)
+	}
+}

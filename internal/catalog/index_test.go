@@ -41,7 +41,7 @@ func TestPreparedStatementsAreReused(t *testing.T) {
 			if _, err := e.InVideo(ctx, videos[0], w); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := e.Suggest(ctx, w+"x"); err != nil {
+			if _, err := e.Search(ctx, search.Request{Query: w + "x", Page: 1}); err != nil {
 				t.Fatal(err)
 			}
 		}

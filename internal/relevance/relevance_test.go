@@ -28,16 +28,16 @@ var thresholds = []struct {
 	atLeast        float64
 	atMost         float64
 }{
-	{"fixture", "MRR bare", 0.85, 1},                                      // 0.881 at 990adb4
-	{"fixture", "MRR question", 0, 1},                                     // 0.017: every word is required
-	{"fixture", "MRR typo", 0, 1},                                         // 0.000: a word not in the index empties the result
-	{"fixture", "repeated share top 10", 0, 0.29},                         // 0.263
-	{"fixture", "on topic top 10: advice for first time managers", 7, 10}, // 7
-	{"fixture", "on topic top 10: how should I price my product", 2, 10},  // 2
-	{"earnings21", "MRR bare", 0.95, 1},                                   // 0.983
-	{"earnings21", "MRR question", 0, 1},
-	{"earnings21", "MRR typo", 0, 1},
-	{"earnings21", "repeated share top 10", 0, 0.30}, // 0.270
+	{"fixture", "MRR bare", 0.85, 1},                                       // 0.873 (0.881 before proximity ranking)
+	{"fixture", "MRR question", 0.85, 1},                                   // 0.873 with relaxation (0.017 when every word was required)
+	{"fixture", "MRR typo", 0.8, 1},                                        // 0.820 with correction (0.000 before)
+	{"fixture", "repeated share top 10", 0, 0.29},                          // 0.263
+	{"fixture", "on topic top 10: advice for first time managers", 10, 10}, // 10 (7 before relaxation)
+	{"fixture", "on topic top 10: how should I price my product", 10, 10},  // 10 (2 before)
+	{"earnings21", "MRR bare", 0.95, 1},                                    // 0.982
+	{"earnings21", "MRR question", 0.95, 1},                                // 0.982 (0.000 before)
+	{"earnings21", "MRR typo", 0.9, 1},                                     // 0.95 (0.000 before)
+	{"earnings21", "repeated share top 10", 0, 0.30},                       // 0.270
 }
 
 // Sizes of the measurements.

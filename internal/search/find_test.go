@@ -331,20 +331,29 @@ func TestInVideo(t *testing.T) {
 	}
 }
 
-func TestSuggest(t *testing.T) {
+// TestMisspeltWordsAreCorrected: a word the index lacks, within an edit
+// or two of one it holds, is searched as that word, and the results say
+// so; Verbatim searches what was typed.
+func TestMisspeltWordsAreCorrected(t *testing.T) {
 	e := engine(t)
 	for in, want := range map[string]string{
 		"contrastiv lerning": "contrastive learning",
 		"agumented":          "augmented",
 		"supervsed":          "supervised",
 		"Contrastiv":         "contrastive",
-		"augmented":          "", // found: nothing to suggest
-		"xylophone":          "", // nothing close
 		"contrastiv -dog":    "contrastive -dog",
+		"augmented":          "", // found: nothing to correct
+		"xylophone":          "", // nothing close
 	} {
-		got, err := e.Suggest(context.Background(), in)
-		if err != nil || got != want {
-			t.Errorf("Suggest(%q) = %q, %v; want %q", in, got, err, want)
+		res := find(t, e, search.Request{Query: in})
+		if res.Corrected != want {
+			t.Errorf("%q corrected to %q, want %q", in, res.Corrected, want)
+		}
+		if want != "" && (res.Total == 0 || len(res.Corrections) == 0) {
+			t.Errorf("%q: %d hits after correcting %+v", in, res.Total, res.Corrections)
+		}
+		if exact := find(t, e, search.Request{Query: in, Verbatim: true}); exact.Corrected != "" {
+			t.Errorf("%q verbatim was corrected to %q", in, exact.Corrected)
 		}
 	}
 }
@@ -363,25 +372,44 @@ func TestSelectiveRankingIsFullBM25(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var want []int64
-		inVideo := map[string][]int64{} // each video's matches, best first
+		type match struct {
+			id    int64
+			video string
+		}
+		var matches []match
 		for rows.Next() {
-			var id int64
-			var video string
-			if err := rows.Scan(&id, &video); err != nil {
+			var m match
+			if err := rows.Scan(&m.id, &m.video); err != nil {
 				t.Fatal(err)
 			}
-			want = append(want, id)
-			inVideo[video] = append(inVideo[video], id)
+			matches = append(matches, m)
 		}
 		if err := rows.Err(); err != nil {
 			t.Fatal(err)
 		}
 		rows.Close()
+		// Lines whose words stand together first, each part in FTS5's
+		// order.
+		together := nearSet(t, s, parsed)
+		slices.SortStableFunc(matches, func(a, b match) int {
+			switch {
+			case together[a.id] && !together[b.id]:
+				return -1
+			case together[b.id] && !together[a.id]:
+				return 1
+			}
+			return 0
+		})
+		var want []int64
+		inVideo := map[string][]int64{} // each video's matches, best first
+		for _, m := range matches {
+			want = append(want, m.id)
+			inVideo[m.video] = append(inVideo[m.video], m.id)
+		}
 		var got []int64
-		res := find(t, e, search.Request{Query: q, Group: search.GroupNone})
+		res := find(t, e, search.Request{Query: q, Group: search.GroupNone, Verbatim: true})
 		for p := 1; p <= res.Pages(); p++ {
-			for _, h := range find(t, e, search.Request{Query: q, Group: search.GroupNone, Page: p}).Hits {
+			for _, h := range find(t, e, search.Request{Query: q, Group: search.GroupNone, Page: p, Verbatim: true}).Hits {
 				if h.TitleMatch {
 					t.Fatalf("%q matches a title: pick a query whose ranking is BM25 alone", q)
 				}
@@ -392,9 +420,9 @@ func TestSelectiveRankingIsFullBM25(t *testing.T) {
 			t.Errorf("%q ranked %v, FTS5 ranks %v", q, got, want)
 		}
 		// Grouped, each video shows its own best matches in FTS5's order.
-		grouped := find(t, e, search.Request{Query: q, Group: search.GroupVideos})
+		grouped := find(t, e, search.Request{Query: q, Group: search.GroupVideos, Verbatim: true})
 		for p := 1; p <= grouped.Pages(); p++ {
-			for _, g := range find(t, e, search.Request{Query: q, Group: search.GroupVideos, Page: p}).Groups {
+			for _, g := range find(t, e, search.Request{Query: q, Group: search.GroupVideos, Page: p, Verbatim: true}).Groups {
 				var ids []int64
 				for _, h := range g.Hits {
 					ids = append(ids, h.SegmentID)
@@ -518,4 +546,36 @@ func TestTitledVideoPastTheCapIsMarked(t *testing.T) {
 	if h.Start != 0 || !h.TitleMatch || !slices.ContainsFunc(h.Snippet, func(f search.Fragment) bool { return f.Match }) {
 		t.Errorf("titled video shown at %d s, title match %v, snippet %+v", h.Start, h.TitleMatch, h.Snippet)
 	}
+}
+
+// nearSet is the lines matching q whose words stand together, as the
+// engine defines it (each word within 4 of the next), asked of FTS5.
+func nearSet(t *testing.T, s store, q search.Query) map[int64]bool {
+	t.Helper()
+	set := map[int64]bool{}
+	if len(q.Groups) < 2 {
+		return set
+	}
+	for _, g := range q.Groups {
+		if len(g) != 1 {
+			return set
+		}
+	}
+	q.Near = 4 * (len(q.Groups) - 1)
+	rows, err := s.raw.Query(`SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?`, catalog.MatchExpr(q))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		set[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return set
 }

@@ -33,8 +33,11 @@ type Term struct {
 // when any of its terms does (OR), and no excluded term may match. An
 // Index translates it into its backend's own query language.
 type Query struct {
-	Groups    [][]Term
-	Excluded  []Term
+	Groups   [][]Term
+	Excluded []Term
+	// Near, when above zero, asks for the groups' terms within Near words
+	// of each other; only for queries whose groups each hold one term.
+	Near      int
 	Truncated bool // more than MaxTerms terms were typed; the rest were ignored
 }
 

@@ -18,6 +18,10 @@ type candidate struct {
 	marked     string  // its text with the matches marked, when already read
 	start      int     // when ordering by time
 	importedAt time.Time
+	// tier ranks above score: in relaxed results the number of words a
+	// line holds, in others 1 for a line whose words stand together.
+	tier    int
+	missing []string // in relaxed results, the words the line lacks
 }
 
 // boost adds the title score of c's video, when its title matches.
@@ -47,14 +51,21 @@ func (e *Engine) rank(ctx context.Context, q Query, f Filter, w walk, limit int)
 		// A title match lifts its video's lines before the best are
 		// chosen, wherever their words alone would rank them.
 		all[i].boost(w)
+		if w.near[s.Segment] {
+			all[i].tier = 1
+		}
 	}
 	slices.SortFunc(all, byScore)
 	return e.titleOnly(ctx, w, w.titled, all[:min(len(all), limit)])
 }
 
-// byScore orders candidates best first; ties break on the segment id, the
-// newest first, so every order is stable across requests.
+// byScore orders candidates best first: the higher tier, then the better
+// score; ties break on the segment id, the newest first, so every order is
+// stable across requests.
 func byScore(a, b candidate) int {
+	if a.tier != b.tier {
+		return b.tier - a.tier
+	}
 	if c := cmp.Compare(a.score, b.score); c != 0 {
 		return c
 	}
@@ -104,7 +115,8 @@ const highlightCost = 60 * time.Microsecond
 // alone gives its first segment. The pass reads the query's matches
 // between the lowest and highest of them (at most CountCap) but scores
 // only theirs: a grouped page of a word said ten thousand times scores the
-// few dozen said in the videos it shows.
+// few dozen said in the videos it shows. A ubiquitous query's videos show
+// their newest matches, unscored.
 func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, videos []string, n int) (map[string][]candidate, error) {
 	shown := map[string]bool{}
 	for _, v := range videos {
@@ -112,14 +124,20 @@ func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, videos []str
 	}
 	var ids []int64
 	perVideo := map[string]int{}
+	best := map[string][]candidate{}
 	for _, p := range w.postings {
-		if p.Segment >= w.bound && shown[p.Video] {
-			ids = append(ids, p.Segment)
-			perVideo[p.Video]++
+		if !shown[p.Video] {
+			continue
+		}
+		ids = append(ids, p.Segment)
+		perVideo[p.Video]++
+		if w.ubiquitous && len(best[p.Video]) < n {
+			c := candidate{id: p.Segment, video: p.Video}
+			c.boost(w)
+			best[p.Video] = append(best[p.Video], c)
 		}
 	}
-	best := map[string][]candidate{}
-	if len(ids) > 0 {
+	if len(ids) > 0 && !w.ubiquitous {
 		// Each candidate is highlighted in this pass when highlighting the
 		// ones not shown costs less than a second pass for the shown ones,
 		// estimated by the walk's own read of the matches: 0.2 ms for a
@@ -138,6 +156,9 @@ func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, videos []str
 		for _, s := range scored {
 			c := candidate{id: s.Segment, video: s.Video, score: s.Score, marked: s.Marked}
 			c.boost(w)
+			if w.near[s.Segment] {
+				c.tier = 1
+			}
 			best[c.video] = append(best[c.video], c)
 		}
 	}
@@ -171,16 +192,6 @@ func groupOrder(w walk) []string {
 		}
 	}
 	return out
-}
-
-// rankLimit is how many matches a page needs ranked: a plain page of hits
-// needs only those up to it; grouping, ordering by time and title boosts
-// need the best RankCap.
-func rankLimit(r Request, grouped bool, w walk) int {
-	if grouped || r.Sort != Relevance || len(w.titled) > 0 {
-		return RankCap
-	}
-	return min(RankCap, r.Page*PerPage)
 }
 
 // prepareOrder reads what ordering candidates by time or import needs.

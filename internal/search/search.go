@@ -101,6 +101,9 @@ type Request struct {
 	Sort   Sort
 	Group  Grouping
 	Videos []string // only these videos, when not empty
+	// Verbatim searches the words exactly as typed: every word
+	// required, nothing corrected.
+	Verbatim bool
 }
 
 // Fragment is a piece of a snippet: matched words or the text around them.
@@ -122,6 +125,7 @@ type Hit struct {
 	Snippet    []Fragment
 	ImportedAt time.Time // when the hit's video was last imported
 	TitleMatch bool      // the video's title matches the query
+	Missing    []string  // in relaxed results, the words the line lacks
 }
 
 // Group is one video's hits on a grouped results page.
@@ -156,6 +160,13 @@ type Results struct {
 	Groups   []Group // with Grouped: one per video on the page
 	Facets   []Facet // the videos with most matches (ignoring the video filter)
 	Grouped  bool
+	// Relaxed: no line has all the words; these hold most of the
+	// meaningful ones, and each Hit says which it lacks.
+	Relaxed bool
+	// Corrections are the misspelt words replaced before searching, and
+	// Corrected the query as typed with them replaced.
+	Corrections []Correction
+	Corrected   string
 
 	groupPages int // pages of videos when grouped
 }
@@ -193,9 +204,12 @@ func (r Request) check() (Query, error) {
 // filter is the part of the collection r searches.
 func (r Request) filter() Filter { return Filter{Videos: r.Videos} }
 
-// Search returns a page of hits for r, or of videos when grouped. A
-// request that cannot be searched returns an error wrapping ErrBadQuery;
-// one that runs out of time, context.DeadlineExceeded.
+// Search returns a page of hits for r, or of videos when grouped. When
+// the query's words together find less than a page, a misspelt word is
+// corrected (unless r.Verbatim) and then the words are relaxed: lines
+// holding most of them are listed. A request that cannot be searched
+// returns an error wrapping ErrBadQuery; one that runs out of time,
+// context.DeadlineExceeded.
 func (e *Engine) Search(ctx context.Context, r Request) (Results, error) {
 	q, err := r.check()
 	if err != nil {
@@ -203,25 +217,109 @@ func (e *Engine) Search(ctx context.Context, r Request) (Results, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
-	res, err := e.search(ctx, q, r)
+	p, err := e.forgiving(ctx, q, r)
+	if err != nil {
+		return Results{}, e.wrap(ctx, r.Query, err)
+	}
+	res, err := e.results(ctx, r, p)
 	if err != nil {
 		return Results{}, e.wrap(ctx, r.Query, err)
 	}
 	return res, nil
 }
 
-func (e *Engine) search(ctx context.Context, q Query, r Request) (Results, error) {
+// plan is what a search decided to run: the query (as typed or
+// corrected), the words its snippets mark, its walks over every video and
+// over the filtered ones, and how to rank the filtered one.
+type plan struct {
+	q, marks    Query
+	all, w      walk
+	rank        func(limit int) ([]candidate, error)
+	byVideo     bool // grouped pages may rank only the videos they show
+	relaxed     bool
+	corrections []Correction
+}
+
+// total is how many lines the plan finds.
+func (p plan) total() int { n, _ := p.w.total(); return n }
+
+// forgiving plans q, then, while it finds less than a page and unless
+// r.Verbatim, its corrected spelling and its relaxation, keeping whichever
+// finds more.
+func (e *Engine) forgiving(ctx context.Context, q Query, r Request) (plan, error) {
+	p, err := e.strict(ctx, q, r)
+	if err != nil || p.total() >= PerPage {
+		return p, err
+	}
+	if !r.Verbatim {
+		fixed, fixes, err := e.correct(ctx, q)
+		if err != nil {
+			return plan{}, err
+		}
+		if len(fixes) > 0 {
+			corrected, err := e.strict(ctx, fixed, r)
+			if err != nil {
+				return plan{}, err
+			}
+			if corrected.total() > p.total() {
+				corrected.corrections = fixes
+				p = corrected
+			}
+		}
+	}
+	if p.total() >= PerPage || r.Verbatim || !p.q.relaxable() {
+		return p, nil
+	}
+	relaxed, err := e.relaxed(ctx, p.q, r)
+	if err != nil {
+		return plan{}, err
+	}
+	if relaxed.total() > p.total() {
+		relaxed.corrections = p.corrections
+		p = relaxed
+	}
+	return p, nil
+}
+
+// strict plans q as typed: every word required.
+func (e *Engine) strict(ctx context.Context, q Query, r Request) (plan, error) {
 	all, err := e.walk(ctx, q, Filter{})
 	if err != nil {
-		return Results{}, err
+		return plan{}, err
 	}
 	w := all
 	if len(r.Videos) > 0 {
 		if w, err = e.walk(ctx, q, r.filter()); err != nil {
-			return Results{}, err
+			return plan{}, err
 		}
 	}
-	res := Results{Query: q, Request: r, Facets: facets(all, 10)}
+	rank := func(limit int) ([]candidate, error) { return e.rank(ctx, q, r.filter(), w, limit) }
+	return plan{q: q, marks: q, all: all, w: w, rank: rank, byVideo: true}, nil
+}
+
+// relaxed plans the lines holding most of q's meaningful words.
+func (e *Engine) relaxed(ctx context.Context, q Query, r Request) (plan, error) {
+	all, err := e.relax(ctx, q, Filter{})
+	if err != nil {
+		return plan{}, err
+	}
+	rx := all
+	if len(r.Videos) > 0 {
+		if rx, err = e.relax(ctx, q, r.filter()); err != nil {
+			return plan{}, err
+		}
+	}
+	rank := func(limit int) ([]candidate, error) { return e.rankRelaxed(ctx, rx, limit) }
+	return plan{q: q, marks: rx.any, all: all.walk, w: rx.walk, rank: rank, relaxed: true}, nil
+}
+
+// results makes the page r asks for of what a plan finds.
+func (e *Engine) results(ctx context.Context, r Request, p plan) (Results, error) {
+	all, w := p.all, p.w
+	res := Results{Query: p.q, Request: r, Facets: facets(all, 10), Relaxed: p.relaxed, Corrections: p.corrections}
+	if len(p.corrections) > 0 {
+		res.Corrected = applyCorrections(r.Query, p.corrections)
+	}
 	res.Total, res.Capped = w.total()
 	res.Unranked = w.ubiquitous
 	res.Ranked = min(res.Total, RankCap)
@@ -230,13 +328,15 @@ func (e *Engine) search(ctx context.Context, q Query, r Request) (Results, error
 	var cs []candidate // the page's, in order
 	var groupOf []int  // for a grouped page, the group of each of cs
 	switch {
-	case res.Grouped && r.Sort == Relevance && w.bound == 0:
-		// Grouped by relevance, a page needs no collection-wide ranking:
+	case res.Grouped && r.Sort == Relevance && p.byVideo:
+		// A grouped page by relevance needs no collection-wide ranking:
 		// the matches of the videos it shows are ranked.
+		// Every matching video (among the first CountCap matches) is
+		// reachable, in groupOrder.
 		videos := groupOrder(w)
 		res.groupPages = pageCount(len(videos), GroupsPerPage)
 		shown := pageOf(videos, r.Page, GroupsPerPage)
-		best, err := e.bestOfVideos(ctx, q, w, shown, SnippetsPerGroup)
+		best, err := e.bestOfVideos(ctx, p.q, w, shown, SnippetsPerGroup)
 		if err != nil {
 			return Results{}, err
 		}
@@ -249,7 +349,11 @@ func (e *Engine) search(ctx context.Context, q Query, r Request) (Results, error
 			}
 		}
 	default:
-		ranked, err := e.rank(ctx, q, r.filter(), w, rankLimit(r, res.Grouped, w))
+		limit := RankCap
+		if !res.Grouped && r.Sort == Relevance && len(w.titled) == 0 {
+			limit = min(RankCap, r.Page*PerPage) // a page needs only those up to it
+		}
+		ranked, err := p.rank(limit)
 		if err != nil {
 			return Results{}, err
 		}
@@ -270,7 +374,7 @@ func (e *Engine) search(ctx context.Context, q Query, r Request) (Results, error
 			}
 		}
 	}
-	hits, err := e.describe(ctx, q, cs)
+	hits, err := e.describe(ctx, p.marks, cs)
 	if err != nil {
 		return Results{}, err
 	}
@@ -323,8 +427,8 @@ func (e *Engine) nameFacets(ctx context.Context, fs []Facet) error {
 }
 
 // Each calls fn with up to limit hits of r (r.Page is ignored) in order,
-// for exports and feeds. An error from fn stops the iteration and is
-// returned.
+// for exports and feeds: the same hits, corrected or relaxed, as the
+// pages of r. An error from fn stops the iteration and is returned.
 func (e *Engine) Each(ctx context.Context, r Request, limit int, fn func(Hit) error) error {
 	r.Page = 1
 	q, err := r.check()
@@ -333,11 +437,11 @@ func (e *Engine) Each(ctx context.Context, r Request, limit int, fn func(Hit) er
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
-	w, err := e.walk(ctx, q, r.filter())
+	p, err := e.forgiving(ctx, q, r)
 	if err != nil {
 		return e.wrap(ctx, r.Query, err)
 	}
-	ranked, err := e.rank(ctx, q, r.filter(), w, RankCap)
+	ranked, err := p.rank(RankCap)
 	if err != nil {
 		return e.wrap(ctx, r.Query, err)
 	}
@@ -348,7 +452,7 @@ func (e *Engine) Each(ctx context.Context, r Request, limit int, fn func(Hit) er
 	ranked = ranked[:min(len(ranked), limit)]
 	// Snippets are built a batch at a time, so a long export streams.
 	for batch := range slices.Chunk(ranked, 200) {
-		hits, err := e.describe(ctx, q, batch)
+		hits, err := e.describe(ctx, p.marks, batch)
 		if err != nil {
 			return e.wrap(ctx, r.Query, err)
 		}

@@ -100,6 +100,17 @@ func mustSearch(t *testing.T, q string, page int) search.Results {
 	return res
 }
 
+// exactSearch is mustSearch of the words as typed: every word required,
+// nothing corrected.
+func exactSearch(t *testing.T, q string) search.Results {
+	t.Helper()
+	res, err := engine(t).Search(context.Background(), search.Request{Query: q, Page: 1, Group: search.GroupNone, Verbatim: true})
+	if err != nil {
+		t.Fatalf("Search(%q): %v", q, err)
+	}
+	return res
+}
+
 func TestStemming(t *testing.T) {
 	res := mustSearch(t, "augment", 1)
 	if res.Total == 0 {
@@ -162,7 +173,7 @@ func TestPrefix(t *testing.T) {
 			}
 		}
 	}
-	if exact := mustSearch(t, "transf", 1).Total; exact != 0 {
+	if exact := exactSearch(t, "transf").Total; exact != 0 {
 		t.Errorf("transf without * found %d, want 0", exact)
 	}
 }
@@ -174,17 +185,21 @@ func TestOr(t *testing.T) {
 	if a == 0 || b == 0 || either != a+b {
 		t.Errorf("kaggle %d + instagram %d, OR found %d", a, b, either)
 	}
-	// Lowercase "or" is an ordinary word, searched for.
-	if got := mustSearch(t, "kaggle or instagram", 1).Total; got != 0 {
+	// Lowercase "or" is an ordinary word, searched for; no line holds all
+	// three words, so relaxed, the lines with either meaningful word are.
+	if got := exactSearch(t, "kaggle or instagram").Total; got != 0 {
 		t.Errorf("kaggle or instagram found %d, want 0 (all three words)", got)
+	}
+	if relaxed := mustSearch(t, "kaggle or instagram", 1); !relaxed.Relaxed || relaxed.Total != either {
+		t.Errorf("relaxed, kaggle or instagram found %d (relaxed %v), want %d", relaxed.Total, relaxed.Relaxed, either)
 	}
 }
 
 func TestExclusion(t *testing.T) {
-	all := mustSearch(t, "contrastive", 1).Total
-	without := mustSearch(t, "contrastive -supervised", 1)
-	notWord := mustSearch(t, "contrastive NOT supervised", 1)
-	with := mustSearch(t, "contrastive supervised", 1).Total
+	all := exactSearch(t, "contrastive").Total
+	without := exactSearch(t, "contrastive -supervised")
+	notWord := exactSearch(t, "contrastive NOT supervised")
+	with := exactSearch(t, "contrastive supervised").Total
 	if without.Total != all-with || notWord.Total != without.Total || with == 0 {
 		t.Errorf("all %d, with %d, without %d, NOT %d", all, with, without.Total, notWord.Total)
 	}
@@ -228,6 +243,8 @@ func TestPaging(t *testing.T) {
 	}
 }
 
+// TestRanksByBM25: lines whose words stand together come first, each
+// part in BM25 order.
 func TestRanksByBM25(t *testing.T) {
 	raw := sample(t).raw
 	q := "the class"
@@ -235,17 +252,34 @@ func TestRanksByBM25(t *testing.T) {
 	if len(res.Hits) < 3 {
 		t.Fatalf("%d hits, want several", len(res.Hits))
 	}
-	prev := -1e300
+	nearQ := res.Query
+	nearQ.Near = 4
+	prev, prevNear, nears := -1e300, true, 0
 	for _, h := range res.Hits {
 		var score float64
 		if err := raw.QueryRow(`SELECT bm25(segments_fts) FROM segments_fts WHERE segments_fts MATCH ? AND rowid = ?`,
 			catalog.MatchExpr(res.Query), h.SegmentID).Scan(&score); err != nil {
 			t.Fatal(err)
 		}
+		var near int
+		if err := raw.QueryRow(`SELECT count(*) FROM segments_fts WHERE segments_fts MATCH ? AND rowid = ?`,
+			catalog.MatchExpr(nearQ), h.SegmentID).Scan(&near); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case near == 1 && !prevNear:
+			t.Errorf("segment %d, its words together, ranked after one where they are apart", h.SegmentID)
+		case near == 0 && prevNear:
+			prev, prevNear = -1e300, false // the second part starts
+		}
+		nears += near
 		if score < prev {
 			t.Errorf("segment %d (bm25 %.3f) ranked after a worse one (%.3f)", h.SegmentID, score, prev)
 		}
 		prev = score
+	}
+	if nears == 0 || nears == len(res.Hits) {
+		t.Errorf("%d of %d hits have the words together: pick a query with both kinds", nears, len(res.Hits))
 	}
 }
 

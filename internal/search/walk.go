@@ -25,6 +25,9 @@ type walk struct {
 	ubiquitous bool
 	titled     []string // videos whose title matches, best first
 	titles     map[string]float64
+	// near holds the matches (among the newest CountCap) whose words
+	// stand together, for a query of several words.
+	near map[int64]bool
 }
 
 // total returns the number of matches to show and whether it is capped.
@@ -79,6 +82,16 @@ func (e *Engine) walk(ctx context.Context, q Query, f Filter) (walk, error) {
 		}
 		w.perVideo[p.Video]++
 	}
+	if nq, ok := q.near(); ok && w.matches > 0 && !w.ubiquitous {
+		ps, err := e.index.Matches(ctx, nq, f, CountCap)
+		if err != nil {
+			return w, err
+		}
+		w.near = make(map[int64]bool, len(ps))
+		for _, p := range ps {
+			w.near[p.Segment] = true
+		}
+	}
 	titled, err := e.index.TitleMatches(ctx, q, f, maxTitleMatches)
 	if err != nil {
 		return w, err
@@ -89,3 +102,24 @@ func (e *Engine) walk(ctx context.Context, q Query, f Filter) (walk, error) {
 	}
 	return w, nil
 }
+
+// near returns q with its words required to stand together: within a few
+// words of each other for each word beyond the first. Only a query of
+// several groups of one term each has such a form.
+func (q Query) near() (Query, bool) {
+	if len(q.Groups) < 2 || q.Near > 0 {
+		return Query{}, false
+	}
+	for _, g := range q.Groups {
+		if len(g) != 1 {
+			return Query{}, false
+		}
+	}
+	nq := q
+	nq.Near = nearWords * (len(q.Groups) - 1)
+	return nq, true
+}
+
+// nearWords is how many other words may stand between two of a query's
+// words for them to count as together.
+const nearWords = 4
