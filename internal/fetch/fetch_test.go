@@ -48,6 +48,7 @@ func TestClassify(t *testing.T) {
 
 func TestLocateSaysHowToInstall(t *testing.T) {
 	ctx := context.Background()
+	standIn := fetchtest.New(t, fetchtest.World{Version: "2025.01.15"}) // built before PATH is emptied
 	_, err := Locate(ctx, filepath.Join(t.TempDir(), "yt-dlp"))
 	if !errors.Is(err, ErrNotInstalled) || !strings.Contains(err.Error(), "apt-get install yt-dlp") || !strings.Contains(err.Error(), "-yt-dlp PATH") {
 		t.Errorf("a missing -yt-dlp: %v", err)
@@ -56,7 +57,7 @@ func TestLocateSaysHowToInstall(t *testing.T) {
 	if _, err := Locate(ctx, ""); !errors.Is(err, ErrNotInstalled) || !strings.Contains(err.Error(), "not found on PATH") || !strings.Contains(err.Error(), "pipx install yt-dlp") {
 		t.Errorf("no yt-dlp on PATH: %v", err)
 	}
-	y, err := Locate(ctx, fetchtest.New(t, fetchtest.World{Version: "2025.01.15"}).Path)
+	y, err := Locate(ctx, standIn.Path)
 	if err != nil || y.Version != "2025.01.15" {
 		t.Errorf("the stand-in: %+v, %v", y, err)
 	}
