@@ -18,6 +18,8 @@ ENV ADDR=:8080 DB_PATH=/data/transcripts.db
 EXPOSE 8080
 # A new named volume starts with the sample database from the image;
 # import your own with: docker run --rm -v VOL:/data IMAGE import -db /data/transcripts.db FILE
+# The image cannot run `web fetch` (yt-dlp needs Python): fetch outside it
+# and mount the folder, as the README's Docker section shows.
 VOLUME /data
 USER nonroot:nonroot
 HEALTHCHECK --interval=30s --timeout=5s --start-period=5s --retries=3 CMD ["/web", "healthcheck"]

@@ -2,6 +2,8 @@
 //
 //	web [-addr localhost:8080] [-db data/transcripts.db]   serve the site
 //	web import -db PATH [flags] FILE|DIR...                load transcripts (JSON Lines, JSON, CSV/TSV, Parquet, SRT, WebVTT)
+//	web fetch -db PATH [flags] URL|@FILE...                fetch channels, playlists, videos with yt-dlp and import them
+//	web fetch -db PATH -update                             check the channels and playlists fetched before
 //	web delete -db PATH VIDEO_ID...                        remove videos
 //	web stats -db PATH                                     counts, size, schema version
 //	web healthcheck [-addr localhost:8080]                 probe a running server
@@ -65,6 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return serveCmd(ctx, args[1:], getenv, stderr, nil)
 		case "import":
 			return importCmd(ctx, args[1:], getenv, stdout, stderr)
+		case "fetch":
+			return fetchCmd(ctx, args[1:], getenv, stdout, stderr)
 		case "delete":
 			return deleteCmd(ctx, args[1:], getenv, stdout, stderr)
 		case "stats":
@@ -123,7 +127,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		return Config{}, err
 	}
 	if fset.NArg() > 0 {
-		return Config{}, fmt.Errorf("unexpected argument %q (subcommands: import, delete, stats, healthcheck)", fset.Arg(0))
+		return Config{}, fmt.Errorf("unexpected argument %q (subcommands: import, fetch, delete, stats, healthcheck)", fset.Arg(0))
 	}
 	if *cacheMB < 0 {
 		return Config{}, fmt.Errorf("-cache-mb must be 0 or more")

@@ -77,9 +77,10 @@ func dump(t *testing.T, c *catalog.Catalog) string {
 func TestOpenMigratesOnceAndRecordsVersion(t *testing.T) {
 	ctx := context.Background()
 	c, path := openTemp(t)
+	newest, count := migrationFiles(t)
 	v, err := c.SchemaVersion(ctx)
-	if err != nil || v != 5 {
-		t.Fatalf("schema version = %d, %v; want 5", v, err)
+	if err != nil || v != newest {
+		t.Fatalf("schema version = %d, %v; want %d", v, err, newest)
 	}
 	if _, err := c.Import(ctx, records(seg(vidA, 0, 10, "hello world")), catalog.ImportOptions{}); err != nil {
 		t.Fatal(err)
@@ -96,8 +97,8 @@ func TestOpenMigratesOnceAndRecordsVersion(t *testing.T) {
 	if err := c2.DB().QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&applied); err != nil {
 		t.Fatal(err)
 	}
-	if applied != 5 {
-		t.Errorf("schema_migrations has %d rows, want 5", applied)
+	if applied != count {
+		t.Errorf("schema_migrations has %d rows, want %d", applied, count)
 	}
 	tot, err := c2.Totals(ctx)
 	if err != nil || tot != (catalog.Totals{Videos: 1, Segments: 1}) {
@@ -466,7 +467,7 @@ func TestDeleteAndInfo(t *testing.T) {
 		t.Fatal(err)
 	}
 	info, err := c.Info(ctx)
-	if err != nil || info.Videos != 2 || info.Segments != 3 || info.SchemaVersion != 5 || info.SizeBytes == 0 || info.LastImport == "" {
+	if err != nil || info.Videos != 2 || info.Segments != 3 || info.SchemaVersion < 5 || info.SizeBytes == 0 || info.LastImport == "" {
 		t.Fatalf("info %+v, %v", info, err)
 	}
 	before := dump(t, c)
