@@ -282,6 +282,9 @@ func (c *Catalog) Import(ctx context.Context, records iter.Seq2[Record, error], 
 	if _, err := tx.ExecContext(ctx, insertTrigger+";\n"+updateTrigger); err != nil {
 		return stats, fmt.Errorf("catalog: import: %w", err)
 	}
+	if err := updateRepeats(ctx, tx, w.rewritten); err != nil {
+		return stats, fmt.Errorf("catalog: import: %w", err)
+	}
 	if err := writeVideos(ctx, tx, &videos, &stats, c.now()); err != nil {
 		return stats, fmt.Errorf("catalog: import: %w", err)
 	}
@@ -305,6 +308,7 @@ type segmentWriter struct {
 	lastID                                     int64
 	insert, existing, update, unindex, reindex *sql.Stmt
 	updated                                    int
+	rewritten                                  []int64 // stored segments whose text changed
 }
 
 func prepareSegmentWriter(ctx context.Context, tx *sql.Tx, lastID int64) (*segmentWriter, error) {
@@ -361,6 +365,7 @@ func (w *segmentWriter) write(ctx context.Context, r Record) (bool, error) {
 		if _, err := w.reindex.ExecContext(ctx, id, r.Text); err != nil {
 			return false, err
 		}
+		w.rewritten = append(w.rewritten, id)
 	}
 	// A segment counts as updated once, however often the import rewrites it.
 	if id <= w.lastID {

@@ -68,6 +68,7 @@ func (x *Index) Matches(ctx context.Context, q search.Query, f search.Filter, li
 	var unknown []int64
 	for i, id := range ids {
 		ps[i].Segment = id
+		ps[i].Repeat = runs.repeats[id]
 		if id < run.FirstID || id > run.LastID {
 			var ok bool
 			if run, ok = runs.rangeOf(id); !ok {
@@ -135,6 +136,7 @@ func (x *Index) Score(ctx context.Context, q search.Query, f search.Filter, from
 			rows.Close()
 			return nil, x.fail("score", err)
 		}
+		s.Repeat = runs.repeats[s.Segment]
 		if s.Video = runs.video(s.Segment); s.Video == "" {
 			unknown = append(unknown, s.Segment)
 		}
@@ -186,6 +188,7 @@ func (x *Index) ScoreSegments(ctx context.Context, q search.Query, ids []int64, 
 			rows.Close()
 			return nil, x.fail("score segments", err)
 		}
+		s.Repeat = runs.repeats[s.Segment]
 		if s.Video = runs.video(s.Segment); s.Video == "" {
 			unknown = append(unknown, s.Segment)
 		}
@@ -443,10 +446,17 @@ func (x *Index) fail(op string, err error) error {
 // filterSQL is the SQL and argument restricting a MATCH on segments_fts
 // to f: the same text for any number of videos.
 func filterSQL(f search.Filter) (string, []any) {
-	if len(f.Videos) == 0 {
-		return "", nil
+	var where string
+	var args []any
+	if len(f.Videos) > 0 {
+		where += " AND rowid IN (SELECT id FROM segments WHERE video_id IN (SELECT value FROM json_each(?)))"
+		args = append(args, jsonStrings(f.Videos))
 	}
-	return " AND rowid IN (SELECT id FROM segments WHERE video_id IN (SELECT value FROM json_each(?)))", []any{jsonStrings(f.Videos)}
+	if f.Repeat != 0 {
+		where += " AND rowid IN (SELECT segment_id FROM repeated_segments WHERE cluster = ?)"
+		args = append(args, f.Repeat)
+	}
+	return where, args
 }
 
 // resolve fills in the videos of the postings at ids, segments the runs

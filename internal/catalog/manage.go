@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -23,7 +24,13 @@ func (c *Catalog) Delete(ctx context.Context, ids []string) (DeleteStats, error)
 	}
 	defer tx.Rollback()
 	var missing []string
+	var touched []int64 // shingles the deleted segments held
 	for _, id := range ids {
+		hashes, err := forgetRepeats(ctx, tx, id)
+		if err != nil {
+			return stats, fmt.Errorf("catalog: delete %s: %w", id, err)
+		}
+		touched = append(touched, hashes...)
 		res, err := tx.ExecContext(ctx, `DELETE FROM segments WHERE video_id = ?`, id)
 		if err != nil {
 			return stats, fmt.Errorf("catalog: delete %s: %w", id, err)
@@ -51,6 +58,11 @@ func (c *Catalog) Delete(ctx context.Context, ids []string) (DeleteStats, error)
 	}
 	if len(missing) > 0 {
 		return DeleteStats{}, fmt.Errorf("catalog: delete: no video %s: %w", strings.Join(missing, ", "), ErrNotFound)
+	}
+	// A read said in fewer videos now may no longer be repeated.
+	slices.Sort(touched)
+	if err := markAround(ctx, tx, slices.Compact(touched)); err != nil {
+		return stats, fmt.Errorf("catalog: delete: %w", err)
 	}
 	if err := bumpVersion(ctx, tx, c.now()); err != nil {
 		return stats, fmt.Errorf("catalog: delete: %w", err)

@@ -40,6 +40,7 @@ func (c *Catalog) SegmentRanges(ctx context.Context) ([]SegmentRange, error) {
 type segmentRuns struct {
 	version int64
 	ranges  []SegmentRange
+	repeats map[int64]int64 // repeated segment → its cluster
 }
 
 // video returns the video of segment id, or "" when no run holds it.
@@ -85,7 +86,11 @@ func (x *Index) segmentRuns(ctx context.Context) (*segmentRuns, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &segmentRuns{version: v.N, ranges: rs}
+	repeats, err := x.c.repeatedSegments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := &segmentRuns{version: v.N, ranges: rs, repeats: repeats}
 	x.mu.Lock()
 	x.runs = m
 	x.mu.Unlock()

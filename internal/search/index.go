@@ -66,12 +66,16 @@ const (
 // everything.
 type Filter struct {
 	Videos []string // only these videos, when not empty
+	Repeat int64    // only the copies of this repeated text, when not 0
 }
 
 // Posting is one matching segment and its video.
 type Posting struct {
 	Segment int64
 	Video   string
+	// Repeat is the cluster of the segment's text when it is repeated text
+	// (a sponsor read, an intro, an outro said in many videos), else 0.
+	Repeat int64
 }
 
 // TitleMatch is a video whose title matches, with its score.
@@ -85,6 +89,7 @@ type TitleMatch struct {
 type Scored struct {
 	Segment int64
 	Video   string
+	Repeat  int64 // as in Posting
 	Score   float64
 	Marked  string
 }

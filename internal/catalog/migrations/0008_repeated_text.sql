@@ -1,0 +1,37 @@
+-- Repeated text: sponsor reads, intros and outros that recur nearly word
+-- for word across videos. Each segment's text is cut into 6-word
+-- shingles, of which about one in eight (by hash) is kept; a shingle kept
+-- in several videos is repeated, and a segment most of whose shingles
+-- are repeated is repeated text (repeats.go says how the thresholds were
+-- chosen). Search ranks repeated text below conversation and collapses
+-- its copies.
+
+CREATE TABLE segment_shingles (
+    hash       INTEGER NOT NULL,
+    video_id   TEXT NOT NULL,
+    segment_id INTEGER NOT NULL,
+    PRIMARY KEY (hash, video_id, segment_id)
+) WITHOUT ROWID;
+CREATE INDEX segment_shingles_by_segment ON segment_shingles (segment_id);
+
+-- The segments that are repeated text, each with its cluster: the
+-- smallest repeated shingle it holds, the same for the copies of one read.
+CREATE TABLE repeated_segments (
+    segment_id INTEGER PRIMARY KEY,
+    cluster    INTEGER NOT NULL
+);
+CREATE INDEX repeated_segments_by_cluster ON repeated_segments (cluster);
+
+-- An operator's verdict on a cluster, kept across imports.
+CREATE TABLE repeat_verdicts (
+    cluster INTEGER PRIMARY KEY,
+    verdict TEXT NOT NULL CHECK (verdict IN ('content', 'repeated'))
+);
+
+-- The highest segment id whose shingles are stored: an import shingles
+-- the segments above it (all of them, the first time).
+CREATE TABLE repeat_state (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    shingled INTEGER NOT NULL
+);
+INSERT INTO repeat_state (id, shingled) VALUES (1, 0);

@@ -1,0 +1,499 @@
+package catalog
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// Repeated text: sponsor reads, intros and outros said nearly word for
+// word in many videos. Each segment's words are cut into overlapping
+// shingles of shingleWords words; one in shingleSample of them, chosen by
+// hash so every copy of a text keeps the same ones, is stored with its
+// video. A shingle stored in repeatVideos videos or more is repeated, and
+// a segment at least repeatShare of whose stored shingles are repeated is
+// repeated text.
+//
+// The thresholds come from the relevance fixture (internal/relevance: 54
+// episodes, six sponsor reads with their hosts, codes and addresses
+// varied, intros and outros, conversation that names the sponsors) and
+// from Earnings-21 (RELEVANCE.md has the figures): six words are long
+// enough that conversation rarely repeats them across three videos, and
+// short enough that a read with a changed offer code keeps most of its
+// shingles; three videos tell a recurring read from a phrase two guests
+// happen to share; half a segment's shingles marks the segments a read
+// fills while leaving those it only touches at an edge to conversation.
+const (
+	shingleWords  = 6
+	shingleSample = 8
+	repeatVideos  = 3
+	repeatShare   = 0.5
+	// bulkSegments: an import of more new segments than this recomputes
+	// every mark in one pass over the shingles; a smaller one, only the
+	// segments that share a shingle with it.
+	bulkSegments = 50_000
+)
+
+// shingles returns the hashes of the stored shingles of text: lowercase
+// words of letters and digits, shingleWords at a time, one in
+// shingleSample by hash. A text shorter than a shingle is one shingle.
+func shingles(text string) []int64 {
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	if len(words) == 0 {
+		return nil
+	}
+	n := max(1, len(words)-shingleWords+1)
+	var out []int64
+	h := fnv.New64a()
+	for i := range n {
+		h.Reset()
+		for j, w := range words[i:min(len(words), i+shingleWords)] {
+			if j > 0 {
+				h.Write([]byte{' '})
+			}
+			h.Write([]byte(w))
+		}
+		if v := int64(h.Sum64() >> 1); v%shingleSample == 0 && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// shingleRow is one stored shingle of a segment.
+type shingleRow struct {
+	hash    int64
+	video   string
+	segment int64
+}
+
+// updateRepeats brings the repeated-text marks up to date inside an
+// import's transaction: it stores the shingles of the segments above the
+// last shingled id and of the changed ones, then marks again the segments
+// that share a shingle with them.
+func updateRepeats(ctx context.Context, tx *sql.Tx, changed []int64) error {
+	var from int64
+	if err := tx.QueryRowContext(ctx, `SELECT shingled FROM repeat_state WHERE id = 1`).Scan(&from); err != nil {
+		return fmt.Errorf("repeats: %w", err)
+	}
+	touched := map[int64]bool{}
+	if len(changed) > 0 {
+		old, err := queryHashes(ctx, tx, `SELECT DISTINCT hash FROM segment_shingles WHERE segment_id IN (SELECT value FROM json_each(?))`, jsonIDs(changed))
+		if err != nil {
+			return fmt.Errorf("repeats: %w", err)
+		}
+		for _, h := range old {
+			touched[h] = true
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM segment_shingles WHERE segment_id IN (SELECT value FROM json_each(?))`, jsonIDs(changed)); err != nil {
+			return fmt.Errorf("repeats: %w", err)
+		}
+	}
+	var last int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM segments`).Scan(&last); err != nil {
+		return fmt.Errorf("repeats: %w", err)
+	}
+	fresh := 0
+	// A range of ids at a time: rows read, then their shingles written,
+	// sorted, so the writes walk the table's order.
+	const span = 50_000
+	write := func(rows []shingleRow) error {
+		slices.SortFunc(rows, func(a, b shingleRow) int {
+			if c := cmp.Compare(a.hash, b.hash); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(a.video, b.video); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.segment, b.segment)
+		})
+		stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO segment_shingles (hash, video_id, segment_id) VALUES (?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, r := range rows {
+			if _, err := stmt.ExecContext(ctx, r.hash, r.video, r.segment); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	shingleSegments := func(query string, args ...any) error {
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		var out []shingleRow
+		for rows.Next() {
+			var id int64
+			var video, text string
+			if err := rows.Scan(&id, &video, &text); err != nil {
+				rows.Close()
+				return err
+			}
+			fresh++
+			for _, h := range shingles(text) {
+				out = append(out, shingleRow{h, video, id})
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, r := range out {
+			if len(touched) <= 8*bulkSegments {
+				touched[r.hash] = true
+			}
+		}
+		return write(out)
+	}
+	for lo := from + 1; lo <= last; lo += span {
+		if err := shingleSegments(`SELECT id, video_id, text FROM segments WHERE id BETWEEN ? AND ?`, lo, lo+span-1); err != nil {
+			return fmt.Errorf("repeats: shingles: %w", err)
+		}
+	}
+	if len(changed) > 0 {
+		if err := shingleSegments(`SELECT id, video_id, text FROM segments WHERE id <= ? AND id IN (SELECT value FROM json_each(?))`, from, jsonIDs(changed)); err != nil {
+			return fmt.Errorf("repeats: shingles: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE repeat_state SET shingled = ? WHERE id = 1`, last); err != nil {
+		return fmt.Errorf("repeats: %w", err)
+	}
+	if fresh > bulkSegments {
+		return markAll(ctx, tx)
+	}
+	return markAround(ctx, tx, keys(touched))
+}
+
+// forgetRepeats removes the shingles of segments about to be deleted and
+// returns the hashes they held, whose segments must be marked again.
+func forgetRepeats(ctx context.Context, tx *sql.Tx, videoID string) ([]int64, error) {
+	hashes, err := queryHashes(ctx, tx, `
+		SELECT DISTINCT hash FROM segment_shingles
+		WHERE segment_id IN (SELECT id FROM segments WHERE video_id = ?)`, videoID)
+	if err != nil {
+		return nil, fmt.Errorf("repeats: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `
+		DELETE FROM segment_shingles WHERE segment_id IN (SELECT id FROM segments WHERE video_id = ?)`, videoID); err != nil {
+		return nil, fmt.Errorf("repeats: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `
+		DELETE FROM repeated_segments WHERE segment_id IN (SELECT id FROM segments WHERE video_id = ?)`, videoID); err != nil {
+		return nil, fmt.Errorf("repeats: %w", err)
+	}
+	return hashes, nil
+}
+
+// markAll marks every segment again, in one pass over the shingles in
+// their stored order (by hash, then video).
+func markAll(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT hash, video_id, segment_id FROM segment_shingles`)
+	if err != nil {
+		return fmt.Errorf("repeats: mark: %w", err)
+	}
+	hot := map[int64][]int64{} // segment → its repeated shingles
+	var run []shingleRow       // the rows of one hash
+	flush := func() {
+		videos := 0
+		for i, r := range run {
+			if i == 0 || r.video != run[i-1].video {
+				videos++
+			}
+		}
+		if videos >= repeatVideos {
+			for _, r := range run {
+				hot[r.segment] = append(hot[r.segment], r.hash)
+			}
+		}
+		run = run[:0]
+	}
+	for rows.Next() {
+		var r shingleRow
+		if err := rows.Scan(&r.hash, &r.video, &r.segment); err != nil {
+			rows.Close()
+			return fmt.Errorf("repeats: mark: %w", err)
+		}
+		if len(run) > 0 && run[0].hash != r.hash {
+			flush()
+		}
+		run = append(run, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("repeats: mark: %w", err)
+	}
+	flush()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM repeated_segments`); err != nil {
+		return fmt.Errorf("repeats: mark: %w", err)
+	}
+	return writeMarks(ctx, tx, hot, keys64(hot))
+}
+
+// markAround marks again the segments holding any of hashes.
+func markAround(ctx context.Context, tx *sql.Tx, hashes []int64) error {
+	if len(hashes) == 0 {
+		return nil
+	}
+	var segments []int64
+	for batch := range slices.Chunk(hashes, 5000) {
+		ids, err := queryHashes(ctx, tx, `SELECT DISTINCT segment_id FROM segment_shingles WHERE hash IN (SELECT value FROM json_each(?))`, jsonIDs(batch))
+		if err != nil {
+			return fmt.Errorf("repeats: mark: %w", err)
+		}
+		segments = append(segments, ids...)
+	}
+	slices.Sort(segments)
+	segments = slices.Compact(segments)
+	hot := map[int64][]int64{}
+	for batch := range slices.Chunk(segments, 5000) {
+		rows, err := tx.QueryContext(ctx, `
+			SELECT x.segment_id, x.hash FROM segment_shingles x
+			WHERE x.segment_id IN (SELECT value FROM json_each(?1))
+				AND (SELECT count(DISTINCT y.video_id) FROM segment_shingles y WHERE y.hash = x.hash) >= ?2`,
+			jsonIDs(batch), repeatVideos)
+		if err != nil {
+			return fmt.Errorf("repeats: mark: %w", err)
+		}
+		for rows.Next() {
+			var seg, h int64
+			if err := rows.Scan(&seg, &h); err != nil {
+				rows.Close()
+				return fmt.Errorf("repeats: mark: %w", err)
+			}
+			hot[seg] = append(hot[seg], h)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("repeats: mark: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM repeated_segments WHERE segment_id IN (SELECT value FROM json_each(?))`, jsonIDs(batch)); err != nil {
+			return fmt.Errorf("repeats: mark: %w", err)
+		}
+	}
+	return writeMarks(ctx, tx, hot, keys64(hot))
+}
+
+// writeMarks stores as repeated text those of segments most of whose
+// shingles are in hot, each in the cluster of its smallest repeated
+// shingle, unless an operator said that cluster is content.
+func writeMarks(ctx context.Context, tx *sql.Tx, hot map[int64][]int64, segments []int64) error {
+	insert, err := tx.PrepareContext(ctx, `
+		INSERT OR REPLACE INTO repeated_segments (segment_id, cluster)
+		SELECT ?1, ?2 WHERE NOT EXISTS (SELECT 1 FROM repeat_verdicts WHERE cluster = ?2 AND verdict = 'content')`)
+	if err != nil {
+		return fmt.Errorf("repeats: mark: %w", err)
+	}
+	defer insert.Close()
+	for batch := range slices.Chunk(segments, 5000) {
+		rows, err := tx.QueryContext(ctx, `
+			SELECT segment_id, count(*) FROM segment_shingles
+			WHERE segment_id IN (SELECT value FROM json_each(?)) GROUP BY segment_id`, jsonIDs(batch))
+		if err != nil {
+			return fmt.Errorf("repeats: mark: %w", err)
+		}
+		kept := map[int64]int{}
+		for rows.Next() {
+			var seg int64
+			var n int
+			if err := rows.Scan(&seg, &n); err != nil {
+				rows.Close()
+				return fmt.Errorf("repeats: mark: %w", err)
+			}
+			kept[seg] = n
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("repeats: mark: %w", err)
+		}
+		for _, seg := range batch {
+			hs := hot[seg]
+			if len(hs) == 0 || float64(len(hs)) < repeatShare*float64(kept[seg]) {
+				continue
+			}
+			if _, err := insert.ExecContext(ctx, seg, slices.Min(hs)); err != nil {
+				return fmt.Errorf("repeats: mark: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// queryHashes runs a query of one integer column.
+func queryHashes(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+func keys(m map[int64]bool) []int64 {
+	out := make([]int64, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func keys64(m map[int64][]int64) []int64 {
+	out := make([]int64, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// repeatedSegments returns every repeated segment with its cluster.
+func (c *Catalog) repeatedSegments(ctx context.Context) (map[int64]int64, error) {
+	rows, err := c.db.QueryContext(ctx, `SELECT segment_id, cluster FROM repeated_segments`)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: repeated segments: %w", err)
+	}
+	defer rows.Close()
+	m := map[int64]int64{}
+	for rows.Next() {
+		var seg, cluster int64
+		if err := rows.Scan(&seg, &cluster); err != nil {
+			return nil, fmt.Errorf("catalog: repeated segments: %w", err)
+		}
+		m[seg] = cluster
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("catalog: repeated segments: %w", err)
+	}
+	return m, nil
+}
+
+// Repeat marks a segment as repeated text.
+type Repeat struct {
+	Cluster int64 // the same for every copy of one read
+	Videos  int   // the videos the cluster is said in
+}
+
+// RepeatedIn returns the segments of a video that are repeated text, by
+// segment id.
+func (c *Catalog) RepeatedIn(ctx context.Context, videoID string) (map[int64]Repeat, error) {
+	rows, err := c.db.QueryContext(ctx, `
+		SELECT r.segment_id, r.cluster,
+			(SELECT count(DISTINCT s2.video_id) FROM repeated_segments r2 JOIN segments s2 ON s2.id = r2.segment_id WHERE r2.cluster = r.cluster)
+		FROM repeated_segments r JOIN segments s ON s.id = r.segment_id
+		WHERE s.video_id = ?`, videoID)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: repeated in %s: %w", videoID, err)
+	}
+	defer rows.Close()
+	m := map[int64]Repeat{}
+	for rows.Next() {
+		var seg int64
+		var r Repeat
+		if err := rows.Scan(&seg, &r.Cluster, &r.Videos); err != nil {
+			return nil, fmt.Errorf("catalog: repeated in %s: %w", videoID, err)
+		}
+		m[seg] = r
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("catalog: repeated in %s: %w", videoID, err)
+	}
+	return m, nil
+}
+
+// Cluster is one recurring text: its copies across videos.
+type Cluster struct {
+	ID       int64
+	Segments int
+	Videos   int
+	Sample   string // the start of one copy
+	Verdict  string // an operator's: "content", "repeated" or ""
+}
+
+// Clusters returns the clusters of repeated text said in most videos
+// first (up to limit), with those an operator called content, which are
+// not marked.
+func (c *Catalog) Clusters(ctx context.Context, limit int) ([]Cluster, error) {
+	rows, err := c.db.QueryContext(ctx, `
+		SELECT cluster, segments, videos, coalesce(verdict, ''), sample FROM (
+			SELECT r.cluster, count(*) AS segments, count(DISTINCT s.video_id) AS videos, min(s.id) AS first
+			FROM repeated_segments r JOIN segments s ON s.id = r.segment_id
+			GROUP BY r.cluster
+		) JOIN (SELECT id, substr(text, 1, 120) AS sample FROM segments) ON id = first
+		LEFT JOIN repeat_verdicts v USING (cluster)
+		UNION ALL
+		SELECT cluster, 0, 0, verdict, '' FROM repeat_verdicts WHERE verdict = 'content'
+		ORDER BY 3 DESC, 2 DESC, 1
+		LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: clusters: %w", err)
+	}
+	defer rows.Close()
+	var cs []Cluster
+	for rows.Next() {
+		var cl Cluster
+		if err := rows.Scan(&cl.ID, &cl.Segments, &cl.Videos, &cl.Verdict, &cl.Sample); err != nil {
+			return nil, fmt.Errorf("catalog: clusters: %w", err)
+		}
+		cs = append(cs, cl)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("catalog: clusters: %w", err)
+	}
+	return cs, nil
+}
+
+// SetVerdict records an operator's verdict on a cluster, "content" (its
+// segments are not marked) or "repeated", and marks its segments again.
+// The verdict outlives re-imports.
+func (c *Catalog) SetVerdict(ctx context.Context, cluster int64, verdict string) error {
+	if verdict != "content" && verdict != "repeated" {
+		return fmt.Errorf("catalog: verdict %q: a cluster is content or repeated", verdict)
+	}
+	tx, err := c.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("catalog: verdict: %w", err)
+	}
+	defer tx.Rollback()
+	var known int
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM repeated_segments WHERE cluster = ?1) + (SELECT count(*) FROM repeat_verdicts WHERE cluster = ?1)`, cluster).Scan(&known); err != nil {
+		return fmt.Errorf("catalog: verdict: %w", err)
+	}
+	if known == 0 {
+		return fmt.Errorf("catalog: verdict: cluster %d: %w", cluster, ErrNotFound)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO repeat_verdicts (cluster, verdict) VALUES (?, ?)`, cluster, verdict); err != nil {
+		return fmt.Errorf("catalog: verdict: %w", err)
+	}
+	if verdict == "content" {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM repeated_segments WHERE cluster = ?`, cluster); err != nil {
+			return fmt.Errorf("catalog: verdict: %w", err)
+		}
+	} else if err := markAround(ctx, tx, []int64{cluster}); err != nil {
+		return fmt.Errorf("catalog: verdict: %w", err)
+	}
+	if err := bumpVersion(ctx, tx, c.now()); err != nil {
+		return fmt.Errorf("catalog: verdict: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("catalog: verdict: commit: %w", err)
+	}
+	return nil
+}
