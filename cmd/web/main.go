@@ -86,6 +86,10 @@ type Config struct {
 	// BaseURL is the site's public origin for absolute links (previews,
 	// feeds, sitemap); empty means the origin of each request.
 	BaseURL string
+	// TrustProxy believes the X-Forwarded-Proto and X-Forwarded-Host
+	// headers of requests (a proxy in front sets them); without it they
+	// are ignored, as any client may send them.
+	TrustProxy bool
 	// CORS lets pages of other origins read the JSON API.
 	CORS bool
 	// CacheBytes bounds the rendered pages kept in memory.
@@ -116,6 +120,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fset.StringVar(&cfg.DBPath, "db", envOr(getenv, "DB_PATH", ""), "SQLite database to serve (env DB_PATH; default "+defaultDB+", built from the sample if missing)")
 	fset.DurationVar(&cfg.SearchTimeout, "search-timeout", 5*time.Second, "longest time one search may take")
 	fset.StringVar(&cfg.BaseURL, "base-url", envOr(getenv, "BASE_URL", ""), "public origin for absolute links, e.g. https://transcripts.example (env BASE_URL; default: each request's)")
+	fset.BoolVar(&cfg.TrustProxy, "trust-proxy", getenv("TRUST_PROXY") == "1", "believe X-Forwarded-Proto and X-Forwarded-Host, set by a proxy in front (env TRUST_PROXY=1)")
 	fset.BoolVar(&cfg.CORS, "cors", getenv("CORS") == "1", "allow other origins to read the JSON API (env CORS=1)")
 	cacheMB := fset.Int("cache-mb", 32, "memory for rendered pages and search results, in MB (0: no cache)")
 	fset.StringVar(&cfg.PlayerURL, "player-url", defaultPlayerURL, "embed URL of the \"Watch here\" player, to which a video id is appended")
@@ -194,6 +199,12 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("serving", "db", cfg.DBPath, "url", "http://"+browsable(ln.Addr().String())+"/")
+	switch {
+	case cfg.BaseURL == "" && cfg.TrustProxy:
+		log.Warn("-base-url is unset: absolute links in feeds, previews and the API follow each request's X-Forwarded-Proto and X-Forwarded-Host (-trust-proxy) or Host")
+	case cfg.BaseURL == "":
+		log.Warn("-base-url is unset: absolute links in feeds, previews and the API follow the Host each request names; X-Forwarded-* headers are ignored (see -trust-proxy)")
+	}
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -319,7 +330,7 @@ func newServer(cfg Config, cat *catalog.Catalog, engine *search.Engine, log *slo
 	}
 	return &server{
 		catalog: cat, search: engine, assets: assets, docs: pages, log: log,
-		baseURL: cfg.BaseURL, cors: cfg.CORS,
+		baseURL: cfg.BaseURL, trustProxy: cfg.TrustProxy, cors: cfg.CORS,
 		playerURL: cfg.PlayerURL, playerOrigin: player.Scheme + "://" + player.Host,
 		pages:   pagecache.New(cfg.CacheBytes),
 		version: &versionCache{read: cat.Version, ttl: cfg.VersionTTL, build: strconv.FormatInt(time.Now().UnixNano(), 36)},

@@ -23,9 +23,11 @@ type server struct {
 	docs    map[string]docs.Page
 	log     *slog.Logger
 	baseURL string // configured public origin, or "" for each request's
-	cors    bool
-	pages   *pagecache.Cache
-	version *versionCache
+	// trustProxy believes a proxy's X-Forwarded-Proto and -Host.
+	trustProxy bool
+	cors       bool
+	pages      *pagecache.Cache
+	version    *versionCache
 	// The "Watch here" player: the embed URL and the origin pages may frame.
 	playerURL, playerOrigin string
 }

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// getWith performs a GET with extra request headers through the site.
+func (a *testApp) getWith(t *testing.T, target string, header map[string]string) (*http.Response, string) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	a.handler.ServeHTTP(rec, req)
+	resp := rec.Result()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(body)
+}
+
+// TestForwardedHeadersNeedTrustProxy: a client's X-Forwarded-Proto and
+// -Host never become the origin of absolute links unless the server is
+// told a proxy sets them, and then only as http or https and a host
+// (issue 16, item 1).
+func TestForwardedHeadersNeedTrustProxy(t *testing.T) {
+	hostile := map[string]string{"X-Forwarded-Proto": "javascript:alert(1)//", "X-Forwarded-Host": "evil.example"}
+	proxied := map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "transcripts.example"}
+	for _, tc := range []struct {
+		name   string
+		trust  bool
+		header map[string]string
+		want   string
+	}{
+		{"untrusted hostile", false, hostile, "http://example.com/"},
+		{"untrusted proxy", false, proxied, "http://example.com/"},
+		{"trusted hostile scheme", true, map[string]string{"X-Forwarded-Proto": "javascript:alert(1)//"}, "http://example.com/"},
+		{"trusted bad host", true, map[string]string{"X-Forwarded-Host": "evil.example/x?"}, "http://example.com/"},
+		{"trusted proxy", true, proxied, "https://transcripts.example/"},
+		{"trusted list", true, map[string]string{"X-Forwarded-Proto": "https, http"}, "https://example.com/"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			app := newTestAppWith(t, Config{SearchTimeout: 5 * time.Second, CacheBytes: 8 << 20, TrustProxy: tc.trust})
+			for _, target := range []string{"/opensearch.xml", "/search.json?q=augment", "/videos.json"} {
+				resp, body := app.getWith(t, target, tc.header)
+				if resp.StatusCode != http.StatusOK {
+					t.Fatalf("GET %s: %d", target, resp.StatusCode)
+				}
+				if !strings.Contains(body, tc.want) {
+					t.Errorf("GET %s: no link on %s:\n%.300s", target, tc.want, body)
+				}
+				for _, bad := range []string{"javascript:", "evil.example"} {
+					if strings.Contains(body, bad) {
+						t.Errorf("GET %s: %q reached the body", target, bad)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestServeLogsUnsetBaseURL(t *testing.T) {
+	db := sampleDB(t)
+	_, logs, stop := serveInBackground(t, []string{"-addr", "127.0.0.1:0", "-db", db}, noEnv)
+	stop()
+	if !strings.Contains(logs.String(), "-base-url is unset") {
+		t.Errorf("no warning about -base-url:\n%s", logs)
+	}
+	_, logs, stop = serveInBackground(t, []string{"-addr", "127.0.0.1:0", "-db", db, "-base-url", "https://transcripts.example"}, noEnv)
+	stop()
+	if strings.Contains(logs.String(), "-base-url is unset") {
+		t.Errorf("warned with -base-url set:\n%s", logs)
+	}
+}
+
+// sampleDB builds a database of the shipped sample with the import
+// command and returns its path.
+func sampleDB(t *testing.T) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "sample.db")
+	if out, err := runCmd(t, "import", "-db", db, "../../data/sample.jsonl"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	return db
+}
