@@ -115,7 +115,8 @@ func (s *server) fromCache(next http.Handler) http.Handler {
 }
 
 // cached runs the handler of a page the cache does not hold (fromCache
-// answers the others), keeps its response if it is a 200, and sends it.
+// answers the others), keeps its response if it is a 200, and sends it
+// (or a 304 for it).
 // Every response carries validators of the catalog's version (ETag,
 // Last-Modified), so browsers revalidate with a 304, and is sent gzipped
 // when the browser accepts it and it is worth it.
@@ -133,9 +134,9 @@ func (s *server) cached(maxAge int) echo.MiddlewareFunc {
 			h.Set("Last-Modified", v.lastModified)
 			h.Set("Cache-Control", cacheControl)
 			h.Add("Vary", "Accept-Encoding")
-			if notModified(req, v.etag, v.ChangedAt) {
-				return c.NoContent(http.StatusNotModified)
-			}
+			// No 304 before the handler has run: the validators are the
+			// whole site's, and only a page that exists (a 200) is what a
+			// reader's copy can be a copy of. send answers the 304.
 			key := s.pageKey(v, req)
 			orig := c.Response()
 			w := &captureWriter{header: http.Header{}}

@@ -91,3 +91,33 @@ func sampleDB(t *testing.T) string {
 	}
 	return db
 }
+
+// TestConditionalRequestsCheckTheURLFirst: a 304 only answers for a page
+// that exists; an address that is a 404 or a 400 without validators is one
+// with them (issue 16, item 9).
+func TestConditionalRequestsCheckTheURLFirst(t *testing.T) {
+	app := newTestApp(t)
+	resp, _ := app.getWith(t, "/", nil)
+	etag := resp.Header.Get("ETag")
+	if etag == "" {
+		t.Fatal("no ETag on /")
+	}
+	for _, inm := range []string{"*", etag} {
+		for target, want := range map[string]int{
+			"/videos/AAAAAAAAAAA":        http.StatusNotFound,
+			"/videos/AAAAAAAAAAA.json":   http.StatusNotFound,
+			"/?page=999":                 http.StatusNotFound,
+			"/search?q=growth&page=0":    http.StatusBadRequest,
+			"/search.json?q=a&sort=best": http.StatusBadRequest,
+			"/videos/MpdbFLXOOIw":        http.StatusNotModified,
+			"/search?q=augment":          http.StatusNotModified,
+		} {
+			for range 2 { // a second time, when the page cache may hold it
+				resp, _ := app.getWith(t, target, map[string]string{"If-None-Match": inm})
+				if resp.StatusCode != want {
+					t.Errorf("If-None-Match %s, GET %s: %d, want %d", inm, target, resp.StatusCode, want)
+				}
+			}
+		}
+	}
+}
