@@ -45,10 +45,13 @@ func (s *server) handleError(err error, c echo.Context) {
 		h.Del(name)
 	}
 	h.Set("Cache-Control", "no-store")
-	status, message := classify(err)
-	if status >= http.StatusInternalServerError {
-		s.log.Error("request failed", "method", c.Request().Method, "uri", c.Request().RequestURI, "status", status, "err", err)
+	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+		// The reader left: nobody reads a page. The status is for the
+		// request log, which reports every error once.
+		c.Response().WriteHeader(statusClientClosed)
+		return
 	}
+	status, message := classify(err)
 	// The JSON API and the exports answer in their own kind.
 	switch path.Ext(c.Request().URL.Path) {
 	case ".json":

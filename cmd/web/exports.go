@@ -86,7 +86,11 @@ func (s *server) streamHits(c echo.Context, ext, contentType string, begin func(
 	}
 	if err != nil {
 		// Half a download has gone out; the client sees it cut short.
-		s.log.Error("export cut short", "uri", c.Request().RequestURI, "err", err)
+		if c.Request().Context().Err() != nil {
+			s.log.Info("client closed request", "uri", c.Request().RequestURI, "status", statusClientClosed)
+		} else {
+			s.log.Error("export cut short", "uri", c.Request().RequestURI, "err", err)
+		}
 		return nil
 	}
 	if !started {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -8,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/labstack/echo/v4"
 )
 
 // getWith performs a GET with extra request headers through the site.
@@ -119,5 +123,32 @@ func TestConditionalRequestsCheckTheURLFirst(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestLogsSayWhatHappenedOnce: a reader who leaves is one info line with
+// status 499, not an ERROR 500 and a render error; a 503 is one line with
+// its status (issue 16, item 12).
+func TestLogsSayWhatHappenedOnce(t *testing.T) {
+	app := newTestAppWith(t, Config{SearchTimeout: 5 * time.Second})
+	app.echo.GET("/slow", func(c echo.Context) error {
+		return fmt.Errorf("slow thing: %w", context.DeadlineExceeded)
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, target := range []string{"/search?q=augment", "/videos/MpdbFLXOOIw", "/search.csv?q=augment", "/"} {
+		app.logs.Reset()
+		req := httptest.NewRequest(http.MethodGet, target, nil).WithContext(ctx)
+		app.handler.ServeHTTP(httptest.NewRecorder(), req)
+		lines := strings.Split(strings.TrimSpace(app.logs.String()), "\n")
+		if len(lines) != 1 || !strings.Contains(lines[0], "level=INFO") || !strings.Contains(lines[0], "status=499") {
+			t.Errorf("GET %s by a reader who left, logged:\n%s", target, app.logs)
+		}
+	}
+	app.logs.Reset()
+	resp, _ := app.getWith(t, "/slow", nil)
+	lines := strings.Split(strings.TrimSpace(app.logs.String()), "\n")
+	if resp.StatusCode != http.StatusServiceUnavailable || len(lines) != 1 || !strings.Contains(lines[0], "status=503") {
+		t.Errorf("a 503 (%d) logged as:\n%s", resp.StatusCode, app.logs)
 	}
 }

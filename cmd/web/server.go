@@ -32,6 +32,10 @@ type server struct {
 	playerURL, playerOrigin string
 }
 
+// statusClientClosed is logged for a request whose reader left before the
+// answer was ready (nginx's 499): nothing was sent.
+const statusClientClosed = 499
+
 // slowRequest is the latency above which a good request is logged.
 const slowRequest = 500 * time.Millisecond
 
@@ -45,20 +49,28 @@ func (s *server) app() *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
-	// Requests that went wrong or slowly are logged; a line for each of
-	// thousands of good ones a second would cost more than serving them.
+	// Requests that went wrong or slowly are logged, once each, with the
+	// status the reader got (the error handler runs first); a line for
+	// each of thousands of good ones a second would cost more than
+	// serving them. A reader who left is not the server's fault.
 	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
-		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true,
+		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogError: true, HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
-			if v.Status >= http.StatusBadRequest || v.Latency > slowRequest {
-				s.log.Info("request", "method", v.Method, "uri", v.URI, "status", v.Status, "took", v.Latency.Round(time.Microsecond))
+			took := v.Latency.Round(time.Microsecond)
+			switch {
+			case v.Status == statusClientClosed:
+				s.log.Info("client closed request", "method", v.Method, "uri", v.URI, "status", v.Status, "took", took)
+			case v.Status >= http.StatusInternalServerError:
+				s.log.Error("request failed", "method", v.Method, "uri", v.URI, "status", v.Status, "took", took, "err", v.Error)
+			case v.Status >= http.StatusBadRequest || v.Latency > slowRequest:
+				s.log.Info("request", "method", v.Method, "uri", v.URI, "status", v.Status, "took", took)
 			}
 			return nil
 		},
 	}))
 	// A panic becomes a 500 page through handleError, not a dropped
-	// connection.
-	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
+	// connection; its error goes up to the request log.
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true, DisableErrorHandler: true}))
 	e.Use(s.securityHeaders)
 	if s.cors {
 		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
