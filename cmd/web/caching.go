@@ -36,31 +36,44 @@ type stamp struct {
 	lastModified string
 }
 
-// versionCache remembers the catalog version for ttl.
+// versionCache remembers the catalog version for ttl. The database is
+// read without the lock held: while one request reads it, the others go on
+// with the version they had (a second late at most), rather than queueing
+// behind a read that waits for a busy pool.
 type versionCache struct {
 	read  func(context.Context) (catalog.Version, error)
 	ttl   time.Duration
 	build string // this run of the server, in ETags: a deploy may change any page
 
-	mu    sync.Mutex
-	stamp stamp
-	at    time.Time
+	mu         sync.Mutex
+	stamp      stamp
+	at         time.Time
+	refreshing bool // a read is under way
 }
 
 func (vc *versionCache) get(ctx context.Context) (stamp, error) {
 	vc.mu.Lock()
-	defer vc.mu.Unlock()
-	if time.Since(vc.at) < vc.ttl {
-		return vc.stamp, nil
+	if time.Since(vc.at) < vc.ttl || (vc.refreshing && vc.stamp.etag != "") {
+		st := vc.stamp
+		vc.mu.Unlock()
+		return st, nil
 	}
+	vc.refreshing = true
+	vc.mu.Unlock()
+
 	v, err := vc.read(ctx)
+
+	vc.mu.Lock()
+	defer vc.mu.Unlock()
+	vc.refreshing = false
 	if err != nil {
 		return stamp{}, err
 	}
 	if v != vc.stamp.Version || vc.stamp.etag == "" {
 		vc.stamp = stamp{
-			Version:      v,
-			etag:         `W/"` + strconv.FormatInt(v.N, 10) + "-" + vc.build + `"`,
+			Version: v,
+			etag:    `W/"` + strconv.FormatInt(v.N, 10) + "-" + vc.build + `"`,
+			// Last-Modified has one-second resolution.
 			lastModified: v.ChangedAt.UTC().Format(http.TimeFormat),
 		}
 	}

@@ -106,7 +106,7 @@ func heading(status int) string {
 	case http.StatusBadRequest:
 		return "That address is not quite right"
 	case http.StatusServiceUnavailable:
-		return "Taking too long"
+		return "Please try again in a moment"
 	}
 	if status >= http.StatusInternalServerError {
 		return "Something went wrong"

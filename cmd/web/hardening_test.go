@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/transcripts/site/internal/catalog"
 )
 
 // getWith performs a GET with extra request headers through the site.
@@ -150,5 +152,74 @@ func TestLogsSayWhatHappenedOnce(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(app.logs.String()), "\n")
 	if resp.StatusCode != http.StatusServiceUnavailable || len(lines) != 1 || !strings.Contains(lines[0], "status=503") {
 		t.Errorf("a 503 (%d) logged as:\n%s", resp.StatusCode, app.logs)
+	}
+}
+
+// TestBusySearchesAnswer503: with every search slot taken and no queue, a
+// search is told to come back (503, Retry-After) while cached pages,
+// other pages and /healthz answer; a costly search waits for its own
+// slots while ordinary ones run (issue 16, item 3).
+func TestBusySearchesAnswer503(t *testing.T) {
+	app := newTestAppWith(t, Config{SearchTimeout: 5 * time.Second, CacheBytes: 8 << 20,
+		Limits: searchLimits{Searches: 2, Costly: 1, Queue: -1, Wait: time.Nanosecond}})
+	lim := app.server.limiter
+	app.page(t, "/search?q=learning", http.StatusOK) // now cached
+
+	lim.costly <- struct{}{} // a costly search is running
+	lim.costlyTickets <- struct{}{}
+	lim.running <- struct{}{}
+	app.page(t, "/search?q=augment", http.StatusOK)
+	for _, target := range []string{"/search?q=aug*", "/search?q=augment+OR+mixup", `/search?q="decision+boundary"`, "/search.csv?q=augment"} {
+		resp, _ := app.getWith(t, target, nil)
+		if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "1" {
+			t.Errorf("costly %s beside a costly search: %d, Retry-After %q", target, resp.StatusCode, resp.Header.Get("Retry-After"))
+		}
+	}
+
+	lim.tickets <- struct{}{} // and an ordinary one: every slot is taken
+	lim.running <- struct{}{}
+	doc := app.page(t, "/search?q=network", http.StatusServiceUnavailable)
+	if !strings.Contains(doc.Find("main").Text(), "busy") {
+		t.Errorf("busy page says %q", doc.Find("main").Text())
+	}
+	resp, body := app.getWith(t, "/search.json?q=network", nil)
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "1" || !strings.Contains(body, `"status":503`) {
+		t.Errorf("busy JSON: %d %q", resp.StatusCode, body)
+	}
+	for _, target := range []string{"/search?q=learning", "/healthz", "/videos/MpdbFLXOOIw", "/"} {
+		if resp, _ := app.getWith(t, target, nil); resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s while searches are busy: %d", target, resp.StatusCode)
+		}
+	}
+	<-lim.running
+	<-lim.tickets
+	app.page(t, "/search?q=network", http.StatusOK)
+}
+
+// TestVersionReadHoldsNoLock: while one request reads the catalog version,
+// others answer with the version they had instead of queueing behind it.
+func TestVersionReadHoldsNoLock(t *testing.T) {
+	entered, proceed := make(chan struct{}), make(chan struct{})
+	calls := 0
+	vc := &versionCache{build: "b", read: func(context.Context) (catalog.Version, error) {
+		calls++
+		if calls > 1 {
+			entered <- struct{}{}
+			<-proceed
+		}
+		return catalog.Version{N: int64(calls)}, nil
+	}}
+	if st, err := vc.get(context.Background()); err != nil || st.N != 1 {
+		t.Fatalf("first read: %+v %v", st, err)
+	}
+	done := make(chan stamp)
+	go func() { st, _ := vc.get(context.Background()); done <- st }()
+	<-entered // the second read is under way, and blocked
+	if st, err := vc.get(context.Background()); err != nil || st.N != 1 {
+		t.Errorf("during a read: %+v %v, want the version had", st, err)
+	}
+	close(proceed)
+	if st := <-done; st.N != 2 {
+		t.Errorf("the read returned %+v", st)
 	}
 }

@@ -100,6 +100,9 @@ type Config struct {
 	// VersionTTL is how long the catalog version read is trusted (0: read
 	// it for every request, as tests do).
 	VersionTTL time.Duration
+	// Limits bound the searches running and waiting at once (zero
+	// values: sized to the database pool).
+	Limits searchLimits
 	// MemoryLimit is the soft limit set on the Go heap while serving (0:
 	// the runtime's own, as GOMEMLIMIT configures it).
 	MemoryLimit int64
@@ -333,6 +336,7 @@ func newServer(cfg Config, cat *catalog.Catalog, engine *search.Engine, log *slo
 		baseURL: cfg.BaseURL, trustProxy: cfg.TrustProxy, cors: cfg.CORS,
 		playerURL: cfg.PlayerURL, playerOrigin: player.Scheme + "://" + player.Host,
 		pages:   pagecache.New(cfg.CacheBytes),
+		limiter: newSearchLimiter(cfg.Limits),
 		version: &versionCache{read: cat.Version, ttl: cfg.VersionTTL, build: strconv.FormatInt(time.Now().UnixNano(), 36)},
 	}, nil
 }

@@ -28,6 +28,7 @@ type server struct {
 	cors       bool
 	pages      *pagecache.Cache
 	version    *versionCache
+	limiter    *searchLimiter
 	// The "Watch here" player: the embed URL and the origin pages may frame.
 	playerURL, playerOrigin string
 }
@@ -93,12 +94,13 @@ func (s *server) routes(e *echo.Echo) {
 	get("/videos.json", s.videosJSON, pages)
 	// /videos/ID and its exports /videos/ID.json, .txt, .srt, .vtt, .md
 	get("/videos/:file", s.video, pages)
-	get("/search", s.searchPage, searches)
-	get("/search.json", s.searchJSON, searches)
-	get("/search.atom", s.searchAtom, searches)
+	// Searches the page cache does not hold wait for a slot (limit.go).
+	get("/search", s.searchPage, s.limitSearches, searches)
+	get("/search.json", s.searchJSON, s.limitSearches, searches)
+	get("/search.atom", s.searchAtom, s.limitSearches, searches)
 	// Streamed downloads: neither cached nor compressed.
-	get("/search.csv", s.searchCSV)
-	get("/search.sh", s.searchClips)
+	get("/search.csv", s.searchCSV, s.limitSearches)
+	get("/search.sh", s.searchClips, s.limitSearches)
 	get("/opensearch.xml", s.openSearch, pages)
 	get("/sitemap.xml", s.sitemap, pages)
 	get("/robots.txt", s.robots, pages)

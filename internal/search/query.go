@@ -214,6 +214,24 @@ func prefixLetters(word string) int {
 	return n
 }
 
+// Costly reports whether q holds a prefix, an alternative (OR) or a
+// phrase: the shapes whose cost grows with the vocabulary and the size of
+// the collection rather than with what they find. The site runs fewer of
+// them at once than of other searches.
+func (q Query) Costly() bool {
+	if q.hasPrefix() || q.hasAlternatives() {
+		return true
+	}
+	for _, g := range q.groups {
+		for _, t := range g {
+			if len(t.words) > 1 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // hasPrefix reports whether a word of q is a prefix (word*).
 func (q Query) hasPrefix() bool {
 	for _, g := range q.groups {
