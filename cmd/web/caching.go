@@ -72,7 +72,7 @@ func (vc *versionCache) get(ctx context.Context) (stamp, error) {
 	if v != vc.stamp.Version || vc.stamp.etag == "" {
 		vc.stamp = stamp{
 			Version: v,
-			etag:    `W/"` + strconv.FormatInt(v.N, 10) + "-" + vc.build + `"`,
+			etag:    `W/"` + strconv.FormatInt(v.N, 10) + "." + strconv.FormatUint(v.File, 10) + "-" + vc.build + `"`,
 			// Last-Modified has one-second resolution.
 			lastModified: v.ChangedAt.UTC().Format(http.TimeFormat),
 		}
@@ -106,7 +106,7 @@ func (w *captureWriter) Write(b []byte) (int, error) {
 // version v: absolute links in pages follow the request's origin unless
 // the site's is configured.
 func (s *server) pageKey(v stamp, r *http.Request) string {
-	return strconv.FormatInt(v.N, 10) + "|" + s.origin(r) + "|" + r.URL.RequestURI()
+	return strconv.FormatInt(v.N, 10) + "." + strconv.FormatUint(v.File, 10) + "|" + s.origin(r) + "|" + r.URL.RequestURI()
 }
 
 // fromCache answers a GET or HEAD for a page the cache holds, or a 304 for

@@ -81,6 +81,8 @@ func classify(err error) (int, string) {
 		return pe.status, pe.message
 	case errors.Is(err, catalog.ErrNotFound):
 		return http.StatusNotFound, "There is no video at this address. It may have been removed, or the link may be mistyped."
+	case errors.Is(err, catalog.ErrUnavailable):
+		return http.StatusServiceUnavailable, "The catalog is being updated. Please try again in a moment."
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, "The server took too long to answer. Please try again in a moment."
 	case errors.As(err, &he):

@@ -261,7 +261,8 @@ func statsCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err := fset.Parse(args); err != nil {
 		return err
 	}
-	cat, err := openExisting(ctx, *dbPath)
+	// Reading only: stats work on a read-only volume and beside an import.
+	cat, err := catalog.OpenReadOnly(ctx, *dbPath)
 	if err != nil {
 		return fmt.Errorf("stats: %w", err)
 	}

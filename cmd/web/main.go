@@ -177,11 +177,12 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err := ensureDatabase(ctx, cfg, log); err != nil {
 		return err
 	}
-	cat, err := catalog.OpenReadOnly(ctx, cfg.DBPath)
+	cat, err := openServing(ctx, cfg.DBPath, log)
 	if err != nil {
 		return err
 	}
 	defer cat.Close()
+	go checkpointEvery(ctx, cat, checkpointInterval, log)
 	srv, err := newServer(cfg, cat, search.New(cat.DB(), cfg.SearchTimeout), log)
 	if err != nil {
 		return err
@@ -224,6 +225,43 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// openServing opens the database to serve. A schema that must be
+// migrated while an import holds the write lock is waited for, a few
+// times, saying so; a current schema is never written.
+func openServing(ctx context.Context, path string, log *slog.Logger) (*catalog.Catalog, error) {
+	const attempts = 6 // each waits out SQLite's 10 s busy timeout first
+	for i := 1; ; i++ {
+		cat, err := catalog.OpenReadOnly(ctx, path)
+		if err == nil || !errors.Is(err, catalog.ErrLocked) || i == attempts || ctx.Err() != nil {
+			return cat, err
+		}
+		log.Warn("waiting for the process writing the database (an import?) to finish, to bring its schema up to date",
+			"db", path, "attempt", i, "of", attempts)
+	}
+}
+
+// checkpointInterval is how often a serving process folds the database's
+// write-ahead log back into it.
+const checkpointInterval = time.Minute
+
+// checkpointEvery checkpoints the catalog every interval until ctx is
+// done, so a log an import left large (a failed one, or one beside the
+// server) does not stay so until the server stops.
+func checkpointEvery(ctx context.Context, cat *catalog.Catalog, interval time.Duration, log *slog.Logger) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if err := cat.Checkpoint(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("checkpoint", "err", err)
+			}
+		}
+	}
 }
 
 // browsable turns a listening address into one a browser can open.

@@ -223,6 +223,11 @@ func (c *Catalog) Import(ctx context.Context, records iter.Seq2[Record, error], 
 			err = fmt.Errorf("catalog: import: %w (%v)", ctx.Err(), err)
 		}
 	}()
+	// Whatever becomes of the transaction, the write-ahead log it grew is
+	// folded back and truncated: a reader (the site) keeps the database
+	// open, so the log would otherwise stay its size until every
+	// connection closed. Runs after the rollback below.
+	defer c.Checkpoint(context.WithoutCancel(ctx))
 	var videos videoSet
 	tx, err := c.db.BeginTx(ctx, nil)
 	if err != nil {
