@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -221,5 +223,108 @@ func TestVersionReadHoldsNoLock(t *testing.T) {
 	close(proceed)
 	if st := <-done; st.N != 2 {
 		t.Errorf("the read returned %+v", st)
+	}
+}
+
+// TestHugeSegmentIsSplit: an 880 KB row is stored as segments of at most
+// catalog.MaxSegmentChars, so searching it is quick; one whose time span
+// cannot hold the pieces is refused with FILE:LINE (issue 16, item 5).
+func TestHugeSegmentIsSplit(t *testing.T) {
+	huge := strings.TrimSpace(strings.Repeat("yak ", 220_000))
+	app := newTestApp(t, row("hugesegment", 0, 1000, huge, "Yaks"))
+	_, body := app.fetch(t, "/videos/hugesegment.json", http.StatusOK, "application/json")
+	tr := decodeJSON[apiTranscript](t, []byte(body))
+	total := 0
+	for _, s := range tr.Segments {
+		if n := len([]rune(s.Text)); n > catalog.MaxSegmentChars {
+			t.Fatalf("a segment of %d characters", n)
+		}
+		total += strings.Count(s.Text, "yak")
+	}
+	if total != 220_000 || len(tr.Segments) < 220 {
+		t.Errorf("%d segments holding %d yaks, want every one of 220,000", len(tr.Segments), total)
+	}
+	for i := 1; i < len(tr.Segments); i++ {
+		if tr.Segments[i].StartSecond <= tr.Segments[i-1].StartSecond || tr.Segments[i].StartSecond > 1000 {
+			t.Fatalf("segment %d starts at %d after %d", i, tr.Segments[i].StartSecond, tr.Segments[i-1].StartSecond)
+		}
+	}
+	for _, target := range []string{"/search?q=yak", "/search.json?q=yak", "/videos/hugesegment?q=yak"} {
+		if resp, _ := app.getWith(t, target, nil); resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %d", target, resp.StatusCode)
+		}
+	}
+
+	tooShort := writeFile(t, "short.jsonl", row("hugesegment", 0, 10, huge, "Yaks")+"\n")
+	out, err := runCmd(t, "import", "-db", filepath.Join(t.TempDir(), "x.db"), tooShort)
+	if err == nil || !strings.Contains(err.Error(), tooShort+":1: text of 879999 characters") {
+		t.Errorf("a row too long for its span: %v\n%s", err, out)
+	}
+}
+
+// TestImportCommandLineEdges: -skip-invalid fails when nothing valid was
+// found, and flags may follow file names (issue 16, item 13).
+func TestImportCommandLineEdges(t *testing.T) {
+	binary := filepath.Join(t.TempDir(), "photo.jsonl")
+	junk := make([]byte, 64<<10)
+	for i := range junk {
+		junk[i] = byte(i*7919 + i/13)
+	}
+	if err := os.WriteFile(binary, junk, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "skip.db")
+	out, err := runCmd(t, "import", "-skip-invalid", "-db", db, binary)
+	if err == nil || !strings.Contains(err.Error(), "no valid row") {
+		t.Errorf("-skip-invalid on a binary file: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Error("a database was left behind")
+	}
+
+	after := filepath.Join(t.TempDir(), "after.db")
+	good := writeFile(t, "good.jsonl", goodRows)
+	if out, err := runCmd(t, "import", good, "-db", after); err != nil {
+		t.Fatalf("flags after the file: %v\n%s", err, out)
+	}
+	if got := catalogTotals(t, after); got != (catalog.Totals{Videos: 2, Segments: 3}) {
+		t.Errorf("totals %+v", got)
+	}
+	if out, err := runCmd(t, "delete", "MpdbFLXOOIw", "-db", after); err != nil {
+		t.Errorf("delete with the flag last: %v\n%s", err, out)
+	}
+}
+
+// TestFullWidthTextIsFound: text is stored and queries read in NFKC
+// (issue 16, item 13).
+func TestFullWidthTextIsFound(t *testing.T) {
+	app := newTestApp(t, row("fullwidth01", 0, 10, "ｇｒｏｗｔｈ of the ﬁrm", "Ｗｉｄｅ"))
+	for _, q := range []string{"growth", "ｇｒｏｗｔｈ", "firm"} {
+		if _, body := app.getWith(t, "/search.json?q="+url.QueryEscape(q), nil); !strings.Contains(body, "fullwidth01") {
+			t.Errorf("q=%s: %.200s", q, body)
+		}
+	}
+}
+
+// TestTrailingSlashRedirects and the empty catalog's page (issue 16,
+// item 13).
+func TestTrailingSlashAndEmptyCatalog(t *testing.T) {
+	app := newTestApp(t)
+	resp, _ := app.getWith(t, "/videos/MpdbFLXOOIw/?t=898", nil)
+	if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/videos/MpdbFLXOOIw?t=898" {
+		t.Errorf("/videos/ID/: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+
+	db := filepath.Join(t.TempDir(), "empty.db")
+	cat, err := catalog.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat.Close()
+	empty := newServedApp(t, db)
+	doc := empty.page(t, "/", http.StatusOK)
+	text := doc.Find("main").Text()
+	if !strings.Contains(text, "The catalog is empty") || !strings.Contains(text, "web import") || strings.Contains(text, "no videos on this page") {
+		t.Errorf("the empty catalog says %q", text)
 	}
 }
