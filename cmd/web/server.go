@@ -50,6 +50,9 @@ func (s *server) app() *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
+	// /videos/ID/ is /videos/ID: one address per page, the other
+	// redirects to it (with its query).
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	// Requests that went wrong or slowly are logged, once each, with the
 	// status the reader got (the error handler runs first); a line for
 	// each of thousands of good ones a second would cost more than
