@@ -6,10 +6,13 @@ import (
 	"database/sql"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -208,5 +211,78 @@ func TestImportsLeaveNoLargeLog(t *testing.T) {
 	}
 	if n := walSize(); n != 0 {
 		t.Errorf("after the serving catalog's checkpoint the log is %d bytes", n)
+	}
+}
+
+// TestReadOnlyDirectoryServes: a database in a directory the server's user
+// cannot write (a root-owned bind mount, a read-only volume) is served and
+// its stats read, by a real process running as the distroless image's
+// nonroot user (issue 16, item 7). It needs root, to start that process.
+func TestReadOnlyDirectoryServes(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to run the server as another user")
+	}
+	base := t.TempDir()
+	for _, d := range []string{filepath.Dir(base), base} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	roDir := filepath.Join(base, "ro")
+	if err := os.Mkdir(roDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(roDir, "transcripts.db")
+	if out, err := runCmd(t, "import", "-db", db, "../../data/sample.jsonl"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	bin := filepath.Join(base, "web.test")
+	self, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, self, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	child := func(args ...string) *exec.Cmd {
+		cmd := exec.Command(bin, "-test.run=^TestHelperImport$")
+		cmd.Env = append(os.Environ(), "WEB_HELPER_IMPORT="+strings.Join(args, "\x1f"), "HOME=/")
+		cmd.Dir = base
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65532, Gid: 65532}}
+		return cmd
+	}
+	out, err := child("stats", "-db", db).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "videos       4") {
+		t.Errorf("stats as nonroot: %v\n%s", err, out)
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	var logs bytes.Buffer
+	srv := child("-addr", addr, "-db", db)
+	srv.Stdout, srv.Stderr = &logs, &logs
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { srv.Process.Signal(os.Interrupt); srv.Wait() }()
+	var resp *http.Response
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if resp, err = http.Get("http://" + addr + "/search?q=contrastive"); err == nil || time.Now().After(deadline) {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("the server did not answer: %v\n%s", err, logs.String())
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("search as nonroot on a read-only directory: %d\n%s", resp.StatusCode, logs.String())
+	}
+	if entries, _ := os.ReadDir(roDir); len(entries) != 1 {
+		t.Errorf("the directory holds %d files, want the database alone", len(entries))
 	}
 }
