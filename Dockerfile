@@ -1,6 +1,13 @@
 # syntax=docker/dockerfile:1
 # Build: a static, pure-Go binary (modernc.org/sqlite needs no cgo) and the
 # sample database built in. .ci/run repeats these steps.
+#
+# Base images should be pinned by digest (FROM image:tag@sha256:…) so a
+# rebuild gets the same bytes. The digests could not be looked up where this
+# was written (no registry access); pin them with:
+#   docker buildx imagetools inspect golang:1.26-bookworm
+#   docker buildx imagetools inspect gcr.io/distroless/static-debian12:nonroot
+# and write the "Digest:" lines after the tags below.
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./

@@ -57,6 +57,9 @@ type Home struct {
 	Summary string // "4 videos, 100 transcript lines"
 	Videos  []VideoCard
 	Pager   Pager
+	// EmptyCatalog: the catalog holds no video at all (not merely this
+	// page): the page says how to import some.
+	EmptyCatalog bool
 }
 
 // Line is one transcript line of a video page.

@@ -7,6 +7,7 @@
 //
 //	python3 ../shared/bench/gen_corpus.py --segments 1000000 --seed 1 > /tmp/c1m.jsonl
 //	go run ./cmd/bench -corpus /tmp/c1m.jsonl -db /tmp/b1m.db
+//	go run ./cmd/bench -overload -db /tmp/b1m.db   # ordinary searches beside expensive ones (overload.go)
 package main
 
 import (
@@ -55,6 +56,8 @@ type config struct {
 	perClass            int
 	duration            time.Duration
 	conns               int
+	overload            bool
+	web                 string
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -67,6 +70,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&cfg.perClass, "per-class", 40, "distinct queries timed per class")
 	fs.DurationVar(&cfg.duration, "duration", 10*time.Second, "length of each throughput run")
 	fs.IntVar(&cfg.conns, "conns", 16, "concurrent connections of the throughput runs")
+	fs.BoolVar(&cfg.overload, "overload", false, "time ordinary searches alone and beside 8 clients sending expensive queries (overload.go), nothing else")
+	fs.StringVar(&cfg.web, "web", "", "server binary to measure (default: built from ./cmd/web)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -99,10 +104,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	web := filepath.Join(dir, "web")
-	log("building the server")
-	if out, err := exec.Command("go", "build", "-o", web, "./cmd/web").CombinedOutput(); err != nil {
-		return fmt.Errorf("go build: %v\n%s", err, out)
+	web := cfg.web
+	if web == "" {
+		web = filepath.Join(dir, "web")
+		log("building the server")
+		if out, err := exec.Command("go", "build", "-o", web, "./cmd/web").CombinedOutput(); err != nil {
+			return fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	}
+	if cfg.overload {
+		return overload(web, cfg, mix, out, log)
 	}
 
 	// The engine, with no page cache in the way.

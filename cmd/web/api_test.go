@@ -264,6 +264,40 @@ newline augment`, "Title, with comma"))
 	}
 }
 
+// TestSearchCSVNeutralisesFormulas: titles and text that a spreadsheet
+// would run as formulas (issue 16, item 4), including a leading tab that
+// the importer trims away.
+func TestSearchCSVNeutralisesFormulas(t *testing.T) {
+	app := newTestApp(t,
+		row("formula_001", 0, 20, "=HYPERLINK(\"http://evil.example\",\"augment\")", "@SUM(1+1)"),
+		row("formula_002", 0, 20, "\t=1+1 augment", "+title"),
+		row("formula_003", 0, 20, "-2+3 augment", "-title"))
+	_, body := app.fetch(t, "/search.csv?q=augment", http.StatusOK, "text/csv")
+	records, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][2]string{
+		"formula_001": {"'@SUM(1+1)", "'=HYPERLINK(\"http://evil.example\",\"augment\")"},
+		"formula_002": {"'+title", "'=1+1 augment"},
+		"formula_003": {"'-title", "'-2+3 augment"},
+	}
+	seen := 0
+	for _, r := range records[1:] {
+		w, ok := want[r[0]]
+		if !ok {
+			continue
+		}
+		seen++
+		if r[1] != w[0] || r[5] != w[1] {
+			t.Errorf("%s: title %q, text %q; want %q, %q", r[0], r[1], r[5], w[0], w[1])
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("%d of the %d formula rows in the CSV", seen, len(want))
+	}
+}
+
 func TestSearchClipList(t *testing.T) {
 	app := newTestApp(t)
 	resp, body := app.fetch(t, "/search.sh?q=augment", http.StatusOK, "text/plain")

@@ -36,31 +36,44 @@ type stamp struct {
 	lastModified string
 }
 
-// versionCache remembers the catalog version for ttl.
+// versionCache remembers the catalog version for ttl. The database is
+// read without the lock held: while one request reads it, the others go on
+// with the version they had (a second late at most), rather than queueing
+// behind a read that waits for a busy pool.
 type versionCache struct {
 	read  func(context.Context) (catalog.Version, error)
 	ttl   time.Duration
 	build string // this run of the server, in ETags: a deploy may change any page
 
-	mu    sync.Mutex
-	stamp stamp
-	at    time.Time
+	mu         sync.Mutex
+	stamp      stamp
+	at         time.Time
+	refreshing bool // a read is under way
 }
 
 func (vc *versionCache) get(ctx context.Context) (stamp, error) {
 	vc.mu.Lock()
-	defer vc.mu.Unlock()
-	if time.Since(vc.at) < vc.ttl {
-		return vc.stamp, nil
+	if time.Since(vc.at) < vc.ttl || (vc.refreshing && vc.stamp.etag != "") {
+		st := vc.stamp
+		vc.mu.Unlock()
+		return st, nil
 	}
+	vc.refreshing = true
+	vc.mu.Unlock()
+
 	v, err := vc.read(ctx)
+
+	vc.mu.Lock()
+	defer vc.mu.Unlock()
+	vc.refreshing = false
 	if err != nil {
 		return stamp{}, err
 	}
 	if v != vc.stamp.Version || vc.stamp.etag == "" {
 		vc.stamp = stamp{
-			Version:      v,
-			etag:         `W/"` + strconv.FormatInt(v.N, 10) + "-" + vc.build + `"`,
+			Version: v,
+			etag:    `W/"` + strconv.FormatInt(v.N, 10) + "." + strconv.FormatUint(v.File, 10) + "-" + vc.build + `"`,
+			// Last-Modified has one-second resolution.
 			lastModified: v.ChangedAt.UTC().Format(http.TimeFormat),
 		}
 	}
@@ -93,7 +106,7 @@ func (w *captureWriter) Write(b []byte) (int, error) {
 // version v: absolute links in pages follow the request's origin unless
 // the site's is configured.
 func (s *server) pageKey(v stamp, r *http.Request) string {
-	return strconv.FormatInt(v.N, 10) + "|" + s.origin(r) + "|" + r.URL.RequestURI()
+	return strconv.FormatInt(v.N, 10) + "." + strconv.FormatUint(v.File, 10) + "|" + s.origin(r) + "|" + r.URL.RequestURI()
 }
 
 // fromCache answers a GET or HEAD for a page the cache holds, or a 304 for
@@ -115,7 +128,8 @@ func (s *server) fromCache(next http.Handler) http.Handler {
 }
 
 // cached runs the handler of a page the cache does not hold (fromCache
-// answers the others), keeps its response if it is a 200, and sends it.
+// answers the others), keeps its response if it is a 200, and sends it
+// (or a 304 for it).
 // Every response carries validators of the catalog's version (ETag,
 // Last-Modified), so browsers revalidate with a 304, and is sent gzipped
 // when the browser accepts it and it is worth it.
@@ -133,9 +147,9 @@ func (s *server) cached(maxAge int) echo.MiddlewareFunc {
 			h.Set("Last-Modified", v.lastModified)
 			h.Set("Cache-Control", cacheControl)
 			h.Add("Vary", "Accept-Encoding")
-			if notModified(req, v.etag, v.ChangedAt) {
-				return c.NoContent(http.StatusNotModified)
-			}
+			// No 304 before the handler has run: the validators are the
+			// whole site's, and only a page that exists (a 200) is what a
+			// reader's copy can be a copy of. send answers the 304.
 			key := s.pageKey(v, req)
 			orig := c.Response()
 			w := &captureWriter{header: http.Header{}}

@@ -45,10 +45,13 @@ func (s *server) handleError(err error, c echo.Context) {
 		h.Del(name)
 	}
 	h.Set("Cache-Control", "no-store")
-	status, message := classify(err)
-	if status >= http.StatusInternalServerError {
-		s.log.Error("request failed", "method", c.Request().Method, "uri", c.Request().RequestURI, "status", status, "err", err)
+	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+		// The reader left: nobody reads a page. The status is for the
+		// request log, which reports every error once.
+		c.Response().WriteHeader(statusClientClosed)
+		return
 	}
+	status, message := classify(err)
 	// The JSON API and the exports answer in their own kind.
 	switch path.Ext(c.Request().URL.Path) {
 	case ".json":
@@ -78,6 +81,8 @@ func classify(err error) (int, string) {
 		return pe.status, pe.message
 	case errors.Is(err, catalog.ErrNotFound):
 		return http.StatusNotFound, "There is no video at this address. It may have been removed, or the link may be mistyped."
+	case errors.Is(err, catalog.ErrUnavailable):
+		return http.StatusServiceUnavailable, "The catalog is being updated. Please try again in a moment."
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, "The server took too long to answer. Please try again in a moment."
 	case errors.As(err, &he):
@@ -103,7 +108,7 @@ func heading(status int) string {
 	case http.StatusBadRequest:
 		return "That address is not quite right"
 	case http.StatusServiceUnavailable:
-		return "Taking too long"
+		return "Please try again in a moment"
 	}
 	if status >= http.StatusInternalServerError {
 		return "Something went wrong"

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/export"
 	"github.com/transcripts/site/internal/search"
 )
 
@@ -29,8 +30,8 @@ func (s *server) searchCSV(c echo.Context) error {
 		},
 		func(h search.Hit) error {
 			return w.Write([]string{
-				h.VideoID, displayTitle(h.VideoID, h.Title), strconv.Itoa(h.Start), strconv.Itoa(h.End), strconv.Itoa(h.Moment),
-				h.Text, catalog.WatchURL(h.VideoID, h.Moment), s.absolute(c, lineURL(h.VideoID, h.Start)),
+				h.VideoID, export.CSVCell(displayTitle(h.VideoID, h.Title)), strconv.Itoa(h.Start), strconv.Itoa(h.End), strconv.Itoa(h.Moment),
+				export.CSVCell(h.Text), catalog.WatchURL(h.VideoID, h.Moment), s.absolute(c, lineURL(h.VideoID, h.Start)),
 			})
 		},
 		func() error { w.Flush(); return w.Error() })
@@ -85,7 +86,11 @@ func (s *server) streamHits(c echo.Context, ext, contentType string, begin func(
 	}
 	if err != nil {
 		// Half a download has gone out; the client sees it cut short.
-		s.log.Error("export cut short", "uri", c.Request().RequestURI, "err", err)
+		if c.Request().Context().Err() != nil {
+			s.log.Info("client closed request", "uri", c.Request().RequestURI, "status", statusClientClosed)
+		} else {
+			s.log.Error("export cut short", "uri", c.Request().RequestURI, "err", err)
+		}
 		return nil
 	}
 	if !started {

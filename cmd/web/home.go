@@ -58,6 +58,8 @@ func homeModel(query url.Values, page int, totals catalog.Totals, videos []catal
 	m := views.Home{
 		Summary: plural(totals.Videos, "video", "videos") + " · " + plural(totals.Segments, "transcript line", "transcript lines") + " to search",
 		Pager:   pager("/", query, page, pages),
+		// An empty catalog is one page, with nothing on it.
+		EmptyCatalog: totals.Videos == 0,
 	}
 	for _, v := range videos {
 		m.Videos = append(m.Videos, views.VideoCard{

@@ -32,10 +32,11 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintln(stderr, "usage: web import -db PATH [flags] FILE|DIR...")
 		fset.PrintDefaults()
 	}
-	if err := fset.Parse(args); err != nil {
+	files, err := parseInterspersed(fset, args)
+	if err != nil {
 		return err
 	}
-	if fset.NArg() == 0 {
+	if len(files) == 0 {
 		fset.Usage()
 		return errors.New("import: no files given")
 	}
@@ -43,7 +44,7 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	records, progress, err := ingest.Read(fset.Args(), ingest.Options{Format: f, VideoID: *videoID, Title: *title})
+	records, progress, err := ingest.Read(files, ingest.Options{Format: f, VideoID: *videoID, Title: *title})
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
@@ -59,6 +60,11 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		stats, err = importInto(ctx, *dbPath, rep.count(records), opts)
 	}
 	rep.stop()
+	if err == nil && stats.Segments == 0 && stats.Skipped > 0 {
+		// Every row was bad: the wrong file, or not transcripts at all.
+		err = fmt.Errorf("no valid row among %s read (-skip-invalid skips bad rows, but there was nothing else); the first: %v",
+			count(stats.Skipped), stats.Problems[0])
+	}
 	if err != nil {
 		if !existed && !*dryRun {
 			removeDB(*dbPath) // leave no empty database behind
@@ -225,10 +231,11 @@ func deleteCmd(ctx context.Context, args []string, getenv func(string) string, s
 	fset := flag.NewFlagSet("web delete", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	dbPath := fset.String("db", envOr(getenv, "DB_PATH", defaultDB), "SQLite database (env DB_PATH)")
-	if err := fset.Parse(args); err != nil {
+	ids, err := parseInterspersed(fset, args)
+	if err != nil {
 		return err
 	}
-	if fset.NArg() == 0 {
+	if len(ids) == 0 {
 		return errors.New("delete: usage: web delete -db PATH VIDEO_ID...")
 	}
 	cat, err := openExisting(ctx, *dbPath)
@@ -236,7 +243,7 @@ func deleteCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return fmt.Errorf("delete: %w", err)
 	}
 	defer cat.Close()
-	stats, err := cat.Delete(ctx, fset.Args())
+	stats, err := cat.Delete(ctx, ids)
 	if err != nil {
 		return fmt.Errorf("delete failed, nothing was deleted: %w", err)
 	}
@@ -252,7 +259,8 @@ func statsCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err := fset.Parse(args); err != nil {
 		return err
 	}
-	cat, err := openExisting(ctx, *dbPath)
+	// Reading only: stats work on a read-only volume and beside an import.
+	cat, err := catalog.OpenReadOnly(ctx, *dbPath)
 	if err != nil {
 		return fmt.Errorf("stats: %w", err)
 	}
@@ -268,6 +276,27 @@ func statsCmd(ctx context.Context, args []string, getenv func(string) string, st
 	fmt.Fprintf(stdout, "database     %s (%s)\nschema       version %d\nvideos       %s\nsegments     %s\nlast import  %s\n",
 		*dbPath, humanBytes(info.SizeBytes), info.SchemaVersion, count(info.Videos), count(info.Segments), last)
 	return nil
+}
+
+// parseInterspersed parses flags wherever they stand among the other
+// arguments (web import a.jsonl -db x.db), as people type them, and returns
+// the others in order; after "--" every argument is one of them.
+func parseInterspersed(fset *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fset.Parse(args); err != nil {
+			return nil, err
+		}
+		left := fset.Args()
+		if len(left) == 0 {
+			return rest, nil
+		}
+		if consumed := len(args) - len(left); consumed > 0 && args[consumed-1] == "--" {
+			return append(rest, left...), nil
+		}
+		rest = append(rest, left[0])
+		args = left[1:]
+	}
 }
 
 // openExisting opens a database that must already exist.

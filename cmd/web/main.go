@@ -90,6 +90,10 @@ type Config struct {
 	// BaseURL is the site's public origin for absolute links (previews,
 	// feeds, sitemap); empty means the origin of each request.
 	BaseURL string
+	// TrustProxy believes the X-Forwarded-Proto and X-Forwarded-Host
+	// headers of requests (a proxy in front sets them); without it they
+	// are ignored, as any client may send them.
+	TrustProxy bool
 	// CORS lets pages of other origins read the JSON API.
 	CORS bool
 	// CacheBytes bounds the rendered pages kept in memory.
@@ -100,6 +104,9 @@ type Config struct {
 	// VersionTTL is how long the catalog version read is trusted (0: read
 	// it for every request, as tests do).
 	VersionTTL time.Duration
+	// Limits bound the searches running and waiting at once (zero
+	// values: sized to the database pool).
+	Limits searchLimits
 	// MemoryLimit is the soft limit set on the Go heap while serving (0:
 	// the runtime's own, as GOMEMLIMIT configures it).
 	MemoryLimit int64
@@ -120,6 +127,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fset.StringVar(&cfg.DBPath, "db", envOr(getenv, "DB_PATH", ""), "SQLite database to serve (env DB_PATH; default "+defaultDB+", built from the sample if missing)")
 	fset.DurationVar(&cfg.SearchTimeout, "search-timeout", 5*time.Second, "longest time one search may take")
 	fset.StringVar(&cfg.BaseURL, "base-url", envOr(getenv, "BASE_URL", ""), "public origin for absolute links, e.g. https://transcripts.example (env BASE_URL; default: each request's)")
+	fset.BoolVar(&cfg.TrustProxy, "trust-proxy", getenv("TRUST_PROXY") == "1", "believe X-Forwarded-Proto and X-Forwarded-Host, set by a proxy in front (env TRUST_PROXY=1)")
 	fset.BoolVar(&cfg.CORS, "cors", getenv("CORS") == "1", "allow other origins to read the JSON API (env CORS=1)")
 	cacheMB := fset.Int("cache-mb", 32, "memory for rendered pages and search results, in MB (0: no cache)")
 	fset.StringVar(&cfg.PlayerURL, "player-url", defaultPlayerURL, "embed URL of the \"Watch here\" player, to which a video id is appended")
@@ -173,11 +181,12 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err := ensureDatabase(ctx, cfg, log); err != nil {
 		return err
 	}
-	cat, err := catalog.OpenReadOnly(ctx, cfg.DBPath)
+	cat, err := openServing(ctx, cfg.DBPath, log)
 	if err != nil {
 		return err
 	}
 	defer cat.Close()
+	go checkpointEvery(ctx, cat, checkpointInterval, log)
 	srv, err := newServer(cfg, cat, search.New(catalog.NewIndex(cat), cfg.SearchTimeout), log)
 	if err != nil {
 		return err
@@ -198,6 +207,12 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("serving", "db", cfg.DBPath, "url", "http://"+browsable(ln.Addr().String())+"/")
+	switch {
+	case cfg.BaseURL == "" && cfg.TrustProxy:
+		log.Warn("-base-url is unset: absolute links in feeds, previews and the API follow each request's X-Forwarded-Proto and X-Forwarded-Host (-trust-proxy) or Host")
+	case cfg.BaseURL == "":
+		log.Warn("-base-url is unset: absolute links in feeds, previews and the API follow the Host each request names; X-Forwarded-* headers are ignored (see -trust-proxy)")
+	}
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -214,6 +229,43 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// openServing opens the database to serve. A schema that must be
+// migrated while an import holds the write lock is waited for, a few
+// times, saying so; a current schema is never written.
+func openServing(ctx context.Context, path string, log *slog.Logger) (*catalog.Catalog, error) {
+	const attempts = 6 // each waits out SQLite's 10 s busy timeout first
+	for i := 1; ; i++ {
+		cat, err := catalog.OpenReadOnly(ctx, path)
+		if err == nil || !errors.Is(err, catalog.ErrLocked) || i == attempts || ctx.Err() != nil {
+			return cat, err
+		}
+		log.Warn("waiting for the process writing the database (an import?) to finish, to bring its schema up to date",
+			"db", path, "attempt", i, "of", attempts)
+	}
+}
+
+// checkpointInterval is how often a serving process folds the database's
+// write-ahead log back into it.
+const checkpointInterval = time.Minute
+
+// checkpointEvery checkpoints the catalog every interval until ctx is
+// done, so a log an import left large (a failed one, or one beside the
+// server) does not stay so until the server stops.
+func checkpointEvery(ctx context.Context, cat *catalog.Catalog, interval time.Duration, log *slog.Logger) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if err := cat.Checkpoint(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("checkpoint", "err", err)
+			}
+		}
+	}
 }
 
 // browsable turns a listening address into one a browser can open.
@@ -323,9 +375,10 @@ func newServer(cfg Config, cat *catalog.Catalog, engine *search.Engine, log *slo
 	}
 	return &server{
 		catalog: cat, search: engine, assets: assets, docs: pages, log: log,
-		baseURL: cfg.BaseURL, cors: cfg.CORS,
+		baseURL: cfg.BaseURL, trustProxy: cfg.TrustProxy, cors: cfg.CORS,
 		playerURL: cfg.PlayerURL, playerOrigin: player.Scheme + "://" + player.Host,
 		pages:   pagecache.New(cfg.CacheBytes),
+		limiter: newSearchLimiter(cfg.Limits),
 		version: &versionCache{read: cat.Version, ttl: cfg.VersionTTL, build: strconv.FormatInt(time.Now().UnixNano(), 36)},
 	}, nil
 }

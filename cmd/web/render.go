@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -45,31 +46,54 @@ func (s *server) absolute(c echo.Context, path string) string {
 }
 
 // origin is the configured origin of the site or, without one, the
-// request's: its scheme as Echo reads it (TLS, or a proxy's
-// X-Forwarded-Proto and kin) and its host.
+// request's: https when it came over TLS, else http, on the Host it
+// named. A proxy's X-Forwarded-Proto and X-Forwarded-Host are believed
+// only with -trust-proxy, and only as an http or https scheme and a
+// well-formed host: these headers come from the client unless a proxy
+// sets them, and the origin goes into every absolute link of a page,
+// which a cache in front may keep and hand to everyone.
 func (s *server) origin(r *http.Request) string {
 	if s.baseURL != "" {
 		return s.baseURL
 	}
-	return scheme(r) + "://" + r.Host
+	scheme, host := "http", r.Host
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if s.trustProxy {
+		if proto := strings.ToLower(strings.TrimSpace(firstValue(r.Header.Get(echo.HeaderXForwardedProto)))); proto == "http" || proto == "https" {
+			scheme = proto
+		}
+		if fwd := strings.TrimSpace(firstValue(r.Header.Get("X-Forwarded-Host"))); fwd != "" && validHost(fwd) {
+			host = fwd
+		}
+	}
+	if !validHost(host) {
+		host = "localhost"
+	}
+	return scheme + "://" + host
 }
 
-// scheme is the request's scheme by the same rules as echo.Context.Scheme.
-func scheme(r *http.Request) string {
-	if r.TLS != nil {
-		return "https"
+// firstValue is the first of a header's comma-separated values: the one
+// the proxy nearest the client set.
+func firstValue(v string) string {
+	first, _, _ := strings.Cut(v, ",")
+	return first
+}
+
+// validHost reports whether h is a host name or IP address with an
+// optional port, and nothing that could end the authority of a URL.
+func validHost(h string) bool {
+	if h == "" || len(h) > 255 {
+		return false
 	}
-	if proto := r.Header.Get(echo.HeaderXForwardedProto); proto != "" {
-		return proto
+	for _, c := range h {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case c == '.' || c == '-' || c == ':' || c == '[' || c == ']':
+		default:
+			return false
+		}
 	}
-	if proto := r.Header.Get(echo.HeaderXForwardedProtocol); proto != "" {
-		return proto
-	}
-	if r.Header.Get(echo.HeaderXForwardedSsl) == "on" {
-		return "https"
-	}
-	if proto := r.Header.Get(echo.HeaderXUrlScheme); proto != "" {
-		return proto
-	}
-	return "http"
+	return true
 }

@@ -23,12 +23,19 @@ type server struct {
 	docs    map[string]docs.Page
 	log     *slog.Logger
 	baseURL string // configured public origin, or "" for each request's
-	cors    bool
-	pages   *pagecache.Cache
-	version *versionCache
+	// trustProxy believes a proxy's X-Forwarded-Proto and -Host.
+	trustProxy bool
+	cors       bool
+	pages      *pagecache.Cache
+	version    *versionCache
+	limiter    *searchLimiter
 	// The "Watch here" player: the embed URL and the origin pages may frame.
 	playerURL, playerOrigin string
 }
+
+// statusClientClosed is logged for a request whose reader left before the
+// answer was ready (nginx's 499): nothing was sent.
+const statusClientClosed = 499
 
 // slowRequest is the latency above which a good request is logged.
 const slowRequest = 500 * time.Millisecond
@@ -43,20 +50,31 @@ func (s *server) app() *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
-	// Requests that went wrong or slowly are logged; a line for each of
-	// thousands of good ones a second would cost more than serving them.
+	// /videos/ID/ is /videos/ID: one address per page, the other
+	// redirects to it (with its query).
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	// Requests that went wrong or slowly are logged, once each, with the
+	// status the reader got (the error handler runs first); a line for
+	// each of thousands of good ones a second would cost more than
+	// serving them. A reader who left is not the server's fault.
 	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
-		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true,
+		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogError: true, HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
-			if v.Status >= http.StatusBadRequest || v.Latency > slowRequest {
-				s.log.Info("request", "method", v.Method, "uri", v.URI, "status", v.Status, "took", v.Latency.Round(time.Microsecond))
+			took := v.Latency.Round(time.Microsecond)
+			switch {
+			case v.Status == statusClientClosed:
+				s.log.Info("client closed request", "method", v.Method, "uri", v.URI, "status", v.Status, "took", took)
+			case v.Status >= http.StatusInternalServerError:
+				s.log.Error("request failed", "method", v.Method, "uri", v.URI, "status", v.Status, "took", took, "err", v.Error)
+			case v.Status >= http.StatusBadRequest || v.Latency > slowRequest:
+				s.log.Info("request", "method", v.Method, "uri", v.URI, "status", v.Status, "took", took)
 			}
 			return nil
 		},
 	}))
 	// A panic becomes a 500 page through handleError, not a dropped
-	// connection.
-	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
+	// connection; its error goes up to the request log.
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true, DisableErrorHandler: true}))
 	e.Use(s.securityHeaders)
 	if s.cors {
 		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
@@ -79,12 +97,13 @@ func (s *server) routes(e *echo.Echo) {
 	get("/videos.json", s.videosJSON, pages)
 	// /videos/ID and its exports /videos/ID.json, .txt, .srt, .vtt, .md
 	get("/videos/:file", s.video, pages)
-	get("/search", s.searchPage, searches)
-	get("/search.json", s.searchJSON, searches)
-	get("/search.atom", s.searchAtom, searches)
+	// Searches the page cache does not hold wait for a slot (limit.go).
+	get("/search", s.searchPage, s.limitSearches, searches)
+	get("/search.json", s.searchJSON, s.limitSearches, searches)
+	get("/search.atom", s.searchAtom, s.limitSearches, searches)
 	// Streamed downloads: neither cached nor compressed.
-	get("/search.csv", s.searchCSV)
-	get("/search.sh", s.searchClips)
+	get("/search.csv", s.searchCSV, s.limitSearches)
+	get("/search.sh", s.searchClips, s.limitSearches)
 	get("/opensearch.xml", s.openSearch, pages)
 	get("/sitemap.xml", s.sitemap, pages)
 	get("/robots.txt", s.robots, pages)

@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -51,6 +53,10 @@ type Segment struct {
 type Catalog struct {
 	db  *sql.DB
 	now func() time.Time // when imports and deletes happen
+	// path is the database file; file follows it while it is served (nil
+	// for a catalog opened to write).
+	path string
+	file *servedFile
 }
 
 // Option changes how a catalog is opened.
@@ -63,8 +69,8 @@ func WithClock(now func() time.Time) Option {
 	return func(c *Catalog) { c.now = now }
 }
 
-func newCatalog(db *sql.DB, opts []Option) *Catalog {
-	c := &Catalog{db: db, now: time.Now}
+func newCatalog(db *sql.DB, path string, file *servedFile, opts []Option) *Catalog {
+	c := &Catalog{db: db, now: time.Now, path: path, file: file}
 	for _, o := range opts {
 		o(c)
 	}
@@ -77,13 +83,23 @@ var migrationFiles embed.FS
 // Open opens (creating if needed) the SQLite database at path and brings its
 // schema up to date.
 func Open(ctx context.Context, path string, opts ...Option) (*Catalog, error) {
-	db, err := sql.Open("sqlite", dsn(path, false))
+	return openWriter(ctx, path, true, opts...)
+}
+
+// openWriter opens the database at path to write, creating it when create
+// is set, and migrates it.
+func openWriter(ctx context.Context, path string, create bool, opts ...Option) (*Catalog, error) {
+	name, err := dsn(path, create)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: open %s: %w", path, err)
+	}
+	db, err := sql.Open("sqlite", name)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: open %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(max(4, 2*runtime.NumCPU()))
 	db.SetMaxIdleConns(max(4, 2*runtime.NumCPU()))
-	c := newCatalog(db, opts)
+	c := newCatalog(db, path, nil, opts)
 	if err := c.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("catalog: open %s: %w", path, err)
@@ -91,56 +107,124 @@ func Open(ctx context.Context, path string, opts ...Option) (*Catalog, error) {
 	return c, nil
 }
 
-// OpenReadOnly opens the database at path for serving: its schema is
-// brought up to date through a short-lived writer, then every connection
-// of the pool (two per core) is query_only, so the site can never write,
-// while imports by other processes go on beside it (WAL).
+// OpenReadOnly opens the existing database at path for serving, never
+// writing it: every connection of the pool (two per core) is read-only
+// (mode=ro, which also never creates a file), so the site runs on a
+// read-only volume and beside imports by other processes (WAL). Only a
+// schema older than this program's is migrated, through a short-lived
+// writer; one that is current is merely read. The file is followed at its
+// path: a new database moved into place is served from the next
+// connection on, and a removed one makes queries fail with ErrUnavailable.
 func OpenReadOnly(ctx context.Context, path string, opts ...Option) (*Catalog, error) {
-	w, err := Open(ctx, path)
-	if err != nil {
-		return nil, err
-	}
-	if err := w.Close(); err != nil {
+	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("catalog: open %s: %w", path, err)
 	}
-	db, err := sql.Open("sqlite", dsn(path, true))
-	if err != nil {
-		return nil, fmt.Errorf("catalog: open %s: %w", path, err)
-	}
+	f := &servedFile{path: path}
+	db := sql.OpenDB(&connector{file: f})
 	db.SetMaxOpenConns(2 * runtime.NumCPU())
 	db.SetMaxIdleConns(2 * runtime.NumCPU())
-	c := newCatalog(db, opts)
-	if err := c.Ping(ctx); err != nil {
+	c := newCatalog(db, path, f, opts)
+	behind, err := c.schemaBehind(ctx)
+	if err == nil && behind {
+		err = migrateFile(ctx, path)
+	}
+	if err == nil {
+		err = c.Ping(ctx)
+	}
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	return c, nil
 }
 
-// dsn is the driver's name for the database at path, with the settings
-// every connection gets.
-func dsn(path string, readOnly bool) string {
+// ErrLocked is wrapped by the error of opening a database whose schema
+// must be migrated while another process holds its write lock.
+var ErrLocked = errors.New("another process is writing the database")
+
+// migrateFile brings the schema of the existing database at path up to
+// date through a short-lived writer.
+func migrateFile(ctx context.Context, path string) error {
+	w, err := openWriter(ctx, path, false)
+	if err != nil {
+		if strings.Contains(err.Error(), "database is locked") || strings.Contains(err.Error(), "SQLITE_BUSY") {
+			return fmt.Errorf("catalog: %s needs its schema brought up to date, but %w (an import?): %v", path, ErrLocked, err)
+		}
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("catalog: open %s: %w", path, err)
+	}
+	return nil
+}
+
+// schemaBehind reports whether the database lacks a migration this
+// program has, reading only.
+func (c *Catalog) schemaBehind(ctx context.Context) (bool, error) {
+	ms, err := loadMigrations()
+	if err != nil {
+		return false, err
+	}
+	var tables int
+	if err := c.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&tables); err != nil {
+		return false, fmt.Errorf("catalog: open %s: %w", c.path, err)
+	}
+	if tables == 0 {
+		return true, nil
+	}
+	v, err := c.SchemaVersion(ctx)
+	if err != nil {
+		return false, err
+	}
+	return v < ms[len(ms)-1].version, nil
+}
+
+// dsn is the driver's name for the database at path opened to write, with
+// the settings every connection gets; create allows a new file.
+func dsn(path string, create bool) (string, error) {
+	uri, err := fileURI(path)
+	if err != nil {
+		return "", err
+	}
 	q := url.Values{}
+	if create {
+		q.Set("mode", "rwc")
+	} else {
+		q.Set("mode", "rw")
+	}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(ON)")
-	if readOnly {
-		q.Add("_pragma", "query_only(ON)")
-	}
 	// Writers take the lock up front, so a reader upgraded to a writer
 	// never fails half-way with SQLITE_BUSY.
 	q.Set("_txlock", "immediate")
-	return "file:" + path + "?" + q.Encode()
+	return uri + "?" + q.Encode(), nil
 }
 
 // Close closes the database.
 func (c *Catalog) Close() error { return c.db.Close() }
 
-// Ping reports whether the database answers a query.
+// refresh looks whether the served file was replaced or removed: a
+// replaced one is switched to, a removed one is ErrUnavailable.
+func (c *Catalog) refresh() error {
+	if c.file == nil {
+		return nil
+	}
+	if _, ok := c.file.check(); !ok {
+		return fmt.Errorf("catalog: %s: no file: %w", c.path, ErrUnavailable)
+	}
+	return nil
+}
+
+// Ping reports whether the database answers from its tables (not merely
+// whether a connection opens: an empty file would).
 func (c *Catalog) Ping(ctx context.Context) error {
-	var one int
-	if err := c.db.QueryRowContext(ctx, `SELECT 1`).Scan(&one); err != nil {
+	if err := c.refresh(); err != nil {
+		return err
+	}
+	var version, videos int64
+	if err := c.db.QueryRowContext(ctx, `SELECT (SELECT version FROM catalog_version WHERE id = 1), (SELECT count(*) FROM (SELECT 1 FROM videos LIMIT 1))`).Scan(&version, &videos); err != nil {
 		return fmt.Errorf("catalog: ping: %w", err)
 	}
 	return nil
@@ -161,6 +245,34 @@ func (c *Catalog) Check(ctx context.Context) error {
 		if _, err := c.db.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('integrity-check', 1)`); err != nil {
 			return fmt.Errorf("catalog: check %s: %w", table, err)
 		}
+	}
+	return nil
+}
+
+// Checkpoint copies what the write-ahead log holds into the database and
+// truncates the log, which otherwise keeps the size of the largest
+// transaction written (or rolled back) since the last writer closed. A
+// catalog opened for serving checkpoints through a short-lived writer, or
+// does nothing where it may not write; readers in the middle of a query
+// may keep the log from being truncated until the next time.
+func (c *Catalog) Checkpoint(ctx context.Context) error {
+	db := c.db
+	if c.file != nil {
+		if _, err := os.Stat(c.path + "-wal"); err != nil || !writable(filepath.Dir(c.path)) {
+			return nil // no log, or none this process may write
+		}
+		name, err := dsn(c.path, false)
+		if err != nil {
+			return fmt.Errorf("catalog: checkpoint: %w", err)
+		}
+		if db, err = sql.Open("sqlite", name); err != nil {
+			return fmt.Errorf("catalog: checkpoint: %w", err)
+		}
+		defer db.Close()
+	}
+	var busy, logPages, done int
+	if err := db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logPages, &done); err != nil {
+		return fmt.Errorf("catalog: checkpoint: %w", err)
 	}
 	return nil
 }
@@ -252,11 +364,22 @@ func (c *Catalog) SchemaVersion(ctx context.Context) (int, error) {
 type Version struct {
 	N         int64
 	ChangedAt time.Time
+	// File counts the database files a served catalog has followed at
+	// its path: a file moved into place is another catalog, whatever its
+	// N says.
+	File uint64
 }
 
-// Version returns the catalog's current version.
+// Version returns the catalog's current version. Serving, it is also
+// where a database replaced or removed at its path is noticed.
 func (c *Catalog) Version(ctx context.Context) (Version, error) {
+	if err := c.refresh(); err != nil {
+		return Version{}, err
+	}
 	var v Version
+	if c.file != nil {
+		v.File = c.file.gen.Load()
+	}
 	var changed string
 	if err := c.db.QueryRowContext(ctx, `SELECT version, changed_at FROM catalog_version WHERE id = 1`).Scan(&v.N, &changed); err != nil {
 		return Version{}, fmt.Errorf("catalog: version: %w", err)
@@ -266,10 +389,13 @@ func (c *Catalog) Version(ctx context.Context) (Version, error) {
 }
 
 // bumpVersion records, inside the transaction that changes the catalog,
-// that it changed.
+// that it changed. The new version is at least the time in microseconds,
+// so two database files built apart do not share one: a server that
+// switches to a file moved into place, and the search engine's caches
+// keyed by version, cannot take one for the other.
 func bumpVersion(ctx context.Context, tx *sql.Tx, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `UPDATE catalog_version SET version = version + 1, changed_at = ? WHERE id = 1`,
-		now.UTC().Format(time.RFC3339))
+	_, err := tx.ExecContext(ctx, `UPDATE catalog_version SET version = max(version + 1, ?), changed_at = ? WHERE id = 1`,
+		now.UnixMicro(), now.UTC().Format(time.RFC3339))
 	return err
 }
 

@@ -12,6 +12,9 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/transcripts/site/internal/excerpt"
 )
@@ -86,9 +89,12 @@ func (r Record) clean() (Record, error) {
 	return r, nil
 }
 
-// cleanText trims s and turns control characters (which could smuggle
-// snippet markers or break a terminal) into spaces.
+// cleanText trims s, turns control characters (which could smuggle
+// snippet markers or break a terminal) into spaces, and stores it in NFKC:
+// full-width ｇｒｏｗｔｈ and the ligature in ﬁne are the letters they stand
+// for, so the index finds them as the query parser reads them.
 func cleanText(s string) string {
+	s = norm.NFKC.String(s)
 	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
 		s = strings.Map(func(r rune) rune {
 			if unicode.IsControl(r) {
@@ -98,6 +104,64 @@ func cleanText(s string) string {
 		}, s)
 	}
 	return strings.TrimSpace(s)
+}
+
+// MaxSegmentChars bounds the text of one stored segment. The dataset's
+// segments hold 360–490 characters; a row far longer (880 KB of one word
+// repeated made every search of it take 14 s, highlighting being quadratic
+// in the matches of one segment) is stored as consecutive segments of at
+// most this many characters, cut between words, their start seconds
+// spread evenly over the row's time span.
+const MaxSegmentChars = 4000
+
+// split returns r as the segments it is stored as: itself, or pieces of
+// at most MaxSegmentChars characters. Segments are keyed by their start
+// second, so a row whose time span has fewer seconds than it needs pieces
+// is refused.
+func (r Record) split() ([]Record, error) {
+	if utf8.RuneCountInString(r.Text) <= MaxSegmentChars {
+		return []Record{r}, nil
+	}
+	texts := splitText(r.Text, MaxSegmentChars)
+	n := len(texts)
+	if span := r.End - r.Start; span < n {
+		return nil, fmt.Errorf("text of %d characters is longer than %d and must be split into %d segments, but its %d–%d s span has too few seconds to start them apart; split the row",
+			utf8.RuneCountInString(r.Text), MaxSegmentChars, n, r.Start, r.End)
+	}
+	pieces := make([]Record, n)
+	for i, text := range texts {
+		p := r
+		p.Text = text
+		p.Start = r.Start + i*(r.End-r.Start)/n
+		p.End = r.Start + (i+1)*(r.End-r.Start)/n
+		pieces[i] = p
+	}
+	return pieces, nil
+}
+
+// splitText cuts s into pieces of at most max characters, at the last
+// space of each when there is one.
+func splitText(s string, max int) []string {
+	var out []string
+	for utf8.RuneCountInString(s) > max {
+		cut, n, lastSpace := 0, 0, -1
+		for i, c := range s {
+			if n == max {
+				cut = i
+				break
+			}
+			if c == ' ' {
+				lastSpace = i
+			}
+			n++
+		}
+		if lastSpace > 0 {
+			cut = lastSpace
+		}
+		out = append(out, strings.TrimSpace(s[:cut]))
+		s = strings.TrimSpace(s[cut:])
+	}
+	return append(out, s)
 }
 
 // The triggers that keep segments_fts in step with rows written by other
@@ -191,13 +255,26 @@ func rows(ctx context.Context, records iter.Seq2[Record, error], opts ImportOpti
 					err = &RowError{Pos: rec.Pos, Err: cerr}
 				}
 			}
+			var pieces []Record
+			if err == nil {
+				var serr error
+				if pieces, serr = rec.split(); serr != nil {
+					err = &RowError{Pos: rec.Pos, Err: serr}
+				}
+			}
 			var rowErr *RowError
 			if err != nil && opts.SkipInvalid && errors.As(err, &rowErr) {
 				stats.skip(rowErr)
 				continue
 			}
-			if !yield(rec, err) || err != nil {
+			if err != nil {
+				yield(rec, err)
 				return
+			}
+			for _, p := range pieces {
+				if !yield(p, nil) {
+					return
+				}
 			}
 		}
 	}
@@ -218,6 +295,11 @@ func (c *Catalog) Import(ctx context.Context, records iter.Seq2[Record, error], 
 			err = fmt.Errorf("catalog: import: %w (%v)", ctx.Err(), err)
 		}
 	}()
+	// Whatever becomes of the transaction, the write-ahead log it grew is
+	// folded back and truncated: a reader (the site) keeps the database
+	// open, so the log would otherwise stay its size until every
+	// connection closed. Runs after the rollback below.
+	defer c.Checkpoint(context.WithoutCancel(ctx))
 	var videos videoSet
 	tx, err := c.db.BeginTx(ctx, nil)
 	if err != nil {

@@ -2,8 +2,11 @@ package search
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // ErrBadQuery is wrapped by every error about what a person typed: a query
@@ -20,6 +23,22 @@ func (e *QueryError) Unwrap() error { return ErrBadQuery }
 // MaxTerms bounds the number of words and phrases one query may hold; the
 // rest are ignored (and the reader told so).
 const MaxTerms = 24
+
+// Bounds on the work one query may ask for. A prefix is looked up as
+// every word it starts (a* is thousands of words, each with its list of
+// segments) and a phrase checks the positions of all its words in every
+// segment holding them all, so a few short prefixes or one long phrase
+// of common words cost seconds and starve every other search. A query
+// past a bound is not searched: the reader is told what to change (a
+// *QueryError), rather than shown results of a different query.
+const (
+	// MinPrefixLetters is the shortest prefix: "aug*", not "a*".
+	MinPrefixLetters = 3
+	// MaxPrefixTerms bounds the words ending in * of one query.
+	MaxPrefixTerms = 4
+	// MaxPhraseWords bounds the words of one quoted phrase.
+	MaxPhraseWords = 8
+)
 
 // Term is one word, prefix or quoted phrase: its words are searched as a
 // phrase, the last one as a prefix when Prefix is set. Words hold only
@@ -55,9 +74,12 @@ type Query struct {
 // person may type reaches FTS5 as syntax. A query with no word to look for
 // returns a *QueryError.
 func Parse(input string) (Query, error) {
+	// Compatibility forms read as what they stand for: full-width
+	// "ｇｒｏｗｔｈ" is "growth", "ﬁ" is "fi", as the importer stores them.
+	input = norm.NFKC.String(input)
 	var q Query
 	var pendingOr, pendingNot bool
-	count := 0
+	count, prefixes := 0, 0
 	for _, tok := range lex(input) {
 		if !tok.quoted {
 			switch tok.text {
@@ -78,6 +100,15 @@ func Parse(input string) (Query, error) {
 		if count == MaxTerms {
 			q.Truncated = true
 			break
+		}
+		if err := t.bounded(); err != nil {
+			return Query{}, err
+		}
+		if t.Prefix {
+			if prefixes++; prefixes > MaxPrefixTerms {
+				return Query{}, &QueryError{Reason: "A search may hold at most " + strconv.Itoa(MaxPrefixTerms) +
+					" words ending in *: each stands for many words. Spell some of them out."}
+			}
 		}
 		count++
 		switch {
@@ -158,6 +189,52 @@ func makeTerm(tok token) (Term, bool) {
 		return Term{}, false
 	}
 	return Term{Words: words, Prefix: strings.HasSuffix(tok.text, "*")}, true
+}
+
+// bounded returns a *QueryError when t asks for more work than a search
+// may do: a prefix shorter than MinPrefixLetters, a phrase longer than
+// MaxPhraseWords.
+func (t Term) bounded() error {
+	if len(t.Words) > MaxPhraseWords {
+		return &QueryError{Reason: "A quoted phrase may hold at most " + strconv.Itoa(MaxPhraseWords) +
+			" words: quote the most telling part of it."}
+	}
+	if last := t.Words[len(t.Words)-1]; t.Prefix && prefixLetters(last) < MinPrefixLetters {
+		return &QueryError{Reason: "A word ending in * needs at least " + strconv.Itoa(MinPrefixLetters) +
+			" letters before the *: “" + last + "*” would stand for too many words."}
+	}
+	return nil
+}
+
+// prefixLetters measures a prefix in Latin letters: a Chinese, Japanese
+// or Korean character says about as much as two.
+func prefixLetters(word string) int {
+	n := 0
+	for _, r := range word {
+		n++
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+			n++
+		}
+	}
+	return n
+}
+
+// Costly reports whether q holds a prefix, an alternative (OR) or a
+// phrase: the shapes whose cost grows with the vocabulary and the size of
+// the collection rather than with what they find. The site runs fewer of
+// them at once than of other searches.
+func (q Query) Costly() bool {
+	if q.HasPrefix() || q.hasAlternatives() {
+		return true
+	}
+	for _, g := range q.Groups {
+		for _, t := range g {
+			if len(t.Words) > 1 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // HasPrefix reports whether a word of q is a prefix (word*).

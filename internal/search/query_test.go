@@ -56,3 +56,63 @@ func TestSnippetWindow(t *testing.T) {
 		t.Errorf("short text %q", short)
 	}
 }
+
+// TestParseBoundsWork: the shapes that took seconds (issue 16, item 3)
+// are refused with a reason for the reader; those within the bounds pass.
+func TestParseBoundsWork(t *testing.T) {
+	var alphabet []string
+	for c := 'a'; c <= 'x'; c++ {
+		alphabet = append(alphabet, string(c)+"*")
+	}
+	for _, in := range []string{
+		strings.Join(alphabet, " OR "),
+		"a*",
+		"ab*",
+		"learning ab*",
+		"-ab* learning",
+		`"neural ne"*`,
+		"con* OR pro* OR com* OR dis* OR pre*",
+		`"` + strings.Repeat("the ", 240) + `"`,
+		`"` + strings.Repeat("the ", MaxPhraseWords+1) + `"`,
+		"a-b-c-d-e-f-g-h-i-j",
+	} {
+		_, err := Parse(in)
+		var qe *QueryError
+		if !errors.As(err, &qe) || qe.Reason == "" {
+			t.Errorf("Parse(%.50q): err = %v, want a QueryError", in, err)
+		}
+	}
+	for _, in := range []string{
+		"aug*",
+		"con* OR pro* OR com* OR dis*",
+		`"` + strings.Repeat("the ", MaxPhraseWords) + `"`,
+		`"neural net"*`,
+		"数学*",
+		strings.Repeat("word ", MaxTerms),
+	} {
+		if _, err := Parse(in); err != nil {
+			t.Errorf("Parse(%.50q): %v", in, err)
+		}
+	}
+}
+
+// TestParseFoldsCompatibilityForms: full-width letters and ligatures read
+// as the letters they stand for (NFKC), as the importer stores text.
+
+func TestParseFoldsCompatibilityForms(t *testing.T) {
+	for in, want := range map[string]string{
+		"ｇｒｏｗｔｈ":  `growth`,
+		"ＧＲＯＷＴＨ＊": `GROWTH*`,
+		"ﬁne":     `fine`,
+		"“ａ ｂ”":   `"a b"`,
+	} {
+		q, err := Parse(in)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", in, err)
+			continue
+		}
+		if got := q.String(); got != want {
+			t.Errorf("Parse(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

@@ -19,9 +19,10 @@ import (
 const (
 	// rareWordDocs: a word in fewer segments than this may be a typo.
 	rareWordDocs = 4
-	// neighbourRatio: a rare word is corrected to a neighbour held by this
-	// many times more segments.
-	neighbourRatio = 20
+	// neighbourRatio: a rare word the index holds is corrected only to a
+	// neighbour held by this many times more segments: a name said twice
+	// must stay findable beside a common word one letter away.
+	neighbourRatio = 100
 )
 
 // Correction is a word of the query replaced by a better spelling.
@@ -94,7 +95,7 @@ func (e *Engine) correction(ctx context.Context, w string) (string, error) {
 	typed := stem(w)
 	// Candidates share the first letter: a slip rarely falls there, and
 	// the vocabulary is read only in that range.
-	terms, err := e.index.Terms(ctx, string([]rune(typed)[:1]), max(1, neighbourRatio*n))
+	terms, err := e.index.Terms(ctx, string([]rune(typed)[:1]), max(2, neighbourRatio*n))
 	if err != nil {
 		return "", err
 	}
