@@ -55,7 +55,7 @@ func (e *Engine) describe(ctx context.Context, q Query, cs []candidate) ([]Hit, 
 		h := Hit{
 			SegmentID: s.ID, VideoID: s.VideoID, Start: s.Start, End: s.End, Text: s.Text,
 			Title: v.Title, Thumbnail: v.Thumbnail, ImportedAt: v.ImportedAt, TitleMatch: c.titleMatch,
-			Missing: c.missing,
+			Missing: c.missing, Repeat: c.repeat, Copies: c.copies,
 		}
 		if m, ok := marked[c.id]; ok {
 			h.Snippet = fragments(snippet(m, snippetTokens))

@@ -22,6 +22,11 @@ type candidate struct {
 	// line holds, in others 1 for a line whose words stand together.
 	tier    int
 	missing []string // in relaxed results, the words the line lacks
+	// repeat is the cluster of repeated text the line belongs to (a
+	// sponsor read, an intro), 0 for conversation; copies counts the
+	// other videos whose copy of it a page folded into this one.
+	repeat int64
+	copies int
 }
 
 // boost adds the title score of c's video, when its title matches.
@@ -47,7 +52,7 @@ func (e *Engine) rank(ctx context.Context, q Query, f Filter, w walk, limit int)
 	}
 	all := make([]candidate, len(scored))
 	for i, s := range scored {
-		all[i] = candidate{id: s.Segment, video: s.Video, score: s.Score}
+		all[i] = candidate{id: s.Segment, video: s.Video, score: s.Score, repeat: s.Repeat}
 		// A title match lifts its video's lines before the best are
 		// chosen, wherever their words alone would rank them.
 		all[i].boost(w)
@@ -59,10 +64,16 @@ func (e *Engine) rank(ctx context.Context, q Query, f Filter, w walk, limit int)
 	return e.titleOnly(ctx, w, w.titled, all[:min(len(all), limit)])
 }
 
-// byScore orders candidates best first: the higher tier, then the better
-// score; ties break on the segment id, the newest first, so every order is
-// stable across requests.
+// byScore orders candidates best first: conversation before repeated
+// text, then the higher tier, then the better score; ties break on the
+// segment id, the newest first, so every order is stable across requests.
 func byScore(a, b candidate) int {
+	if ra, rb := a.repeat != 0, b.repeat != 0; ra != rb {
+		if rb {
+			return -1
+		}
+		return 1
+	}
 	if a.tier != b.tier {
 		return b.tier - a.tier
 	}
@@ -78,7 +89,7 @@ func byScore(a, b candidate) int {
 func (e *Engine) newest(ctx context.Context, w walk, limit int) ([]candidate, error) {
 	var cs []candidate
 	for _, p := range w.postings[:min(len(w.postings), limit)] {
-		c := candidate{id: p.Segment, video: p.Video}
+		c := candidate{id: p.Segment, video: p.Video, repeat: p.Repeat}
 		c.boost(w)
 		cs = append(cs, c)
 	}
@@ -132,7 +143,7 @@ func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, videos []str
 		ids = append(ids, p.Segment)
 		perVideo[p.Video]++
 		if w.ubiquitous && len(best[p.Video]) < n {
-			c := candidate{id: p.Segment, video: p.Video}
+			c := candidate{id: p.Segment, video: p.Video, repeat: p.Repeat}
 			c.boost(w)
 			best[p.Video] = append(best[p.Video], c)
 		}
@@ -154,7 +165,7 @@ func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, videos []str
 			return nil, err
 		}
 		for _, s := range scored {
-			c := candidate{id: s.Segment, video: s.Video, score: s.Score, marked: s.Marked}
+			c := candidate{id: s.Segment, video: s.Video, score: s.Score, marked: s.Marked, repeat: s.Repeat}
 			c.boost(w)
 			if w.near[s.Segment] {
 				c.tier = 1
@@ -317,4 +328,30 @@ func groups(cs []candidate) [][]candidate {
 		gs[i] = append(gs[i], c)
 	}
 	return gs
+}
+
+// collapse keeps the first of each repeated text's copies (the cs are in
+// order), counting in it the other videos whose copies it stands for.
+func collapse(cs []candidate) []candidate {
+	first := map[int64]int{}              // cluster → its place in out
+	videos := map[int64]map[string]bool{} // cluster → the videos of its copies
+	out := cs[:0:0]
+	for _, c := range cs {
+		if c.repeat == 0 {
+			out = append(out, c)
+			continue
+		}
+		i, seen := first[c.repeat]
+		if !seen {
+			first[c.repeat] = len(out)
+			videos[c.repeat] = map[string]bool{c.video: true}
+			out = append(out, c)
+			continue
+		}
+		if !videos[c.repeat][c.video] {
+			videos[c.repeat][c.video] = true
+			out[i].copies++
+		}
+	}
+	return out
 }

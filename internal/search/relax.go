@@ -130,6 +130,9 @@ func (e *Engine) relax(ctx context.Context, q Query, f Filter) (relaxation, erro
 				}
 				rx.tiers[size] = append(rx.tiers[size], p.Segment)
 				found = append(found, p)
+				if p.Repeat != 0 {
+					rx.walk.repeated++
+				}
 			}
 		}
 	}
@@ -169,7 +172,7 @@ func (e *Engine) rankRelaxed(ctx context.Context, rx relaxation, limit int) ([]c
 		}
 		tier := make([]candidate, 0, len(scored))
 		for _, s := range scored {
-			c := candidate{id: s.Segment, video: s.Video, score: s.Score, tier: size}
+			c := candidate{id: s.Segment, video: s.Video, score: s.Score, tier: size, repeat: s.Repeat}
 			for _, i := range rx.missing[s.Segment] {
 				c.missing = append(c.missing, groupText(rx.groups[i]))
 			}

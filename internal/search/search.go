@@ -101,6 +101,9 @@ type Request struct {
 	Sort   Sort
 	Group  Grouping
 	Videos []string // only these videos, when not empty
+	// Repeat lists only the copies of one repeated text (a cluster), all
+	// of them, when not 0.
+	Repeat int64
 	// Verbatim searches the words exactly as typed: every word
 	// required, nothing corrected.
 	Verbatim bool
@@ -126,6 +129,11 @@ type Hit struct {
 	ImportedAt time.Time // when the hit's video was last imported
 	TitleMatch bool      // the video's title matches the query
 	Missing    []string  // in relaxed results, the words the line lacks
+	// Repeat is the cluster of repeated text (a sponsor read, an intro)
+	// the line belongs to, 0 for conversation; Copies counts the other
+	// videos whose copies of it matched and were folded into this hit.
+	Repeat int64
+	Copies int
 }
 
 // Group is one video's hits on a grouped results page.
@@ -156,6 +164,9 @@ type Results struct {
 	Unranked bool
 	Ranked   int // the best matches ranked, grouped and paged: at most RankCap
 	Videos   int // distinct videos among the matches (within CountCap)
+	// Repeated counts the matches (within CountCap) in repeated text:
+	// sponsor reads, intros and outros said in many videos.
+	Repeated int
 	Hits     []Hit
 	Groups   []Group // with Grouped: one per video on the page
 	Facets   []Facet // the videos with most matches (ignoring the video filter)
@@ -202,7 +213,7 @@ func (r Request) check() (Query, error) {
 }
 
 // filter is the part of the collection r searches.
-func (r Request) filter() Filter { return Filter{Videos: r.Videos} }
+func (r Request) filter() Filter { return Filter{Videos: r.Videos, Repeat: r.Repeat} }
 
 // Search returns a page of hits for r, or of videos when grouped. When
 // the query's words together find less than a page, a misspelt word is
@@ -288,7 +299,7 @@ func (e *Engine) strict(ctx context.Context, q Query, r Request) (plan, error) {
 		return plan{}, err
 	}
 	w := all
-	if len(r.Videos) > 0 {
+	if len(r.Videos) > 0 || r.Repeat != 0 {
 		if w, err = e.walk(ctx, q, r.filter()); err != nil {
 			return plan{}, err
 		}
@@ -304,7 +315,7 @@ func (e *Engine) relaxed(ctx context.Context, q Query, r Request) (plan, error) 
 		return plan{}, err
 	}
 	rx := all
-	if len(r.Videos) > 0 {
+	if len(r.Videos) > 0 || r.Repeat != 0 {
 		if rx, err = e.relax(ctx, q, r.filter()); err != nil {
 			return plan{}, err
 		}
@@ -324,6 +335,7 @@ func (e *Engine) results(ctx context.Context, r Request, p plan) (Results, error
 	res.Unranked = w.ubiquitous
 	res.Ranked = min(res.Total, RankCap)
 	res.Videos = w.videos()
+	res.Repeated = w.repeated
 	res.Grouped = r.Group == GroupVideos || (r.Group == GroupAuto && res.Total > PerPage && res.Videos > 1)
 	var cs []candidate // the page's, in order
 	var groupOf []int  // for a grouped page, the group of each of cs
@@ -349,8 +361,9 @@ func (e *Engine) results(ctx context.Context, r Request, p plan) (Results, error
 			}
 		}
 	default:
+		fold := r.Sort == Relevance && r.Repeat == 0 && w.repeated > 0
 		limit := RankCap
-		if !res.Grouped && r.Sort == Relevance && len(w.titled) == 0 {
+		if !res.Grouped && r.Sort == Relevance && len(w.titled) == 0 && !fold {
 			limit = min(RankCap, r.Page*PerPage) // a page needs only those up to it
 		}
 		ranked, err := p.rank(limit)
@@ -362,6 +375,12 @@ func (e *Engine) results(ctx context.Context, r Request, p plan) (Results, error
 		}
 		order(ranked, r.Sort)
 		if !res.Grouped {
+			if fold {
+				// The copies of one read are one hit, so repeated text
+				// does not fill the pages after the conversation.
+				ranked = collapse(ranked)
+				res.Ranked = min(res.Ranked, len(ranked))
+			}
 			cs = pageOf(ranked, r.Page, PerPage)
 			break
 		}

@@ -11,6 +11,7 @@ type walk struct {
 	matches  int            // segments whose text matches, counted up to CountCap+1
 	postings []Posting      // the counted matches, newest first
 	perVideo map[string]int // of the counted matches
+	repeated int            // of the counted matches, those in repeated text
 	order    []string       // videos in the order first met (newest match first)
 	bound    int64          // lowest segment id ranked when matches > CountCap, else 0
 	// took is what reading the matches cost: about what another pass over
@@ -81,6 +82,9 @@ func (e *Engine) walk(ctx context.Context, q Query, f Filter) (walk, error) {
 			w.order = append(w.order, p.Video)
 		}
 		w.perVideo[p.Video]++
+		if p.Repeat != 0 {
+			w.repeated++
+		}
 	}
 	if nq, ok := q.near(); ok && w.matches > 0 && !w.ubiquitous {
 		ps, err := e.index.Matches(ctx, nq, f, CountCap)

@@ -1,5 +1,5 @@
 -- Repeated text: sponsor reads, intros and outros that recur nearly word
--- for word across videos. Each segment's text is cut into 6-word
+-- for word across videos. Each segment's text is cut into 10-word
 -- shingles, of which about one in eight (by hash) is kept; a shingle kept
 -- in several videos is repeated, and a segment most of whose shingles
 -- are repeated is repeated text (repeats.go says how the thresholds were
