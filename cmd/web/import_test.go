@@ -44,7 +44,7 @@ func TestImportDirectoryAndStats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"schema       version 5", "videos       4", "segments     6", "last import  20"} {
+	for _, want := range []string{"schema       version 6", "videos       4", "segments     6", "last import  20"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stats lack %q:\n%s", want, out)
 		}

@@ -78,8 +78,8 @@ func TestOpenMigratesOnceAndRecordsVersion(t *testing.T) {
 	ctx := context.Background()
 	c, path := openTemp(t)
 	v, err := c.SchemaVersion(ctx)
-	if err != nil || v != 5 {
-		t.Fatalf("schema version = %d, %v; want 5", v, err)
+	if err != nil || v != 6 {
+		t.Fatalf("schema version = %d, %v; want 6", v, err)
 	}
 	if _, err := c.Import(ctx, records(seg(vidA, 0, 10, "hello world")), catalog.ImportOptions{}); err != nil {
 		t.Fatal(err)
@@ -96,8 +96,8 @@ func TestOpenMigratesOnceAndRecordsVersion(t *testing.T) {
 	if err := c2.DB().QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&applied); err != nil {
 		t.Fatal(err)
 	}
-	if applied != 5 {
-		t.Errorf("schema_migrations has %d rows, want 5", applied)
+	if applied != 6 {
+		t.Errorf("schema_migrations has %d rows, want 6", applied)
 	}
 	tot, err := c2.Totals(ctx)
 	if err != nil || tot != (catalog.Totals{Videos: 1, Segments: 1}) {
@@ -254,6 +254,9 @@ func TestBadRowLeavesDatabaseUnchanged(t *testing.T) {
 		{"negative start", catalog.Record{VideoID: vidA, Start: -1, End: 3, Text: "x"}, "negative seconds"},
 		{"end before start", catalog.Record{VideoID: vidA, Start: 20, End: 3, Text: "x"}, "before start_second"},
 		{"empty text", catalog.Record{VideoID: vidA, Start: 20, End: 30, Text: " \t "}, "empty text"},
+		{"bad date", catalog.Record{VideoID: vidA, Text: "x", Info: &catalog.VideoInfo{Published: "last Tuesday"}}, `published "last Tuesday" is not a date`},
+		{"bad channel id", catalog.Record{VideoID: vidA, Text: "x", Info: &catalog.VideoInfo{ChannelID: "UC x/y"}}, "not a channel id"},
+		{"chapter before the start", catalog.Record{VideoID: vidA, InfoOnly: true, Info: &catalog.VideoInfo{Chapters: []catalog.Chapter{{Start: -5, Title: "Intro"}}}}, "negative second"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -455,7 +458,7 @@ func TestDeleteAndInfo(t *testing.T) {
 		t.Fatal(err)
 	}
 	info, err := c.Info(ctx)
-	if err != nil || info.Videos != 2 || info.Segments != 3 || info.SchemaVersion != 5 || info.SizeBytes == 0 || info.LastImport == "" {
+	if err != nil || info.Videos != 2 || info.Segments != 3 || info.SchemaVersion != 6 || info.SizeBytes == 0 || info.LastImport == "" {
 		t.Fatalf("info %+v, %v", info, err)
 	}
 	before := dump(t, c)
