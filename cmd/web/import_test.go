@@ -40,6 +40,16 @@ func TestImportDirectoryAndStats(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}
 	}
+	// Importing a file again changes nothing, and says so. (The
+	// directory's dataset files disagree with each other on purpose: the
+	// last one read wins.)
+	out, err = runCmd(t, "import", "-db", db, "../../internal/ingest/testdata/Transfer Learning [mPFq5KMxKVw].en.srt")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if want := "videos: 0 added, 0 updated, 1 unchanged; segments: 0 new, 0 changed, 1 unchanged"; !strings.Contains(out, want) {
+		t.Errorf("re-import summary lacks %q:\n%s", want, out)
+	}
 	out, err = runCmd(t, "stats", "-db", db)
 	if err != nil {
 		t.Fatal(err)
