@@ -35,7 +35,7 @@ func TestImportDirectoryAndStats(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	for _, want := range []string{"imported 17 segments of 4 videos from 8 file(s)", "videos: 4 added, 0 updated", "segments: 6 new, 0 changed, 11 unchanged"} {
+	for _, want := range []string{"imported 61 segments of 13 videos from 22 file(s)", "videos: 13 added, 0 updated", "segments: 38 new, 0 changed, 23 unchanged"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}
@@ -54,7 +54,7 @@ func TestImportDirectoryAndStats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"schema       version 6", "videos       4", "segments     6", "last import  20"} {
+	for _, want := range []string{"schema       version 6", "videos       13", "segments     38", "last import  20"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stats lack %q:\n%s", want, out)
 		}
