@@ -213,8 +213,10 @@ func (vs *videoSet) add(r Record) *videoMeta {
 		vs.meta[r.VideoID] = m
 		vs.order = append(vs.order, r.VideoID)
 	}
-	// The first non-empty title and real thumbnail win.
-	if m.title == "" {
+	// The first non-empty title and real thumbnail win, except that a
+	// title a video's description gives (yt-dlp's .info.json, front
+	// matter) wins over one from rows or file names.
+	if m.title == "" || (r.InfoOnly && r.Title != "") {
 		m.title = r.Title
 	}
 	if m.thumbnail == "" || (m.thumbnail == DefaultThumbnail(r.VideoID) && r.Thumbnail != m.thumbnail) {
@@ -228,9 +230,8 @@ func (vs *videoSet) add(r Record) *videoMeta {
 				*dst = v
 			}
 		}
-		if m.info.ChannelID == "" {
-			m.info.ChannelID, m.info.Channel = in.ChannelID, in.Channel
-		}
+		first(&m.info.ChannelID, in.ChannelID)
+		first(&m.info.Channel, in.Channel)
 		first(&m.info.Published, in.Published)
 		first(&m.info.Description, in.Description)
 		first(&m.info.Language, in.Language)

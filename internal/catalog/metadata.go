@@ -66,15 +66,10 @@ func (in VideoInfo) clean() (VideoInfo, error) {
 		Language:    clip(cleanText(in.Language), maxLanguage),
 		Duration:    max(0, in.Duration),
 	}
-	switch {
-	case out.ChannelID == "":
-		out.ChannelID = ChannelSlug(out.Channel)
-	case !ValidChannelID(out.ChannelID):
+	// A missing id is derived from the name, and a missing name from the
+	// id, when the video is written: another record may say them.
+	if out.ChannelID != "" && !ValidChannelID(out.ChannelID) {
 		return out, fmt.Errorf("channel_id %q is not a channel id (letters, digits, _ and -)", truncate(out.ChannelID, 40))
-	}
-	if out.Channel == "" {
-		// A channel is never nameless: its id names it.
-		out.Channel = out.ChannelID
 	}
 	var err error
 	if out.Published, err = cleanDate(in.Published); err != nil {

@@ -86,8 +86,16 @@ func (s storedVideo) merged(id string, m *videoMeta) storedVideo {
 	if m.thumbnail != "" && (m.thumbnail != DefaultThumbnail(id) || out.thumbnail == "") {
 		out.thumbnail = m.thumbnail
 	}
-	if m.info.ChannelID != "" {
-		out.info.ChannelID, out.info.Channel = m.info.ChannelID, m.info.Channel
+	// A channel is known by its id and name together: an id is derived
+	// from a name alone, a name from an id alone.
+	if id, name := m.info.ChannelID, m.info.Channel; id != "" || name != "" {
+		if id == "" {
+			id = ChannelSlug(name)
+		}
+		if name == "" {
+			name = id
+		}
+		out.info.ChannelID, out.info.Channel = id, name
 	}
 	over(&out.info.Published, m.info.Published)
 	over(&out.info.Description, m.info.Description)
