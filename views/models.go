@@ -45,21 +45,67 @@ type Pager struct {
 
 // VideoCard is one video in the catalog grid.
 type VideoCard struct {
-	URL       string
-	Title     string
-	Thumbnail string
-	Length    string // "1:02:03" or "14:58"
-	Segments  string // "34 lines"
+	URL        string
+	Title      string
+	Thumbnail  string
+	Length     string // "1:02:03" or "14:58"
+	Segments   string // "34 lines"
+	Channel    string // "" when unknown
+	ChannelURL string
+	Published  Date
 }
 
-// Home is the catalog page.
+// Date is a day as shown ("7 Nov 2023") and as <time datetime>
+// ("2023-11-07"); zero when unknown.
+type Date struct {
+	Text     string
+	Datetime string
+}
+
+// ChannelChoice is a channel in the catalog's channel filter.
+type ChannelChoice struct {
+	ID       string
+	Name     string
+	Selected bool
+}
+
+// Home is the catalog page, or a channel's page when Channel is set.
 type Home struct {
-	Summary string // "4 videos, 100 transcript lines"
-	Videos  []VideoCard
-	Pager   Pager
+	Heading  string // "Videos", or the channel's name
+	Summary  string // "4 videos, 100 transcript lines"
+	Channel  *ChannelHead
+	Videos   []VideoCard
+	Sorts    []Option // newest, oldest, title, length
+	Channels []ChannelChoice
+	// FilterAction is where the channel filter form goes, with the
+	// current order kept in SortParam.
+	FilterAction string
+	SortParam    string
+	Pager        Pager
 	// EmptyCatalog: the catalog holds no video at all (not merely this
 	// page): the page says how to import some.
 	EmptyCatalog bool
+}
+
+// ChannelHead is what a channel's page says about it.
+type ChannelHead struct {
+	YouTubeURL string // "" when the channel's id is not YouTube's
+	AllURL     string // the whole catalog
+	Latest     Date
+}
+
+// ChannelLink is one channel on the page of channels.
+type ChannelLink struct {
+	Name   string
+	URL    string
+	Count  string // "12 videos"
+	Latest Date
+}
+
+// Channels is the page listing every channel.
+type Channels struct {
+	Summary  string
+	Channels []ChannelLink
 }
 
 // Line is one transcript line of a video page.
@@ -72,6 +118,12 @@ type Line struct {
 	Start    int    // seconds, for the player
 	CopyURL  string // our own URL of the moment, to copy or bookmark
 	Text     string
+	// Speaker is set on the first line of each speaker's turn: their name
+	// is shown as text there, not told apart by colour alone.
+	Speaker string
+	// Chapters are the headings of the chapters this line is the first
+	// of (usually none or one).
+	Chapters []ChapterLink
 	// With an in-video search: the line's words with matches marked, and
 	// the anchors of the previous and next matching lines.
 	Match     bool
@@ -105,19 +157,38 @@ type Moment struct {
 	WatchURL string
 }
 
+// ChapterLink is a chapter of a video: a heading in the transcript and an
+// entry in the list of chapters.
+type ChapterLink struct {
+	Title    string
+	Anchor   string // "chapter-42", the heading's id
+	Time     string // "0:42"
+	Datetime string
+	WatchURL string
+}
+
 // Video is the page of one video and its transcript.
 type Video struct {
-	Title     string
-	Thumbnail string
-	WatchURL  string
-	Meta      string  // "30:03 · 34 lines"
-	Moment    *Moment // set on a moment URL
-	Search    *VideoSearch
-	SearchURL string // where the in-video search form goes
-	ID        string // the YouTube id, for the player
-	PlayerURL string // the embed URL the player appends the id to
-	Lines     []Line
-	Downloads []Download
+	Title      string
+	Thumbnail  string
+	WatchURL   string
+	Channel    string // "" when unknown
+	ChannelURL string
+	Published  Date
+	Length     string // "30:03"
+	// Description is the source's, shown folded, its line breaks kept.
+	Description string
+	Tags        []string
+	Chapters    []ChapterLink
+	Speakers    []string // "Ada Lovelace (12 lines)", most lines first
+	Meta        string   // "30:03 · 34 lines"
+	Moment      *Moment  // set on a moment URL
+	Search      *VideoSearch
+	SearchURL   string // where the in-video search form goes
+	ID          string // the YouTube id, for the player
+	PlayerURL   string // the embed URL the player appends the id to
+	Lines       []Line
+	Downloads   []Download
 }
 
 // Fragment is a piece of a search snippet, highlighted when Match.

@@ -34,6 +34,22 @@ type apiVideo struct {
 	ImportedAt      time.Time `json:"imported_at"`
 	URL             string    `json:"url"`         // our page
 	YouTubeURL      string    `json:"youtube_url"` // the video on YouTube
+	// What the source says about the video; each is left out when unknown.
+	ChannelID   string   `json:"channel_id,omitempty"`
+	Channel     string   `json:"channel,omitempty"`
+	ChannelURL  string   `json:"channel_url,omitempty"` // our page of the channel
+	Published   string   `json:"published,omitempty"`   // YYYY-MM-DD
+	Description string   `json:"description,omitempty"`
+	Tags        []string `json:"tags,omitempty"`
+	Language    string   `json:"language,omitempty"`
+}
+
+// apiChapter is a chapter of a video.
+type apiChapter struct {
+	StartSecond int    `json:"start_second"`
+	Title       string `json:"title"`
+	URL         string `json:"url"` // the chapter's heading on our page
+	YouTubeURL  string `json:"youtube_url"`
 }
 
 // apiSegment is one transcript line.
@@ -41,24 +57,37 @@ type apiSegment struct {
 	StartSecond int    `json:"start_second"`
 	EndSecond   int    `json:"end_second"`
 	Text        string `json:"text"`
-	URL         string `json:"url"`         // the line on our page
-	YouTubeURL  string `json:"youtube_url"` // the moment on YouTube
+	Speaker     string `json:"speaker,omitempty"` // who says it, when the transcript names them
+	URL         string `json:"url"`               // the line on our page
+	YouTubeURL  string `json:"youtube_url"`       // the moment on YouTube
 }
 
 // apiVideos is /videos.json: a page of the catalog.
 type apiVideos struct {
-	Videos     []apiVideo `json:"videos"`
-	Total      int        `json:"total"`
-	TotalLines int        `json:"total_segments"`
-	Page       int        `json:"page"`
-	Pages      int        `json:"pages"`
-	Next       string     `json:"next,omitempty"`
-	Prev       string     `json:"prev,omitempty"`
+	Videos     []apiVideo  `json:"videos"`
+	Total      int         `json:"total"`
+	TotalLines int         `json:"total_segments"`
+	Page       int         `json:"page"`
+	Pages      int         `json:"pages"`
+	Next       string      `json:"next,omitempty"`
+	Prev       string      `json:"prev,omitempty"`
+	Sort       string      `json:"sort"`              // newest, oldest, title or length
+	Channel    *apiChannel `json:"channel,omitempty"` // on a channel's page, or with ?channel=
+}
+
+// apiChannel is a channel of the catalog.
+type apiChannel struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Videos int    `json:"videos"`
+	Latest string `json:"latest,omitempty"` // YYYY-MM-DD, its newest video's publication
+	URL    string `json:"url"`
 }
 
 // apiTranscript is /videos/ID.json.
 type apiTranscript struct {
 	Video    apiVideo     `json:"video"`
+	Chapters []apiChapter `json:"chapters"`
 	Segments []apiSegment `json:"segments"`
 }
 
@@ -120,7 +149,7 @@ type apiSearch struct {
 }
 
 func (s *server) apiVideo(c echo.Context, v catalog.Video) apiVideo {
-	return apiVideo{
+	out := apiVideo{
 		ID:              v.ID,
 		Title:           displayTitle(v.ID, v.Title),
 		Thumbnail:       v.Thumbnail,
@@ -129,36 +158,97 @@ func (s *server) apiVideo(c echo.Context, v catalog.Video) apiVideo {
 		ImportedAt:      v.ImportedAt,
 		URL:             s.absolute(c, videoURL(v.ID)),
 		YouTubeURL:      catalog.WatchURL(v.ID, 0),
+		Channel:         v.Channel,
+		Published:       dateOf(v.Published).Datetime,
+		Description:     v.Description,
+		Tags:            v.Tags,
+		Language:        v.Language,
 	}
+	if v.ChannelID != "" {
+		out.ChannelID, out.ChannelURL = v.ChannelID, s.absolute(c, channelURL(v.ChannelID))
+	}
+	return out
+}
+
+func (s *server) apiChannel(c echo.Context, ch catalog.Channel) *apiChannel {
+	return &apiChannel{ID: ch.ID, Name: ch.Name, Videos: ch.Videos, Latest: dateOf(ch.Latest).Datetime, URL: s.absolute(c, channelURL(ch.ID))}
 }
 
 // videosJSON is the catalog page as JSON.
 func (s *server) videosJSON(c echo.Context) error {
-	page, totals, videos, err := s.catalogPage(c)
+	r, err := parseCatalogRequest(c, "")
+	if err != nil {
+		return err
+	}
+	var head *catalog.Channel
+	if r.channel != "" {
+		ch, err := s.catalog.Channel(c.Request().Context(), r.channel)
+		if err != nil {
+			return err
+		}
+		head = &ch
+	}
+	return s.listingJSON(c, "/videos.json", r, head)
+}
+
+// listingJSON is a page of the catalog (or of a channel) as JSON.
+func (s *server) listingJSON(c echo.Context, path string, r catalogRequest, head *catalog.Channel) error {
+	totals, videos, err := s.catalogPage(c, r)
 	if err != nil {
 		return err
 	}
 	pages := pageCount(totals.Videos, videosPerPage)
-	if len(videos) == 0 && page > 1 {
+	if len(videos) == 0 && r.page > 1 {
 		return &pageError{status: http.StatusNotFound, message: "There are only " + count(pages) + " pages of videos."}
 	}
-	out := apiVideos{Videos: []apiVideo{}, Total: totals.Videos, TotalLines: totals.Segments, Page: page, Pages: max(pages, 1)}
+	out := apiVideos{Videos: []apiVideo{}, Total: totals.Videos, TotalLines: totals.Segments, Page: r.page, Pages: max(pages, 1), Sort: string(r.sort)}
+	if head != nil {
+		out.Channel = s.apiChannel(c, *head)
+	}
 	for _, v := range videos {
 		out.Videos = append(out.Videos, s.apiVideo(c, v))
 	}
-	p := pager("/videos.json", c.Request().URL.Query(), page, pages)
+	q := listingParams(c.Request().URL.Query())
+	if path != "/videos.json" {
+		q.Del("channel")
+	}
+	p := pager(path, q, r.page, pages)
 	out.Next, out.Prev = s.absoluteIf(c, p.Next), s.absoluteIf(c, p.Prev)
 	return c.JSON(http.StatusOK, out)
 }
 
+// channelsJSON lists every channel as JSON.
+func (s *server) channelsJSON(c echo.Context) error {
+	channels, err := s.catalog.Channels(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Channels []*apiChannel `json:"channels"`
+	}{Channels: []*apiChannel{}}
+	for _, ch := range channels {
+		out.Channels = append(out.Channels, s.apiChannel(c, ch))
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
 // videoJSON is a video page as JSON.
-func (s *server) videoJSON(c echo.Context, v catalog.Video, segs []catalog.Segment) apiTranscript {
-	out := apiTranscript{Video: s.apiVideo(c, v), Segments: make([]apiSegment, 0, len(segs))}
+func (s *server) videoJSON(c echo.Context, v catalog.Video, chapters []catalog.Chapter, segs []catalog.Segment) apiTranscript {
+	out := apiTranscript{Video: s.apiVideo(c, v), Chapters: []apiChapter{}, Segments: make([]apiSegment, 0, len(segs))}
+	for _, ch := range chapters {
+		out.Chapters = append(out.Chapters, apiChapter{
+			StartSecond: ch.Start,
+			Title:       ch.Title,
+			URL:         s.absolute(c, videoURL(v.ID)+"#"+chapterAnchor(ch.Start)),
+			YouTubeURL:  catalog.WatchURL(v.ID, ch.Start),
+		})
+	}
 	for _, seg := range segs {
 		out.Segments = append(out.Segments, apiSegment{
 			StartSecond: seg.Start,
 			EndSecond:   seg.End,
 			Text:        seg.Text,
+			Speaker:     seg.Speaker,
 			URL:         s.absolute(c, lineURL(v.ID, seg.Start)),
 			YouTubeURL:  catalog.WatchURL(v.ID, seg.Start),
 		})

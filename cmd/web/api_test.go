@@ -429,7 +429,7 @@ func TestOpenSearchSitemapRobots(t *testing.T) {
 			t.Errorf("sitemap lacks %s", want)
 		}
 	}
-	if len(sm.URLs) != 5 || len(sm.URLs[1].LastMod) != len("2006-01-02") {
+	if len(sm.URLs) != 6 || sm.URLs[1].Loc != "http://example.com/channels" || len(sm.URLs[2].LastMod) != len("2006-01-02") {
 		t.Errorf("sitemap %+v", sm.URLs)
 	}
 

@@ -100,7 +100,20 @@ func (s *server) sitemap(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sm := syndication.Sitemap{URLs: []syndication.SitemapURL{{Loc: s.absolute(c, "/")}}}
+	sm := syndication.Sitemap{URLs: []syndication.SitemapURL{{Loc: s.absolute(c, "/")}, {Loc: s.absolute(c, "/channels")}}}
+	channels, err := s.catalog.Channels(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	for _, ch := range channels[:min(len(channels), syndication.MaxSitemapURLs/10)] {
+		u := syndication.SitemapURL{Loc: s.absolute(c, channelURL(ch.ID))}
+		if !ch.Latest.IsZero() {
+			// A channel's page changes when it publishes.
+			u.LastMod = ch.Latest.Format(time.DateOnly)
+		}
+		sm.URLs = append(sm.URLs, u)
+	}
+	videos = videos[:min(len(videos), syndication.MaxSitemapURLs-len(sm.URLs))]
 	for _, v := range videos {
 		u := syndication.SitemapURL{Loc: s.absolute(c, videoURL(v.ID))}
 		if !v.ImportedAt.IsZero() {

@@ -163,7 +163,7 @@ func TestFetchChannelRerunRefreshUpdate(t *testing.T) {
 	n := len(ytdlp.Fetched(t))
 	out, _ = fetchRun(t, ctx, "-db", db, "-yt-dlp", ytdlp.Path, "-refresh", chanURL)
 	wantOutput(t, out, "videos: 6 found, 0 already imported, 1 fetched, 4 from the cache, 2 failed",
-		"imported 4 segments of 4 videos: 0 added, 4 updated; segments 0 new, 0 changed, 4 unchanged")
+		"imported 4 segments of 4 videos: 0 added, 0 updated; segments 0 new, 0 changed, 4 unchanged")
 	if again := ytdlp.Fetched(t)[n:]; !slices.Equal(again, []string{vPrivate, vNoSubs}) {
 		t.Errorf("-refresh fetched %v from YouTube", again)
 	}

@@ -90,8 +90,11 @@ func printSummary(w io.Writer, dbPath string, files int64, s catalog.ImportStats
 	} else {
 		fmt.Fprintf(w, "imported %s segments of %s videos from %d file(s) into %s in %.2fs\n",
 			count(s.Segments), count(s.Videos), files, dbPath, s.Elapsed.Seconds())
-		fmt.Fprintf(w, "  videos: %s added, %s updated; segments: %s new, %s changed, %s unchanged\n",
-			count(s.VideosAdded), count(s.VideosUpdated), count(s.Inserted), count(s.Updated), count(s.Unchanged))
+		fmt.Fprintf(w, "  videos: %s added, %s updated, %s unchanged; segments: %s new, %s changed, %s unchanged\n",
+			count(s.VideosAdded), count(s.VideosUpdated), count(s.VideosUnchanged), count(s.Inserted), count(s.Updated), count(s.Unchanged))
+		if s.InfoSkipped > 0 {
+			fmt.Fprintf(w, "  %s described but without a transcript, not added\n", plural(s.InfoSkipped, "video", "videos"))
+		}
 	}
 	if s.Skipped > 0 {
 		fmt.Fprintf(w, "  skipped %s bad row(s)", count(s.Skipped))

@@ -36,16 +36,26 @@ func TestImportDirectoryAndStats(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	for _, want := range []string{"imported 17 segments of 4 videos from 8 file(s)", "videos: 4 added, 0 updated", "segments: 6 new, 0 changed, 11 unchanged"} {
+	for _, want := range []string{"imported 61 segments of 13 videos from 22 file(s)", "videos: 13 added, 0 updated", "segments: 38 new, 0 changed, 23 unchanged"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}
+	}
+	// Importing a file again changes nothing, and says so. (The
+	// directory's dataset files disagree with each other on purpose: the
+	// last one read wins.)
+	out, err = runCmd(t, "import", "-db", db, "../../internal/ingest/testdata/Transfer Learning [mPFq5KMxKVw].en.srt")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if want := "videos: 0 added, 0 updated, 1 unchanged; segments: 0 new, 0 changed, 1 unchanged"; !strings.Contains(out, want) {
+		t.Errorf("re-import summary lacks %q:\n%s", want, out)
 	}
 	out, err = runCmd(t, "stats", "-db", db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"schema       version 8", "videos       4", "segments     6", "last import  20"} {
+	for _, want := range []string{"schema       version 8", "videos       13", "segments     38", "last import  20"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stats lack %q:\n%s", want, out)
 		}

@@ -97,6 +97,10 @@ func (s *server) routes(e *echo.Echo) {
 	get("/videos.json", s.videosJSON, pages)
 	// /videos/ID and its exports /videos/ID.json, .txt, .srt, .vtt, .md
 	get("/videos/:file", s.video, pages)
+	get("/channels", s.channelsPage, pages)
+	get("/channels.json", s.channelsJSON, pages)
+	// /channels/ID and its JSON twin /channels/ID.json
+	get("/channels/:file", s.channel, pages)
 	// Searches the page cache does not hold wait for a slot (limit.go).
 	get("/search", s.searchPage, s.limitSearches, searches)
 	get("/search.json", s.searchJSON, s.limitSearches, searches)

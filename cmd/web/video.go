@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -49,16 +50,20 @@ func (s *server) video(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	chapters, err := s.catalog.Chapters(ctx, id)
+	if err != nil {
+		return err
+	}
 	switch ext {
 	case "":
-		return s.videoPage(c, v, segs)
+		return s.videoPage(c, v, chapters, segs)
 	case ".json":
-		return c.JSON(http.StatusOK, s.videoJSON(c, v, segs))
+		return c.JSON(http.StatusOK, s.videoJSON(c, v, chapters, segs))
 	}
 	for _, f := range transcriptFormats {
 		if f.ext == ext {
 			var buf bytes.Buffer
-			if err := f.write(&buf, export.Transcript{Video: v, Title: displayTitle(v.ID, v.Title), Segments: segs}); err != nil {
+			if err := f.write(&buf, export.Transcript{Video: v, Title: displayTitle(v.ID, v.Title), Chapters: chapters, Segments: segs}); err != nil {
 				return fmt.Errorf("export %s%s: %w", id, ext, err)
 			}
 			setAttachment(c, id+ext)
@@ -74,7 +79,7 @@ func setAttachment(c echo.Context, filename string) {
 }
 
 // videoPage shows one video's whole transcript; ?t= marks a moment.
-func (s *server) videoPage(c echo.Context, v catalog.Video, segs []catalog.Segment) error {
+func (s *server) videoPage(c echo.Context, v catalog.Video, chapters []catalog.Chapter, segs []catalog.Segment) error {
 	moment := -1
 	if t := c.QueryParam("t"); t != "" {
 		sec, ok := parseMoment(t)
@@ -83,7 +88,11 @@ func (s *server) videoPage(c echo.Context, v catalog.Video, segs []catalog.Segme
 		}
 		moment = sec
 	}
-	m := videoModel(v, segs, moment)
+	speakers, err := s.catalog.Speakers(c.Request().Context(), v.ID)
+	if err != nil {
+		return err
+	}
+	m := videoModel(v, chapters, speakers, segs, moment)
 	m.PlayerURL = s.playerURL
 	if q := strings.TrimSpace(c.QueryParam("q")); q != "" {
 		if err := s.searchVideo(c, &m, v, segs, excerpt.Prefix(q, maxQueryBytes)); err != nil {
@@ -94,7 +103,7 @@ func (s *server) videoPage(c echo.Context, v catalog.Video, segs []catalog.Segme
 	chrome.Image = v.Thumbnail
 	chrome.OGType = "video.other"
 	chrome.Alternates = []views.Alternate{{Type: "application/json", Href: videoURL(v.ID) + ".json", Title: "This transcript as JSON"}}
-	chrome.JSONLD = s.videoObject(c, v, m.Title, segs)
+	chrome.JSONLD = s.videoObject(c, v, m.Title, chapters, segs)
 	if m.Moment != nil {
 		// A moment URL previews as the words said then.
 		chrome.Title = "“" + excerpt.Words(segs[segmentAt(segs, moment)].Text, 90) + "” at " + m.Moment.Time + " — " + m.Title
@@ -154,21 +163,57 @@ func (s *server) searchVideo(c echo.Context, m *views.Video, v catalog.Video, se
 	return nil
 }
 
+// chapterAnchor is the fragment of a chapter's heading.
+func chapterAnchor(sec int) string { return "chapter-" + strconv.Itoa(sec) }
+
 // videoModel maps a video and its transcript to the view; moment is the
 // second a moment URL points at, or -1.
-func videoModel(v catalog.Video, segs []catalog.Segment, moment int) views.Video {
+func videoModel(v catalog.Video, chapters []catalog.Chapter, speakers []catalog.Speaker, segs []catalog.Segment, moment int) views.Video {
 	m := views.Video{
-		Title:     displayTitle(v.ID, v.Title),
-		Thumbnail: v.Thumbnail,
-		WatchURL:  catalog.WatchURL(v.ID, 0),
-		Meta:      export.Clock(v.Duration) + " · " + plural(v.Segments, "transcript line", "transcript lines"),
-		Lines:     make([]views.Line, 0, len(segs)),
-		SearchURL: videoURL(v.ID),
-		ID:        v.ID,
+		Title:       displayTitle(v.ID, v.Title),
+		Thumbnail:   v.Thumbnail,
+		WatchURL:    catalog.WatchURL(v.ID, 0),
+		Published:   dateOf(v.Published),
+		Length:      export.Clock(v.Duration),
+		Description: v.Description,
+		Tags:        v.Tags,
+		Meta:        export.Clock(v.Duration) + " · " + plural(v.Segments, "transcript line", "transcript lines"),
+		Lines:       make([]views.Line, 0, len(segs)),
+		SearchURL:   videoURL(v.ID),
+		ID:          v.ID,
+	}
+	if v.ChannelID != "" {
+		m.Channel, m.ChannelURL = v.Channel, channelURL(v.ChannelID)
+	}
+	for _, sp := range speakers {
+		m.Speakers = append(m.Speakers, sp.Name+" ("+plural(sp.Segments, "line", "lines")+")")
+	}
+	for _, ch := range chapters {
+		m.Chapters = append(m.Chapters, views.ChapterLink{
+			Title: ch.Title, Anchor: chapterAnchor(ch.Start), Time: export.Clock(ch.Start),
+			Datetime: isoDuration(ch.Start), WatchURL: catalog.WatchURL(v.ID, ch.Start),
+		})
 	}
 	at := segmentAt(segs, moment)
+	next := 0 // the next chapter to head a line
 	for i, seg := range segs {
+		// A chapter heads the first line that starts in it (the last
+		// line heads those after every line), so each entry of the list
+		// of chapters has its heading.
+		var headings []views.ChapterLink
+		for next < len(chapters) && (chapters[next].Start <= seg.Start || i == len(segs)-1) {
+			headings = append(headings, m.Chapters[next])
+			next++
+		}
+		// The speaker's name is shown at each turn, and again under a
+		// chapter heading.
+		speaker := ""
+		if seg.Speaker != "" && (i == 0 || seg.Speaker != segs[i-1].Speaker || headings != nil) {
+			speaker = seg.Speaker
+		}
 		m.Lines = append(m.Lines, views.Line{
+			Chapters: headings,
+			Speaker:  speaker,
 			Anchor:   anchor(seg.Start),
 			Moment:   i == at,
 			Time:     export.Clock(seg.Start),
@@ -256,8 +301,21 @@ type videoObject struct {
 	EmbedURL        string       `json:"embedUrl"`
 	URL             string       `json:"url"`
 	SameAs          string       `json:"sameAs"`
+	UploadDate      string       `json:"uploadDate,omitempty"` // YYYY-MM-DD
+	Author          *author      `json:"author,omitempty"`
+	InLanguage      string       `json:"inLanguage,omitempty"`
+	Keywords        string       `json:"keywords,omitempty"`
 	PotentialAction seekToAction `json:"potentialAction"`
-	HasPart         []clip       `json:"hasPart,omitempty"`
+	// HasPart are the video's chapters as clips when it has any (what
+	// search engines show as key moments), else its first lines.
+	HasPart []clip `json:"hasPart,omitempty"`
+}
+
+// author is the channel that published a video.
+type author struct {
+	Type string `json:"@type"`
+	Name string `json:"name"`
+	URL  string `json:"url"`
 }
 
 type seekToAction struct {
@@ -274,7 +332,7 @@ type clip struct {
 	URL         string `json:"url"`
 }
 
-func (s *server) videoObject(c echo.Context, v catalog.Video, title string, segs []catalog.Segment) videoObject {
+func (s *server) videoObject(c echo.Context, v catalog.Video, title string, chapters []catalog.Chapter, segs []catalog.Segment) videoObject {
 	obj := videoObject{
 		Context:      "https://schema.org",
 		Type:         "VideoObject",
@@ -290,6 +348,36 @@ func (s *server) videoObject(c echo.Context, v catalog.Video, title string, segs
 			Target:      "https://www.youtube.com/watch?v=" + v.ID + "&t={seek_to_second_number}",
 			StartOffset: "required name=seek_to_second_number",
 		},
+	}
+	if !v.Published.IsZero() {
+		obj.UploadDate = v.Published.Format(time.DateOnly)
+	}
+	if v.ChannelID != "" {
+		obj.Author = &author{Type: "Organization", Name: v.Channel, URL: s.absolute(c, channelURL(v.ChannelID))}
+		if youTubeChannel(v.ChannelID) {
+			obj.Author.URL = "https://www.youtube.com/channel/" + v.ChannelID
+		}
+	}
+	obj.InLanguage = v.Language
+	obj.Keywords = strings.Join(v.Tags, ", ")
+	if v.Description != "" {
+		obj.Description = excerpt.Words(v.Description, 300)
+	}
+	for i, ch := range chapters {
+		end := v.Duration
+		if i+1 < len(chapters) {
+			end = chapters[i+1].Start
+		}
+		obj.HasPart = append(obj.HasPart, clip{
+			Type:        "Clip",
+			Name:        ch.Title,
+			StartOffset: ch.Start,
+			EndOffset:   max(end, ch.Start),
+			URL:         catalog.WatchURL(v.ID, ch.Start),
+		})
+	}
+	if len(chapters) > 0 {
+		return obj
 	}
 	for _, seg := range segs[:min(len(segs), maxClips)] {
 		obj.HasPart = append(obj.HasPart, clip{

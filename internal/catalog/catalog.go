@@ -37,6 +37,24 @@ type Video struct {
 	Segments  int    // number of transcript segments
 	// ImportedAt is when an import last added or changed the video.
 	ImportedAt time.Time
+
+	// What the source says about the video; each may be unknown.
+
+	// ChannelID is YouTube's channel id (UC…) when the source gives one,
+	// else a slug of the channel's name: the key of the channel's page.
+	ChannelID   string
+	Channel     string    // the channel's (or show's) name
+	Published   time.Time // the day it was published (UTC midnight); zero when unknown
+	Description string    // as the source wrote it, line breaks kept
+	Tags        []string
+	Language    string // as the source names it: "en", "de-DE"
+}
+
+// Chapter is a titled part of a video, from Start to the next chapter's
+// start (or the end).
+type Chapter struct {
+	Start int // seconds from the start of the video
+	Title string
 }
 
 // Segment is one line of a transcript.
@@ -46,6 +64,7 @@ type Segment struct {
 	Start   int // seconds from the start of the video
 	End     int
 	Text    string
+	Speaker string // who says it, as the transcript names them; "" when it does not
 }
 
 // Catalog is the database of videos and transcripts. It is safe for
@@ -418,45 +437,18 @@ func (c *Catalog) Totals(ctx context.Context) (Totals, error) {
 // Videos returns up to limit videos ordered by title (untitled ones last),
 // skipping the first offset.
 func (c *Catalog) Videos(ctx context.Context, offset, limit int) ([]Video, error) {
-	rows, err := c.db.QueryContext(ctx, `
-		SELECT video_id, title, thumbnail, duration_seconds, segment_count, imported_at
-		FROM videos
-		ORDER BY title = '', title COLLATE NOCASE, video_id
-		LIMIT ? OFFSET ?`, limit, offset)
-	if err != nil {
-		return nil, fmt.Errorf("catalog: videos: %w", err)
-	}
-	defer rows.Close()
-	var vs []Video
-	for rows.Next() {
-		var v Video
-		var imported string
-		if err := rows.Scan(&v.ID, &v.Title, &v.Thumbnail, &v.Duration, &v.Segments, &imported); err != nil {
-			return nil, fmt.Errorf("catalog: videos: %w", err)
-		}
-		v.ImportedAt = parseTime(imported)
-		vs = append(vs, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("catalog: videos: %w", err)
-	}
-	return vs, nil
+	return c.FindVideos(ctx, VideoQuery{Sort: SortTitle, Offset: offset, Limit: limit})
 }
 
 // Video returns one video, or ErrNotFound.
 func (c *Catalog) Video(ctx context.Context, id string) (Video, error) {
-	v := Video{ID: id}
-	var imported string
-	err := c.db.QueryRowContext(ctx, `
-		SELECT title, thumbnail, duration_seconds, segment_count, imported_at
-		FROM videos WHERE video_id = ?`, id).Scan(&v.Title, &v.Thumbnail, &v.Duration, &v.Segments, &imported)
+	v, err := scanVideo(c.db.QueryRowContext(ctx, `SELECT `+videoColumns+` FROM videos WHERE video_id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Video{}, fmt.Errorf("catalog: video %s: %w", id, ErrNotFound)
 	}
 	if err != nil {
 		return Video{}, fmt.Errorf("catalog: video %s: %w", id, err)
 	}
-	v.ImportedAt = parseTime(imported)
 	return v, nil
 }
 
@@ -474,7 +466,7 @@ func parseTime(s string) time.Time {
 // without segments (or an unknown one) yields an empty transcript.
 func (c *Catalog) Transcript(ctx context.Context, videoID string) ([]Segment, error) {
 	rows, err := c.db.QueryContext(ctx, `
-		SELECT id, start_second, end_second, text
+		SELECT id, start_second, end_second, text, speaker
 		FROM segments WHERE video_id = ?
 		ORDER BY start_second`, videoID)
 	if err != nil {
@@ -484,7 +476,7 @@ func (c *Catalog) Transcript(ctx context.Context, videoID string) ([]Segment, er
 	var segs []Segment
 	for rows.Next() {
 		s := Segment{VideoID: videoID}
-		if err := rows.Scan(&s.ID, &s.Start, &s.End, &s.Text); err != nil {
+		if err := rows.Scan(&s.ID, &s.Start, &s.End, &s.Text, &s.Speaker); err != nil {
 			return nil, fmt.Errorf("catalog: transcript %s: %w", videoID, err)
 		}
 		segs = append(segs, s)

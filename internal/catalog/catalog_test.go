@@ -255,6 +255,9 @@ func TestBadRowLeavesDatabaseUnchanged(t *testing.T) {
 		{"negative start", catalog.Record{VideoID: vidA, Start: -1, End: 3, Text: "x"}, "negative seconds"},
 		{"end before start", catalog.Record{VideoID: vidA, Start: 20, End: 3, Text: "x"}, "before start_second"},
 		{"empty text", catalog.Record{VideoID: vidA, Start: 20, End: 30, Text: " \t "}, "empty text"},
+		{"bad date", catalog.Record{VideoID: vidA, Text: "x", Info: &catalog.VideoInfo{Published: "last Tuesday"}}, `published "last Tuesday" is not a date`},
+		{"bad channel id", catalog.Record{VideoID: vidA, Text: "x", Info: &catalog.VideoInfo{ChannelID: "UC x/y"}}, "not a channel id"},
+		{"chapter before the start", catalog.Record{VideoID: vidA, InfoOnly: true, Info: &catalog.VideoInfo{Chapters: []catalog.Chapter{{Start: -5, Title: "Intro"}}}}, "negative second"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

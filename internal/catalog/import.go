@@ -30,6 +30,29 @@ type Record struct {
 	Text      string
 	Start     int
 	End       int
+	Speaker   string // who says it, as the source names them; "" when it does not
+	// Info is what the source says about the video besides its title and
+	// thumbnail, or nil. Several records may point at one Info; nothing
+	// changes it.
+	Info *VideoInfo
+	// InfoOnly marks a record that describes its video and holds no
+	// segment (a yt-dlp .info.json, a transcript's front matter): Text,
+	// Start, End and Speaker are unused.
+	InfoOnly bool
+}
+
+// VideoInfo is what a source says about a video: yt-dlp's .info.json, a
+// transcript's front matter, a dataset's optional columns. An empty field
+// is unknown, and an import keeps what the catalog already knows.
+type VideoInfo struct {
+	ChannelID   string // YouTube's channel id; "" derives one from Channel
+	Channel     string
+	Published   string // 2024-03-05, yt-dlp's 20240305, or RFC 3339; stored as 2024-03-05
+	Description string
+	Tags        []string
+	Language    string
+	Duration    int       // seconds
+	Chapters    []Chapter // nil when the source does not say
 }
 
 // RowError is a record that cannot be imported, with its position.
@@ -71,6 +94,21 @@ func (r Record) clean() (Record, error) {
 	if !ValidVideoID(r.VideoID) {
 		return r, fmt.Errorf("video_id %q is not an 11-character YouTube id", excerpt.Bytes(r.VideoID, 40))
 	}
+	if r.Info != nil {
+		info, err := r.Info.clean()
+		if err != nil {
+			return r, err
+		}
+		r.Info = &info
+	}
+	r.Title = cleanText(r.Title)
+	r.Thumbnail = strings.TrimSpace(r.Thumbnail)
+	if !strings.HasPrefix(r.Thumbnail, "https://") || strings.ContainsAny(r.Thumbnail, " \t\n\"'<>") {
+		r.Thumbnail = DefaultThumbnail(r.VideoID)
+	}
+	if r.InfoOnly {
+		return r, nil
+	}
 	if r.Start < 0 || r.End < 0 {
 		return r, fmt.Errorf("negative seconds (start %d, end %d)", r.Start, r.End)
 	}
@@ -81,11 +119,7 @@ func (r Record) clean() (Record, error) {
 	if r.Text == "" {
 		return r, fmt.Errorf("empty text")
 	}
-	r.Title = cleanText(r.Title)
-	r.Thumbnail = strings.TrimSpace(r.Thumbnail)
-	if !strings.HasPrefix(r.Thumbnail, "https://") || strings.ContainsAny(r.Thumbnail, " \t\n\"'<>") {
-		r.Thumbnail = DefaultThumbnail(r.VideoID)
-	}
+	r.Speaker = clip(cleanText(r.Speaker), maxSpeaker)
 	return r, nil
 }
 
@@ -195,10 +229,15 @@ type ImportStats struct {
 	Unchanged     int // segments already stored as read
 	Videos        int // distinct videos read
 	VideosAdded   int
-	VideosUpdated int
-	Skipped       int         // bad rows skipped (with SkipInvalid)
-	Problems      []*RowError // the first MaxReportedProblems of them
-	Elapsed       time.Duration
+	VideosUpdated int // videos whose segments, metadata or chapters changed
+	// VideosUnchanged are videos read and already stored as read.
+	VideosUnchanged int
+	// InfoSkipped counts videos described (a yt-dlp .info.json) that have
+	// no transcript in the catalog or the import: they are not added.
+	InfoSkipped int
+	Skipped     int         // bad rows skipped (with SkipInvalid)
+	Problems    []*RowError // the first MaxReportedProblems of them
+	Elapsed     time.Duration
 }
 
 func (s *ImportStats) skip(err *RowError) {
@@ -211,6 +250,8 @@ func (s *ImportStats) skip(err *RowError) {
 // videoMeta is what an import learns about a video from its rows.
 type videoMeta struct {
 	title, thumbnail string
+	info             VideoInfo
+	segments         bool // the import holds segments of it
 	changed          bool // some of its segments were added or changed
 }
 
@@ -218,7 +259,7 @@ type videoMeta struct {
 type videoSet struct {
 	meta        map[string]*videoMeta
 	order       []string
-	metaChanged bool // a title or thumbnail was added or changed
+	metaChanged bool // a video was added, or what is known of one changed
 }
 
 func (vs *videoSet) add(r Record) *videoMeta {
@@ -231,12 +272,37 @@ func (vs *videoSet) add(r Record) *videoMeta {
 		vs.meta[r.VideoID] = m
 		vs.order = append(vs.order, r.VideoID)
 	}
-	// The first non-empty title and real thumbnail win.
-	if m.title == "" {
+	// The first non-empty title and real thumbnail win, except that a
+	// title a video's description gives (yt-dlp's .info.json, front
+	// matter) wins over one from rows or file names.
+	if m.title == "" || (r.InfoOnly && r.Title != "") {
 		m.title = r.Title
 	}
 	if m.thumbnail == "" || (m.thumbnail == DefaultThumbnail(r.VideoID) && r.Thumbnail != m.thumbnail) {
 		m.thumbnail = r.Thumbnail
+	}
+	m.segments = m.segments || !r.InfoOnly
+	if in := r.Info; in != nil {
+		// As with titles, the first source to say wins, field by field.
+		first := func(dst *string, v string) {
+			if *dst == "" {
+				*dst = v
+			}
+		}
+		first(&m.info.ChannelID, in.ChannelID)
+		first(&m.info.Channel, in.Channel)
+		first(&m.info.Published, in.Published)
+		first(&m.info.Description, in.Description)
+		first(&m.info.Language, in.Language)
+		if m.info.Tags == nil {
+			m.info.Tags = in.Tags
+		}
+		if m.info.Duration == 0 {
+			m.info.Duration = in.Duration
+		}
+		if m.info.Chapters == nil {
+			m.info.Chapters = in.Chapters
+		}
 	}
 	return m
 }
@@ -332,6 +398,10 @@ func (c *Catalog) Import(ctx context.Context, records iter.Seq2[Record, error], 
 		if err != nil {
 			return stats, fmt.Errorf("catalog: import: %w", err)
 		}
+		if r.InfoOnly {
+			videos.add(r)
+			continue
+		}
 		changed, err := w.write(ctx, r)
 		if err != nil {
 			return stats, fmt.Errorf("catalog: import: %s: %w", r.Pos, err)
@@ -399,10 +469,10 @@ func prepareSegmentWriter(ctx context.Context, tx *sql.Tx, lastID int64) (*segme
 		stmt **sql.Stmt
 		sql  string
 	}{
-		{&w.insert, `INSERT INTO segments (video_id, start_second, end_second, text) VALUES (?, ?, ?, ?)
+		{&w.insert, `INSERT INTO segments (video_id, start_second, end_second, text, speaker) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (video_id, start_second) DO NOTHING`},
-		{&w.existing, `SELECT id, end_second, text FROM segments WHERE video_id = ? AND start_second = ?`},
-		{&w.update, `UPDATE segments SET end_second = ?, text = ? WHERE id = ?`},
+		{&w.existing, `SELECT id, end_second, text, speaker FROM segments WHERE video_id = ? AND start_second = ?`},
+		{&w.update, `UPDATE segments SET end_second = ?, text = ?, speaker = ? WHERE id = ?`},
 		{&w.unindex, `INSERT INTO segments_fts (segments_fts, rowid, text) VALUES ('delete', ?, ?)`},
 		{&w.reindex, `INSERT INTO segments_fts (rowid, text) VALUES (?, ?)`},
 	} {
@@ -418,7 +488,7 @@ func prepareSegmentWriter(ctx context.Context, tx *sql.Tx, lastID int64) (*segme
 
 // write stores r and reports whether the catalog changed.
 func (w *segmentWriter) write(ctx context.Context, r Record) (bool, error) {
-	res, err := w.insert.ExecContext(ctx, r.VideoID, r.Start, r.End, r.Text)
+	res, err := w.insert.ExecContext(ctx, r.VideoID, r.Start, r.End, r.Text, r.Speaker)
 	if err != nil {
 		return false, err
 	}
@@ -427,11 +497,11 @@ func (w *segmentWriter) write(ctx context.Context, r Record) (bool, error) {
 	}
 	var id int64
 	var end int
-	var text string
-	if err := w.existing.QueryRowContext(ctx, r.VideoID, r.Start).Scan(&id, &end, &text); err != nil {
+	var text, speaker string
+	if err := w.existing.QueryRowContext(ctx, r.VideoID, r.Start).Scan(&id, &end, &text, &speaker); err != nil {
 		return false, err
 	}
-	if end == r.End && text == r.Text {
+	if end == r.End && text == r.Text && speaker == r.Speaker {
 		return false, nil
 	}
 	indexed := id <= w.lastID && text != r.Text
@@ -440,7 +510,7 @@ func (w *segmentWriter) write(ctx context.Context, r Record) (bool, error) {
 			return false, err
 		}
 	}
-	if _, err := w.update.ExecContext(ctx, r.End, r.Text, id); err != nil {
+	if _, err := w.update.ExecContext(ctx, r.End, r.Text, r.Speaker, id); err != nil {
 		return false, err
 	}
 	if indexed {
@@ -474,7 +544,9 @@ func Validate(ctx context.Context, records iter.Seq2[Record, error], opts Import
 		if err != nil {
 			return stats, fmt.Errorf("catalog: validate: %w", err)
 		}
-		stats.Segments++
+		if !r.InfoOnly {
+			stats.Segments++
+		}
 		videos.add(r)
 	}
 	stats.Videos = len(videos.order)
@@ -483,62 +555,36 @@ func Validate(ctx context.Context, records iter.Seq2[Record, error], opts Import
 }
 
 // writeVideos stores the videos an import touched and refreshes the
-// figures derived from their segments. A title or thumbnail already
-// stored is kept when the import has none for the video.
+// figures derived from their segments. What is already stored of a video
+// (title, thumbnail, channel, …) is kept when the import does not say, and
+// a video is counted as updated only when something about it changed.
 func writeVideos(ctx context.Context, tx *sql.Tx, videos *videoSet, stats *ImportStats, at time.Time) error {
-	exists, err := tx.PrepareContext(ctx, `SELECT count(*) FROM videos WHERE video_id = ?`)
+	w, err := prepareVideoWriter(ctx, tx)
 	if err != nil {
 		return err
 	}
-	defer exists.Close()
-	upsertVideo, err := tx.PrepareContext(ctx, `
-		INSERT INTO videos (video_id, title, thumbnail, imported_at) VALUES (?1, ?2, ?3, ?4)
-		ON CONFLICT (video_id) DO UPDATE SET
-			title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE videos.title END,
-			thumbnail = CASE WHEN excluded.thumbnail <> ?5 OR videos.thumbnail = '' THEN excluded.thumbnail ELSE videos.thumbnail END,
-			imported_at = CASE WHEN ?6 THEN excluded.imported_at ELSE videos.imported_at END
-		WHERE ?6 OR (excluded.title <> '' AND excluded.title <> videos.title)
-			OR (excluded.thumbnail <> ?5 AND excluded.thumbnail <> videos.thumbnail)`)
-	if err != nil {
-		return err
-	}
-	defer upsertVideo.Close()
-	refresh, err := tx.PrepareContext(ctx, `
-		UPDATE videos SET
-			segment_count = (SELECT count(*) FROM segments WHERE video_id = ?1),
-			duration_seconds = (SELECT coalesce(max(end_second), 0) FROM segments WHERE video_id = ?1)
-		WHERE video_id = ?1`)
-	if err != nil {
-		return err
-	}
-	defer refresh.Close()
+	defer w.close()
 	now := at.UTC().Format(time.RFC3339)
 	for _, id := range videos.order {
 		m := videos.meta[id]
-		var n int
-		if err := exists.QueryRowContext(ctx, id).Scan(&n); err != nil {
-			return fmt.Errorf("video %s: %w", id, err)
-		}
-		if n == 0 {
-			stats.VideosAdded++
-		} else {
-			stats.VideosUpdated++
-		}
-		// imported_at says when the video last changed: a re-import of the
-		// same rows leaves it (and the whole database) as it was.
-		res, err := upsertVideo.ExecContext(ctx, id, m.title, m.thumbnail, now, DefaultThumbnail(id), m.changed)
+		outcome, err := w.write(ctx, id, m, now)
 		if err != nil {
 			return fmt.Errorf("video %s: %w", id, err)
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return fmt.Errorf("video %s: %w", id, err)
-		} else if n > 0 {
+		switch outcome {
+		case videoAdded:
+			stats.VideosAdded++
+		case videoUpdated:
+			stats.VideosUpdated++
+		case videoUnchanged:
+			stats.VideosUnchanged++
+		case videoSkipped:
+			stats.InfoSkipped++
+		}
+		if outcome == videoAdded || outcome == videoUpdated {
 			videos.metaChanged = true
 		}
-		if _, err := refresh.ExecContext(ctx, id); err != nil {
-			return fmt.Errorf("video %s: %w", id, err)
-		}
 	}
-	stats.Videos = len(videos.order)
+	stats.Videos = stats.VideosAdded + stats.VideosUpdated + stats.VideosUnchanged
 	return nil
 }

@@ -11,51 +11,100 @@ import (
 	"github.com/transcripts/site/internal/catalog"
 )
 
-// Transcript is a video's title and segments, as exported.
+// Transcript is a video's title, chapters and segments, as exported.
 type Transcript struct {
 	Video    catalog.Video
 	Title    string // as shown on the site (never empty)
+	Chapters []catalog.Chapter
 	Segments []catalog.Segment
 }
 
-// SRT writes the transcript as SubRip subtitles, one cue per segment.
+// turns calls each for every segment with the speaker to name before it
+// (at each change of speaker, "" otherwise) and the chapters that start
+// before it (the last segment takes those after every segment).
+func (t Transcript) turns(each func(s catalog.Segment, speaker string, chapters []catalog.Chapter)) {
+	next := 0
+	for i, s := range t.Segments {
+		var chs []catalog.Chapter
+		for next < len(t.Chapters) && (t.Chapters[next].Start <= s.Start || i == len(t.Segments)-1) {
+			chs = append(chs, t.Chapters[next])
+			next++
+		}
+		speaker := ""
+		if s.Speaker != "" && (i == 0 || s.Speaker != t.Segments[i-1].Speaker) {
+			speaker = s.Speaker
+		}
+		each(s, speaker, chs)
+	}
+}
+
+// SRT writes the transcript as SubRip subtitles, one cue per segment; a
+// cue where the speaker changes starts with their name in capitals, as
+// captions name speakers ("ADA LOVELACE: …").
 func SRT(w io.Writer, t Transcript) error {
 	bw := bufio.NewWriter(w)
-	for i, s := range t.Segments {
-		fmt.Fprintf(bw, "%d\n%s --> %s\n%s\n\n", i+1, stamp(s.Start, ','), stamp(s.End, ','), oneLine(s.Text))
-	}
+	n := 0
+	t.turns(func(s catalog.Segment, speaker string, _ []catalog.Chapter) {
+		n++
+		text := oneLine(s.Text)
+		if speaker != "" {
+			text = strings.ToUpper(oneLine(speaker)) + ": " + text
+		}
+		fmt.Fprintf(bw, "%d\n%s --> %s\n%s\n\n", n, stamp(s.Start, ','), stamp(s.End, ','), text)
+	})
 	return bw.Flush()
 }
 
 // VTT writes the transcript as WebVTT, one cue per segment, identified by
-// the anchor of its line on the site ("t898").
+// the anchor of its line on the site ("t898"); a spoken cue is in its
+// speaker's voice span (<v Ada Lovelace>).
 func VTT(w io.Writer, t Transcript) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "WEBVTT - %s\n\n", oneLine(t.Title))
 	for _, s := range t.Segments {
-		fmt.Fprintf(bw, "t%d\n%s --> %s\n%s\n\n", s.Start, stamp(s.Start, '.'), stamp(s.End, '.'), vttEscaper.Replace(oneLine(s.Text)))
+		text := vttEscaper.Replace(oneLine(s.Text))
+		if s.Speaker != "" {
+			// A voice's annotation ends at ">" and may hold no "&" or "<".
+			text = "<v " + vttEscaper.Replace(oneLine(s.Speaker)) + ">" + text + "</v>"
+		}
+		fmt.Fprintf(bw, "t%d\n%s --> %s\n%s\n\n", s.Start, stamp(s.Start, '.'), stamp(s.End, '.'), text)
 	}
 	return bw.Flush()
 }
 
-// Text writes the transcript as plain text, a timestamped line per segment.
+// Text writes the transcript as plain text, a timestamped line per
+// segment, the speaker named at each turn ("[14:58] Ada Lovelace: …") and
+// each chapter's title on a line of its own.
 func Text(w io.Writer, t Transcript) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "%s\n%s\n\n", t.Title, catalog.WatchURL(t.Video.ID, 0))
-	for _, s := range t.Segments {
-		fmt.Fprintf(bw, "[%s] %s\n", Clock(s.Start), oneLine(s.Text))
-	}
+	t.turns(func(s catalog.Segment, speaker string, chs []catalog.Chapter) {
+		for _, ch := range chs {
+			fmt.Fprintf(bw, "\n%s [%s]\n\n", oneLine(ch.Title), Clock(ch.Start))
+		}
+		if speaker != "" {
+			speaker = oneLine(speaker) + ": "
+		}
+		fmt.Fprintf(bw, "[%s] %s%s\n", Clock(s.Start), speaker, oneLine(s.Text))
+	})
 	return bw.Flush()
 }
 
 // Markdown writes the transcript as Markdown, each timestamp a link to its
-// moment on YouTube.
+// moment on YouTube, each chapter a heading and each speaker's name in
+// bold at their turn.
 func Markdown(w io.Writer, t Transcript) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "# %s\n\n[Watch on YouTube](%s)\n\n", markdownEscaper.Replace(oneLine(t.Title)), catalog.WatchURL(t.Video.ID, 0))
-	for _, s := range t.Segments {
-		fmt.Fprintf(bw, "[%s](%s) %s\n\n", Clock(s.Start), catalog.WatchURL(t.Video.ID, s.Start), markdownEscaper.Replace(oneLine(s.Text)))
-	}
+	t.turns(func(s catalog.Segment, speaker string, chs []catalog.Chapter) {
+		for _, ch := range chs {
+			fmt.Fprintf(bw, "## %s\n\n", markdownEscaper.Replace(oneLine(ch.Title)))
+		}
+		if speaker != "" {
+			speaker = "**" + markdownEscaper.Replace(oneLine(speaker)) + ":** "
+		}
+		fmt.Fprintf(bw, "[%s](%s) %s%s\n\n", Clock(s.Start), catalog.WatchURL(t.Video.ID, s.Start), speaker, markdownEscaper.Replace(oneLine(s.Text)))
+	})
 	return bw.Flush()
 }
 

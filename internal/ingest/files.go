@@ -32,10 +32,14 @@ const (
 	SRT       Format = "srt"      // SubRip subtitles of one video
 	VTT       Format = "vtt"      // WebVTT subtitles of one video
 	Captions  Format = "captions" // youtube-transcript-api's JSON: [{"text","start","duration"}]
+	Info      Format = "info"     // yt-dlp's .info.json: what a video is, no transcript
+	Whisper   Format = "whisper"  // Whisper's or WhisperX's JSON: {"segments": [{"start","end","text","speaker"?}]}
+	Podcast   Format = "podcast"  // a Podcasting 2.0 JSON transcript: {"version","segments": [{"speaker","startTime","endTime","body"}]}
+	Text      Format = "text"     // timestamped speaker turns (Rev, Descript, Otter), with optional front matter
 )
 
 // Formats lists every format, for flag help.
-var Formats = []Format{JSONL, JSONArray, CSV, TSV, Parquet, SRT, VTT, Captions}
+var Formats = []Format{JSONL, JSONArray, CSV, TSV, Parquet, SRT, VTT, Captions, Info, Whisper, Podcast, Text}
 
 // ParseFormat reads a -format value; "" means detect.
 func ParseFormat(s string) (Format, error) {
@@ -116,7 +120,7 @@ type file struct {
 }
 
 // transcriptExtensions are the files a directory walk picks up.
-var transcriptExtensions = []string{".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".parquet", ".srt", ".vtt"}
+var transcriptExtensions = []string{".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".parquet", ".srt", ".vtt", ".txt"}
 
 // expand lists the files to read: named files as they are, directories
 // walked (in name order) for files with a transcript extension.
@@ -189,15 +193,24 @@ func readFile(path string, opts Options, p *Progress, yield func(catalog.Record,
 		seq = delimited(br, path, '\t')
 	case Parquet:
 		seq = parquetRows(f, path, &p.bytes)
-	case SRT, VTT, Captions:
+	case Info:
+		seq = infoJSON(br, path)
+	case Text:
+		seq = textTranscript(br, path, opts)
+	case SRT, VTT, Captions, Whisper, Podcast:
 		id, title, err := videoOf(path, opts)
 		if err != nil {
 			yield(catalog.Record{}, err)
 			return false
 		}
-		if format == Captions {
+		switch format {
+		case Captions:
 			seq = Merge(captions(br, path, id, title))
-		} else {
+		case Whisper:
+			seq = whisperJSON(br, path, id, title)
+		case Podcast:
+			seq = podcastJSON(br, path, id, title)
+		default:
 			seq = Merge(Subtitles(br, path, id, title))
 		}
 	}
@@ -233,7 +246,12 @@ func detect(path string, br *bufio.Reader) (Format, error) {
 		return SRT, nil
 	case ".vtt":
 		return VTT, nil
+	case ".txt":
+		return Text, nil
 	case ".json":
+		if strings.HasSuffix(name, ".info.json") {
+			return Info, nil
+		}
 		return detectJSON(path, br)
 	}
 	return "", fmt.Errorf("%s: unknown kind of file; name the format with -format (%s)", path, FormatNames())
@@ -241,12 +259,16 @@ func detect(path string, br *bufio.Reader) (Format, error) {
 
 // detectJSON tells a JSON Lines file from a JSON array of dataset rows and
 // from a youtube-transcript-api caption list, by the keys of the first
-// object.
+// object; and an object of its own (Whisper, a podcast transcript, yt-dlp's
+// info) by its keys.
 func detectJSON(path string, br *bufio.Reader) (Format, error) {
 	head, _ := br.Peek(64 * 1024)
 	head = bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\uFEFF")), " \t\r\n")
-	if len(head) == 0 || head[0] == '{' {
+	if len(head) == 0 {
 		return JSONL, nil
+	}
+	if head[0] == '{' {
+		return detectObject(head), nil
 	}
 	if head[0] != '[' {
 		return "", fmt.Errorf("%s: neither JSON Lines nor a JSON array", path)
@@ -294,4 +316,55 @@ func videoOf(path string, opts Options) (id, title string, err error) {
 		return "", "", fmt.Errorf("%s: cannot tell the video id from the file name (ID.srt, ID.en.vtt or Title [ID].vtt); give it with -video ID", path)
 	}
 	return id, title, nil
+}
+
+// detectObject tells what a JSON file that starts with an object is, from
+// its first 64 KB: dataset rows (JSON Lines) have a video_id; a Podcasting
+// 2.0 transcript has a version and segments of startTime and body; Whisper
+// has segments of start and text; yt-dlp's info has an id and an
+// extractor. A file that says too little is read as JSON Lines, whose
+// errors say what is wrong.
+func detectObject(head []byte) Format {
+	dec := json.NewDecoder(bytes.NewReader(head))
+	dec.Token() // the object's {
+	keys := map[string]bool{}
+	segment := map[string]json.RawMessage{}
+	for dec.More() {
+		tok, err := dec.Token()
+		key, ok := tok.(string)
+		if err != nil || !ok {
+			break
+		}
+		keys[key] = true
+		if key == "video_id" || key == "start_second" {
+			return JSONL
+		}
+		if key == "segments" {
+			if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+				break
+			}
+			if dec.More() {
+				dec.Decode(&segment) // a first segment cut by the 64 KB says nothing
+			}
+			break
+		}
+		if skipValue(dec) != nil {
+			if key == "text" {
+				// A text longer than 64 KB is no dataset row: Whisper
+				// writes the whole transcript's text first.
+				return Whisper
+			}
+			break
+		}
+	}
+	has := func(m map[string]json.RawMessage, k string) bool { _, ok := m[k]; return ok }
+	switch {
+	case has(segment, "startTime") || has(segment, "body") || keys["version"] && keys["segments"]:
+		return Podcast
+	case has(segment, "start") || keys["segments"]:
+		return Whisper
+	case keys["id"] && (keys["extractor"] || keys["upload_date"] || keys["webpage_url"] || keys["channel_id"]):
+		return Info
+	}
+	return JSONL
 }

@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"bytes"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -179,7 +180,7 @@ func TestDetection(t *testing.T) {
 	if recs, err := readPaths(t, ingest.Options{}, jsonlAsJSON); err != nil || len(recs) != 1 {
 		t.Errorf("JSON Lines in a .json: %v, %v", recs, err)
 	}
-	unknown := filepath.Join(dir, "notes.txt")
+	unknown := filepath.Join(dir, "notes.xml")
 	os.WriteFile(unknown, []byte("hello"), 0o644)
 	if _, err := readPaths(t, ingest.Options{}, unknown); err == nil || !strings.Contains(err.Error(), "-format") {
 		t.Errorf("unknown extension: %v", err)
@@ -206,11 +207,20 @@ func TestDirectoriesAreWalked(t *testing.T) {
 		}
 		videos[r.VideoID]++
 	}
-	// jsonl, json, csv, parquet: 2+1 each; tsv: 1+1; srt, vtt, captions.
-	if videos["MpdbFLXOOIw"] != 10 || videos["5cySIwg49RI"] != 5 || videos["mPFq5KMxKVw"] != 1 || videos["1L83tM8nwHU"] != 1 {
-		t.Errorf("videos %v", videos)
+	// jsonl, json, csv, parquet: 2+1 each; tsv: 1+1; srt, vtt, captions;
+	// the speakers dataset in 5 formats; yt-dlp's info and subtitles; the
+	// speech formats (Whisper's language and the text transcripts' front
+	// matter describe their videos in records of their own).
+	want := map[string]int{
+		"MpdbFLXOOIw": 10, "5cySIwg49RI": 5, "mPFq5KMxKVw": 1, "1L83tM8nwHU": 1,
+		"Lp9dQ2wEr4T": 15, "Xk3fQ9bT2mA": 4 + 1, "Q7uVw2pLm0s": 4,
+		"b9Zr4TnQx1E": 6 + 1, "Rv5nK2pXw9E": 4 + 6, "Ot7rP3mWq2Z": 4 + 2,
+		"Hq4cM1nVt8Y": 3, "Wp2sE7dRk5A": 1 + 1, "Zx8nB3vLq6C": 3 + 1,
 	}
-	if progress.Files() != 8 || progress.Bytes() < progress.TotalBytes*9/10 || progress.TotalBytes == 0 {
+	if !maps.Equal(videos, want) {
+		t.Errorf("videos %v\nwant   %v", videos, want)
+	}
+	if progress.Files() != 22 || progress.Bytes() < progress.TotalBytes*9/10 || progress.TotalBytes == 0 {
 		t.Errorf("progress: %d files, %d of %d bytes", progress.Files(), progress.Bytes(), progress.TotalBytes)
 	}
 }
@@ -272,6 +282,32 @@ func TestWriteParquetTestdata(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile("testdata/dataset.parquet", buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	// speakers.parquet: the rows of speakers.jsonl, with the optional
+	// columns.
+	type speakerRow struct {
+		VideoID     string `parquet:"video_id"`
+		StartSecond int64  `parquet:"start_second"`
+		EndSecond   int64  `parquet:"end_second"`
+		Speaker     string `parquet:"speaker"`
+		Text        string `parquet:"text"`
+		Title       string `parquet:"title"`
+		Channel     string `parquet:"channel"`
+		ChannelID   string `parquet:"channel_id"`
+		Published   string `parquet:"published"`
+	}
+	var speakers []speakerRow
+	for _, r := range speakerRows {
+		speakers = append(speakers, speakerRow{"Lp9dQ2wEr4T", int64(r.start), int64(r.end), r.speaker, r.text,
+			"Bridges, episode 1", "Structures Weekly", "UCstructuresWeekly01", "2021-03-14"})
+	}
+	buf.Reset()
+	if err := parquet.Write(&buf, speakers); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile("testdata/speakers.parquet", buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -82,3 +82,51 @@ func FuzzParquet(f *testing.F) {
 		}
 	})
 }
+
+func FuzzSpeechJSON(f *testing.F) {
+	for _, name := range []string{"testdata/Hq4cM1nVt8Y.json", "testdata/Zx8nB3vLq6C.json", "testdata/Wp2sE7dRk5A.json"} {
+		seed, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(seed))
+	}
+	f.Add(`{"segments": [{"start": 1e308, "end": -1, "text": null}], "language": 5}`)
+	f.Fuzz(func(t *testing.T, input string) {
+		for r, err := range whisperJSON(strings.NewReader(input), "f", "MpdbFLXOOIw", "") {
+			check(t, "f", r, err)
+		}
+		for r, err := range podcastJSON(strings.NewReader(input), "f", "MpdbFLXOOIw", "") {
+			check(t, "f", r, err)
+		}
+	})
+}
+
+func FuzzTextTranscript(f *testing.F) {
+	for _, name := range []string{"testdata/rev-signal-path-13.txt", "testdata/otter-interview.txt", "testdata/Descript export [b9Zr4TnQx1E].txt"} {
+		seed, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(seed))
+	}
+	f.Add("---\nvideo_id: MpdbFLXOOIw\n---\n[99:99] A: x\nB  1:00:00\n")
+	f.Fuzz(func(t *testing.T, input string) {
+		for r, err := range textTranscript(strings.NewReader(input), "f", Options{VideoID: "MpdbFLXOOIw"}) {
+			check(t, "f", r, err)
+		}
+	})
+}
+
+func FuzzInfoJSON(f *testing.F) {
+	seed, err := os.ReadFile("testdata/The Analytical Engine, explained [Xk3fQ9bT2mA].info.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(string(seed))
+	f.Fuzz(func(t *testing.T, input string) {
+		for r, err := range infoJSON(strings.NewReader(input), "f") {
+			check(t, "f", r, err)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -39,7 +40,14 @@ func nextElement(dec *json.Decoder, lr *lineReader, name string) (json.RawMessag
 	before := dec.InputOffset()
 	var raw json.RawMessage
 	if err := dec.Decode(&raw); err != nil {
-		return nil, "", &catalog.RowError{Pos: fmt.Sprintf("%s:%d", name, lr.lineAt(before)), Err: fmt.Errorf("bad JSON: %s", jsonReason(err))}
+		// A syntax error is reported where the decoder found the element
+		// broken, not where the previous one ended.
+		at := before
+		var se *json.SyntaxError
+		if errors.As(err, &se) && se.Offset > at {
+			at = se.Offset
+		}
+		return nil, "", &catalog.RowError{Pos: fmt.Sprintf("%s:%d", name, lr.lineAt(at)), Err: fmt.Errorf("bad JSON: %s", jsonReason(err))}
 	}
 	// The decoder stands at the element's end; it began len(raw) before.
 	return raw, fmt.Sprintf("%s:%d", name, lr.lineAt(dec.InputOffset()-int64(len(raw)))), nil

@@ -32,6 +32,10 @@ type row struct {
 	End       *number `json:"end_second"`
 	Title     *string `json:"title"`
 	Thumbnail *string `json:"thumbnail"`
+	Channel   *string `json:"channel"`
+	ChannelID *string `json:"channel_id"`
+	Published *string `json:"published"`
+	Speaker   *string `json:"speaker"`
 }
 
 // number is a count of seconds written as a JSON number or as a string
@@ -136,7 +140,18 @@ func decodeRow(b []byte) (catalog.Record, error) {
 		End:       r.End.v,
 		Title:     deref(r.Title),
 		Thumbnail: deref(r.Thumbnail),
+		Speaker:   deref(r.Speaker),
+		Info:      rowInfo(deref(r.Channel), deref(r.ChannelID), deref(r.Published)),
 	}, nil
+}
+
+// rowInfo is what a dataset row's optional columns say about its video,
+// or nil when they say nothing.
+func rowInfo(channel, channelID, published string) *catalog.VideoInfo {
+	if channel == "" && channelID == "" && published == "" {
+		return nil
+	}
+	return &catalog.VideoInfo{Channel: channel, ChannelID: channelID, Published: published}
 }
 
 // jsonReason says what is wrong with a row without Go type names.

@@ -16,9 +16,22 @@ const (
 // Merge turns the cues of one video's captions (a few words and seconds
 // each) into segments of about 360–490 characters like the dataset's,
 // keeping the cues' timings: a segment starts with its first cue and ends
-// with its last. Rolling auto-captions, where each cue repeats the end of
-// the one before, are reduced to the words they add. Errors pass through.
+// with its last, and ends wherever the speaker changes. Rolling
+// auto-captions, where each cue repeats the end of the one before, are
+// reduced to the words they add. Errors and records that only describe
+// the video pass through.
 func Merge(cues iter.Seq2[catalog.Record, error]) iter.Seq2[catalog.Record, error] {
+	return merge(cues, true)
+}
+
+// mergeSpeech is Merge for transcripts of speech (Whisper, podcast
+// transcripts, text), which never repeat a line the way rolling captions
+// do: a phrase said twice is kept.
+func mergeSpeech(cues iter.Seq2[catalog.Record, error]) iter.Seq2[catalog.Record, error] {
+	return merge(cues, false)
+}
+
+func merge(cues iter.Seq2[catalog.Record, error], dedupe bool) iter.Seq2[catalog.Record, error] {
 	return func(yield func(catalog.Record, error) bool) {
 		var seg catalog.Record
 		var words []string // of the open segment
@@ -40,7 +53,25 @@ func Merge(cues iter.Seq2[catalog.Record, error]) iter.Seq2[catalog.Record, erro
 				}
 				continue
 			}
-			added := newWords(recent, strings.Fields(cue.Text))
+			if cue.InfoOnly {
+				if !yield(cue, nil) {
+					return
+				}
+				continue
+			}
+			// A new voice starts a new segment, unless it speaks in the
+			// open segment's first second: two segments may not share a
+			// start, so it joins (and the segment keeps its speaker).
+			if open && cue.Speaker != seg.Speaker && cue.Start > seg.Start {
+				if !flush() {
+					return
+				}
+				recent = recent[:0]
+			}
+			added := strings.Fields(cue.Text)
+			if dedupe {
+				added = newWords(recent, added)
+			}
 			recent = append(recent, added...)
 			if len(recent) > 64 {
 				recent = recent[len(recent)-64:]

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/transcripts/site/internal/catalog"
 
@@ -19,7 +20,10 @@ import (
 // Subtitles reads SubRip (.srt) or WebVTT (.vtt) cues from r as records of
 // one video, one record per cue; name is used in positions. Cue numbers,
 // identifiers, VTT headers, NOTE/STYLE/REGION blocks, cue settings and
-// inline tags are dropped; entities such as &amp; are decoded.
+// inline tags are dropped; entities such as &amp; are decoded. The speaker
+// comes from a WebVTT voice tag (<v Ada Lovelace>) or a cue that starts
+// with a name in capitals (ADA: …, >> ADA: …), and stays until another is
+// named (a bare >> is someone unnamed).
 func Subtitles(r io.Reader, name, videoID, title string) iter.Seq2[catalog.Record, error] {
 	return func(yield func(catalog.Record, error) bool) {
 		sc := bufio.NewScanner(r)
@@ -30,6 +34,7 @@ func Subtitles(r io.Reader, name, videoID, title string) iter.Seq2[catalog.Recor
 			skipping bool // inside a NOTE, STYLE or REGION block
 			cue      catalog.Record
 			text     []string
+			speaker  string // the last one named
 		)
 		flush := func() bool {
 			if !inCue {
@@ -38,6 +43,10 @@ func Subtitles(r io.Reader, name, videoID, title string) iter.Seq2[catalog.Recor
 			inCue = false
 			cue.Text = strings.Join(text, " ")
 			text = text[:0]
+			if who, rest, ok := cueSpeaker(cue.Text); ok {
+				speaker, cue.Text = who, rest
+			}
+			cue.Speaker = speaker
 			if strings.TrimSpace(cue.Text) == "" {
 				return true // an empty cue says nothing: not an error
 			}
@@ -58,6 +67,12 @@ func Subtitles(r io.Reader, name, videoID, title string) iter.Seq2[catalog.Recor
 				}
 			case skipping:
 			case inCue:
+				if len(text) == 0 {
+					// A voice tag names the speaker: <v Ada>, <v.loud Ada>.
+					if m := voiceTag.FindStringSubmatch(s); m != nil {
+						speaker = strings.TrimSpace(html.UnescapeString(m[1]))
+					}
+				}
 				text = append(text, cleanCue(s))
 			case strings.HasPrefix(s, "WEBVTT") || strings.HasPrefix(s, "NOTE") || s == "STYLE" || s == "REGION":
 				skipping = true
@@ -120,6 +135,45 @@ func timestamp(s string) (int, error) {
 }
 
 var tagPattern = regexp.MustCompile(`<[^>]*>`)
+
+// voiceTag is a WebVTT voice span's start: <v Name> or <v.class Name>.
+var voiceTag = regexp.MustCompile(`<v(?:\.[^\s>]*)?\s+([^>]+)>`)
+
+// namedCue is a cue that starts by naming its speaker in capitals, as
+// broadcast captions do: "ADA LOVELACE: …", ">> DR. SMITH: …", "- Q: …";
+// or a bare ">>" for a new, unnamed speaker.
+var namedCue = regexp.MustCompile(`^(?:>>\s*|-\s*)?(?:([\p{Lu}][\p{Lu}\p{N}'’. -]{0,40}[\p{Lu}\p{N}.]|[\p{Lu}]):\s+|>>\s*|$)`)
+
+// cueSpeaker splits a cue's text into the speaker it names and the rest.
+func cueSpeaker(text string) (speaker, rest string, ok bool) {
+	if strings.HasPrefix(text, ">>") {
+		m := namedCue.FindStringSubmatchIndex(text)
+		if m == nil {
+			return "", strings.TrimSpace(text[2:]), true
+		}
+		if m[2] < 0 {
+			return "", strings.TrimSpace(text[m[1]:]), true
+		}
+		return titleCase(text[m[2]:m[3]]), text[m[1]:], true
+	}
+	m := namedCue.FindStringSubmatchIndex(text)
+	if m == nil || m[2] < 0 {
+		return "", text, false
+	}
+	return titleCase(text[m[2]:m[3]]), text[m[1]:], true
+}
+
+// titleCase turns a name captions shout into one to read: "DR. ADA
+// LOVELACE" → "Dr. Ada Lovelace".
+func titleCase(name string) string {
+	words := strings.Fields(name)
+	for i, w := range words {
+		r := []rune(strings.ToLower(w))
+		r[0] = unicode.ToUpper(r[0])
+		words[i] = string(r)
+	}
+	return strings.Join(words, " ")
+}
 
 // cleanCue removes inline tags (<i>, <c.color>, <00:00:01.000>) and decodes
 // entities.

@@ -16,7 +16,7 @@ import (
 // columns are the dataset's columns a tabular file must (or may) have.
 var (
 	requiredColumns = []string{"video_id", "text", "start_second", "end_second"}
-	optionalColumns = []string{"title", "thumbnail"}
+	optionalColumns = []string{"title", "thumbnail", "channel", "channel_id", "published", "speaker"}
 )
 
 // tabularRecord builds a record from a row's values by column; numbers may
@@ -32,6 +32,11 @@ func tabularRecord(get func(column string) (string, bool)) (catalog.Record, erro
 	rec.Text, _ = get("text")
 	rec.Title, _ = get("title")
 	rec.Thumbnail, _ = get("thumbnail")
+	rec.Speaker, _ = get("speaker")
+	channel, _ := get("channel")
+	channelID, _ := get("channel_id")
+	published, _ := get("published")
+	rec.Info = rowInfo(channel, channelID, published)
 	start, _ := get("start_second")
 	end, _ := get("end_second")
 	var err error

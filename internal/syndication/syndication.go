@@ -26,8 +26,11 @@ type Entry struct {
 	ID      string `xml:"id"`
 	Title   string `xml:"title"`
 	Updated Time   `xml:"updated"`
-	Links   []Link `xml:"link"`
-	Summary string `xml:"summary"`
+	// Published is when the video was published, when known (Atom's
+	// published: the entry's original date, beside when it last changed).
+	Published *Time  `xml:"published,omitempty"`
+	Links     []Link `xml:"link"`
+	Summary   string `xml:"summary"`
 }
 
 // Link is an Atom link.
