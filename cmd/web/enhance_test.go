@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -52,6 +53,23 @@ func playerSite(t *testing.T) (*httptest.Server, *testApp) {
 	app := newTestAppWith(t, Config{SearchTimeout: 5 * time.Second, CacheBytes: 8 << 20, PlayerURL: ts.URL + "/fake-embed/"})
 	mux.Handle("/", app.handler)
 	return ts, app
+}
+
+// TestPlayerDefault: without -player-url the player is YouTube's
+// privacy-enhanced embed, and the only frame the policy allows.
+func TestPlayerDefault(t *testing.T) {
+	cfg, err := parseServeFlags(nil, noEnv, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := newTestAppWith(t, cfg)
+	doc := app.page(t, "/videos/MpdbFLXOOIw", http.StatusOK)
+	if got, _ := doc.Find("#player").Attr("data-player"); got != "https://www.youtube-nocookie.com/embed/" {
+		t.Errorf("player %q", got)
+	}
+	if csp := app.get(t, "/videos/MpdbFLXOOIw").Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-src https://www.youtube-nocookie.com;") {
+		t.Errorf("Content-Security-Policy %q", csp)
+	}
 }
 
 func TestBrowserPlayerBesideTranscript(t *testing.T) {
