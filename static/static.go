@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/transcripts/site/internal/pagecache"
+	"github.com/transcripts/site/internal/httpgzip"
 )
 
 //go:embed *.css *.js *.svg
@@ -53,7 +53,7 @@ func Load() (*Assets, error) {
 		ext := path.Ext(p)
 		hashed := strings.TrimSuffix(p, ext) + "." + h + ext
 		a.urls[p] = Prefix + hashed
-		a.hashed[hashed] = asset{name: p, body: body, gz: pagecache.Compress(body), etag: `"` + h + `"`}
+		a.hashed[hashed] = asset{name: p, body: body, gz: httpgzip.Compress(body), etag: `"` + h + `"`}
 		return nil
 	})
 	if err != nil {
@@ -83,7 +83,7 @@ func (a *Assets) Lookup(hashed string) (http.Handler, bool) {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
 		h.Set("Vary", "Accept-Encoding")
 		body := f.body
-		if f.gz != nil && pagecache.AcceptsGzip(r.Header.Get("Accept-Encoding")) {
+		if f.gz != nil && httpgzip.Accepts(r.Header.Get("Accept-Encoding")) {
 			body = f.gz
 			h.Set("Content-Encoding", "gzip")
 			h.Set("ETag", `"`+strings.Trim(f.etag, `"`)+`-gz"`)

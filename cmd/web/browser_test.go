@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto"
 	"github.com/chromedp/chromedp"
 )
 
@@ -131,20 +133,32 @@ func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 	return inBrowser(t, ctx, chromedp.Evaluate[T](expr))
 }
 
-// waitFor evaluates a predicate until it is true, across navigations
-// (which destroy the page's JavaScript context under a running poll).
+// waitFor waits, for 10 s at most, until a predicate is true in the page,
+// testing it in the browser on every frame. A navigation destroys the
+// page's JavaScript context under a running wait: then it waits again in
+// the new page. A predicate that throws (an element not there yet) counts
+// as false. (chromedp.Poll waits the same way, but in the context it last
+// saw created, and a page restored from the back/forward cache announces
+// none: Poll would wait on the page that was left.)
 func waitFor(t *testing.T, ctx context.Context, predicate string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	wait := `new Promise(resolve => {
+		const test = () => { try { if (` + predicate + `) return resolve(true); } catch (e) {} requestAnimationFrame(test); };
+		test();
+	})`
 	for {
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](predicate))
-		if err == nil && ok {
+		_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](wait, chromedp.EvalAwaitPromise))
+		var navigated *cdproto.Error
+		switch {
+		case err == nil:
 			return
+		case ctx.Err() != nil:
+			t.Fatalf("waited 10 s for %s", predicate)
+		case !errors.As(err, &navigated):
+			t.Fatalf("waiting for %s: %v", predicate, err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("waited 10 s for %s (last error: %v)", predicate, err)
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
 

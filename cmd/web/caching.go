@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/httpgzip"
 	"github.com/transcripts/site/internal/pagecache"
 )
 
@@ -174,12 +175,12 @@ func (s *server) cached(maxAge int) echo.MiddlewareFunc {
 				page.Header.Set("Cache-Control", "no-store")
 			}
 			if page.Status == http.StatusOK && len(page.Body) <= maxCachedBody && s.pages.Fits(page) {
-				page.Gzip = pagecache.Compress(page.Body)
+				page.Gzip = httpgzip.Compress(page.Body)
 				s.pages.Put(key, page)
-			} else if pagecache.AcceptsGzip(req.Header.Get(echo.HeaderAcceptEncoding)) {
+			} else if httpgzip.Accepts(req.Header.Get(echo.HeaderAcceptEncoding)) {
 				// A page not kept is compressed only for a reader who takes
 				// gzip, and quickly: it is sent once.
-				page.Gzip = pagecache.CompressFast(page.Body)
+				page.Gzip = httpgzip.CompressFast(page.Body)
 			}
 			send(c.Response(), req, page, v)
 			return nil
@@ -206,7 +207,7 @@ func send(w http.ResponseWriter, r *http.Request, page *pagecache.Page, v stamp)
 		return
 	}
 	body := page.Body
-	if page.Gzip != nil && pagecache.AcceptsGzip(r.Header.Get(echo.HeaderAcceptEncoding)) {
+	if page.Gzip != nil && httpgzip.Accepts(r.Header.Get(echo.HeaderAcceptEncoding)) {
 		h.Set(echo.HeaderContentEncoding, "gzip")
 		body = page.Gzip
 	}

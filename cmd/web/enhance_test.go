@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,19 +17,28 @@ import (
 )
 
 // fakePlayer stands in for YouTube's embed (there is no network in
-// tests): it speaks the same postMessage protocol, plays from ?start= at
-// four times real speed, seeks on "seekTo" and reports its time.
+// tests): it speaks the same postMessage protocol, starts at ?start= and
+// seeks on "seekTo", but its clock is the test's. It reports its time only
+// when the test plays it (advance), so what the page shows never depends
+// on how fast the machine is.
 const fakePlayer = `<!doctype html><title>fake player</title><body style="background:#222;color:#fff">fake player<script>
 var t = Number(new URLSearchParams(location.search).get("start") || 0);
 window.addEventListener("message", function (e) {
   var d = JSON.parse(e.data);
   if (d.event === "command" && d.func === "seekTo") t = d.args[0];
 });
-setInterval(function () {
-  t += 1;
+// currentTime is where the player is; advance plays s seconds and reports
+// the time, as the real player does while playing.
+window.currentTime = function () { return t; };
+window.advance = function (s) {
+  t += s;
   parent.postMessage(JSON.stringify({event: "infoDelivery", info: {currentTime: t}}), "*");
-}, 250);
+};
 </script>`
+
+// player is the fake player's window, from the page that embeds it (the
+// same origin: the test server serves both).
+const player = `document.querySelector("#player iframe").contentWindow`
 
 // playerSite serves the app with the fake player on the same test server.
 func playerSite(t *testing.T) (*httptest.Server, *testApp) {
@@ -45,9 +55,30 @@ func playerSite(t *testing.T) (*httptest.Server, *testApp) {
 	return ts, app
 }
 
+// TestPlayerDefault: without -player-url the player is YouTube's
+// privacy-enhanced embed, and the only frame the policy allows.
+func TestPlayerDefault(t *testing.T) {
+	cfg, err := parseServeFlags(nil, noEnv, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := newTestAppWith(t, cfg)
+	doc := app.page(t, "/videos/MpdbFLXOOIw", http.StatusOK)
+	if got, _ := doc.Find("#player").Attr("data-player"); got != "https://www.youtube-nocookie.com/embed/" {
+		t.Errorf("player %q", got)
+	}
+	if csp := app.get(t, "/videos/MpdbFLXOOIw").Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-src https://www.youtube-nocookie.com;") {
+		t.Errorf("Content-Security-Policy %q", csp)
+	}
+}
+
 func TestBrowserPlayerBesideTranscript(t *testing.T) {
 	ctx := browser(t)
 	ts, _ := playerSite(t)
+	// Scrolls are instant, as a reader who asks for less motion has them: a
+	// smooth scroll lasts as long as the machine makes it, and a click
+	// aimed during one lands on whatever has moved under the pointer.
+	emulateMedia(t, ctx, &emulation.MediaFeature{Name: "prefers-reduced-motion", Value: "reduce"})
 	// No frame before the reader asks for one.
 	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/videos/MpdbFLXOOIw?t=14m58s")); err != nil {
 		t.Fatal(err)
@@ -68,19 +99,32 @@ func TestBrowserPlayerBesideTranscript(t *testing.T) {
 	if !strings.HasPrefix(src, ts.URL+"/fake-embed/MpdbFLXOOIw?") || !strings.Contains(src, "start=898") || !strings.Contains(src, "enablejsapi=1") {
 		t.Errorf("player src %s", src)
 	}
-	// The player starts at the moment: its line is being spoken.
-	waitFor(t, ctx, `document.querySelector("li.speaking") && document.querySelector("li.speaking").id === "t893"`)
+	waitFor(t, ctx, `typeof `+player+`.advance === "function"`)
+	// Nothing is spoken until the player says where it is; then the line of
+	// its start, the moment's, is.
+	if n := eval[int](t, ctx, `document.querySelectorAll("li.speaking").length`); n != 0 {
+		t.Errorf("%d lines speaking before the player reported a time", n)
+	}
+	inBrowser(t, ctx, chromedp.Evaluate[chromedp.Void](player+`.advance(0)`))
+	waitFor(t, ctx, `document.querySelector("li.speaking")?.id === "t893"`)
 
 	// A timestamp seeks the player instead of leaving the page.
 	before := eval[string](t, ctx, `location.href`)
 	if err := chromedp.Do(ctx, chromedp.Click(`li#t1228 a.ts`, chromedp.NodeVisible)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, ctx, `document.querySelector("li.speaking").id === "t1228"`)
+	waitFor(t, ctx, `document.querySelector("li.speaking")?.id === "t1228"`)
+	waitFor(t, ctx, player+`.currentTime() === 1228`)
 	if after := eval[string](t, ctx, `location.href`); after != before {
 		t.Errorf("clicking a timestamp left the page for %s", after)
 	}
-	// While following, the spoken line is kept in view.
+	// Playing on highlights the line being spoken, and while following
+	// keeps it in view: 1728 s is in the line at 1712, out of sight now.
+	if eval[bool](t, ctx, `document.querySelector("li#t1712").getBoundingClientRect().top < innerHeight`) {
+		t.Fatal("the line at 1712 s is already in view: the test shows no following")
+	}
+	inBrowser(t, ctx, chromedp.Evaluate[chromedp.Void](player+`.advance(500)`))
+	waitFor(t, ctx, `document.querySelector("li.speaking")?.id === "t1712"`)
 	waitFor(t, ctx, `(() => { const r = document.querySelector("li.speaking").getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; })()`)
 	// Scrolling by hand stops following.
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.dispatchEvent(new WheelEvent("wheel", {deltaY: 100}))`)); err != nil {
@@ -167,10 +211,15 @@ func TestBrowserKeyboard(t *testing.T) {
 // setColorScheme emulates prefers-color-scheme.
 func setColorScheme(t *testing.T, ctx context.Context, scheme string) {
 	t.Helper()
+	emulateMedia(t, ctx, &emulation.MediaFeature{Name: "prefers-color-scheme", Value: scheme})
+}
+
+// emulateMedia emulates media features (those of an earlier call are
+// forgotten).
+func emulateMedia(t *testing.T, ctx context.Context, features ...*emulation.MediaFeature) {
+	t.Helper()
 	inBrowser(t, ctx, chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
-		_, err := cdp.Call(ctx, target, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
-		})
+		_, err := cdp.Call(ctx, target, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: features})
 		return err
 	}))
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -140,14 +141,20 @@ func bigJSONL(t *testing.T, n int) string {
 	}
 	w := bufio.NewWriter(f)
 	for i := range n {
-		fmt.Fprintf(w, `{"video_id":"big%08d","text":"segment %d says the same few words about gradient descent and networks again and again","start_second":%d,"end_second":%d,"title":"Big %d"}`+"\n",
-			i/250, i, (i%250)*20, (i%250)*20+20, i/250)
+		writeBigRow(w, i)
 	}
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
 	return p
+}
+
+// writeBigRow writes row i of the big import: 250 rows to a video.
+func writeBigRow(w io.Writer, i int) error {
+	_, err := fmt.Fprintf(w, `{"video_id":"big%08d","text":"segment %d says the same few words about gradient descent and networks again and again","start_second":%d,"end_second":%d,"title":"Big %d"}`+"\n",
+		i/250, i, (i%250)*20, (i%250)*20+20, i/250)
+	return err
 }
 
 // TestHelperImport is the child process of the kill tests: it runs
@@ -166,28 +173,56 @@ func TestHelperImport(t *testing.T) {
 	os.Exit(0)
 }
 
-// importChild starts an import of file into db in a child process and
-// returns once it is writing (the WAL has grown).
-func importChild(t *testing.T, db, file string) (*exec.Cmd, *bytes.Buffer) {
+// underWayRows is how many rows importChild writes before it returns:
+// about 7 MB, a hundred times what a pipe holds, so the child has read
+// most of them, and Import, which begins its transaction before it
+// reads a row, has written them (more than its page cache holds) into the
+// open transaction.
+const underWayRows = 50_000
+
+// importChild starts "web import" in a child process, reading rows from a
+// pipe that the test writes and never closes, so the import cannot finish:
+// only a signal ends it. It returns once underWayRows have gone into the
+// pipe (a write into a full pipe returns only when the reader has taken
+// from it), with the child waiting for more. done is closed when the
+// writer stops, which it does when the child is gone.
+func importChild(t *testing.T, db string) (cmd *exec.Cmd, out *bytes.Buffer, done <-chan struct{}) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperImport$")
-	cmd.Env = append(os.Environ(), "WEB_HELPER_IMPORT="+strings.Join([]string{"import", "-db", db, file}, "\x1f"))
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd = exec.Command(os.Args[0], "-test.run=^TestHelperImport$")
+	cmd.Env = append(os.Environ(), "WEB_HELPER_IMPORT="+strings.Join([]string{"import", "-db", db, "-format", "jsonl", "/dev/stdin"}, "\x1f"))
+	out = &bytes.Buffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		if info, err := os.Stat(db + "-wal"); err == nil && info.Size() > 4<<20 {
-			return cmd, &out
+	underWay := make(chan error, 1)
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		w := bufio.NewWriter(stdin)
+		for i := 0; ; i++ {
+			err := writeBigRow(w, i)
+			if i == underWayRows-1 {
+				if err == nil {
+					err = w.Flush()
+				}
+				underWay <- err
+			}
+			if err != nil {
+				return // the child is gone: a broken or closed pipe
+			}
 		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatalf("the import did not get under way:\n%s", out.String())
-		}
-		time.Sleep(20 * time.Millisecond)
+	}()
+	if err := <-underWay; err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("the import stopped reading its rows: %v\n%s", err, out)
 	}
+	return cmd, out, stopped
 }
 
 // checkUnchanged opens db after an interrupted import: it must be intact
@@ -214,33 +249,37 @@ func checkUnchanged(t *testing.T, db string, before catalog.Totals) {
 
 func TestImportKilledMidwayLeavesDatabaseAsItWas(t *testing.T) {
 	if testing.Short() {
-		t.Skip("imports 150,000 rows")
+		t.Skip("imports 50,000 rows")
 	}
 	db := filepath.Join(t.TempDir(), "kill.db")
 	if _, err := runCmd(t, "import", "-db", db, writeFile(t, "good.jsonl", goodRows)); err != nil {
 		t.Fatal(err)
 	}
 	before := catalogTotals(t, db)
-	big := bigJSONL(t, 150_000)
 
-	cmd, out := importChild(t, db, big)
+	// kill -9 in the middle of the transaction.
+	cmd, out, done := importChild(t, db)
+	if info, err := os.Stat(db + "-wal"); err != nil || info.Size() < 1<<20 {
+		t.Errorf("the import under way has not written into the WAL (%v): the kill tests no recovery", err)
+	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	cmd.Wait()
-	if cmd.ProcessState.Success() {
+	if err := cmd.Wait(); err == nil {
 		t.Fatalf("the import finished before it was killed:\n%s", out)
 	}
+	<-done
 	checkUnchanged(t, db, before)
 
 	// Ctrl-C: the import stops, says so, and rolls back.
-	cmd, out = importChild(t, db, big)
+	cmd, out, done = importChild(t, db)
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
 	if err := cmd.Wait(); err == nil || !strings.Contains(out.String(), "interrupted") || !strings.Contains(out.String(), "unchanged") {
 		t.Errorf("after Ctrl-C: %v\n%s", err, out)
 	}
+	<-done
 	checkUnchanged(t, db, before)
 }
 

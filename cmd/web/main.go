@@ -45,7 +45,7 @@ import (
 const (
 	defaultAddr      = "localhost:8080"
 	defaultDB        = "data/transcripts.db"
-	defaultPlayerURL = "https://www.youtube-nocookie.com/embed/"
+	defaultPlayerURL = "https://www.youtube-nocookie.com/embed/" // YouTube's privacy-enhanced embed
 )
 
 func main() {
@@ -99,7 +99,7 @@ type Config struct {
 	// CacheBytes bounds the rendered pages kept in memory.
 	CacheBytes int
 	// PlayerURL is the embed URL the "Watch here" player appends a video
-	// id to: YouTube's privacy-enhanced one, or a stand-in in tests.
+	// id to: a stand-in in tests; empty means defaultPlayerURL.
 	PlayerURL string
 	// VersionTTL is how long the catalog version read is trusted (0: read
 	// it for every request, as tests do).
@@ -130,7 +130,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fset.BoolVar(&cfg.TrustProxy, "trust-proxy", getenv("TRUST_PROXY") == "1", "believe X-Forwarded-Proto and X-Forwarded-Host, set by a proxy in front (env TRUST_PROXY=1)")
 	fset.BoolVar(&cfg.CORS, "cors", getenv("CORS") == "1", "allow other origins to read the JSON API (env CORS=1)")
 	cacheMB := fset.Int("cache-mb", 32, "memory for rendered pages and search results, in MB (0: no cache)")
-	fset.StringVar(&cfg.PlayerURL, "player-url", defaultPlayerURL, "embed URL of the \"Watch here\" player, to which a video id is appended")
+	fset.StringVar(&cfg.PlayerURL, "player-url", "", "embed URL of the \"Watch here\" player, to which a video id is appended (default "+defaultPlayerURL+")")
 	if err := fset.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -366,7 +366,7 @@ func newServer(cfg Config, cat *catalog.Catalog, engine *search.Engine, log *slo
 			return nil, fmt.Errorf("docs: data/pages/%s.md is missing", name)
 		}
 	}
-	if cfg.PlayerURL == "" {
+	if cfg.PlayerURL == "" { // the one place the default is applied, for flags and tests alike
 		cfg.PlayerURL = defaultPlayerURL
 	}
 	player, err := url.Parse(cfg.PlayerURL)

@@ -1,7 +1,6 @@
 package ingest_test
 
 import (
-	"bytes"
 	"errors"
 	"maps"
 	"os"
@@ -9,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/parquet-go/parquet-go"
 
 	"github.com/transcripts/site/internal/catalog"
 	"github.com/transcripts/site/internal/ingest"
@@ -253,61 +250,5 @@ func TestLenientReadersGoOn(t *testing.T) {
 		if bad != 1 || (good != 2 && !strings.HasSuffix(name, ".srt")) || (strings.HasSuffix(name, ".srt") && good != 1) {
 			t.Errorf("%s: %d good, %d bad", name, good, bad)
 		}
-	}
-}
-
-// TestWriteParquetTestdata writes testdata/dataset.parquet, the dataset's
-// rows with every column a string as the hub's exports declare them. Run
-// with UPDATE_TESTDATA=1 to rewrite it.
-func TestWriteParquetTestdata(t *testing.T) {
-	if os.Getenv("UPDATE_TESTDATA") == "" {
-		t.Skip("set UPDATE_TESTDATA=1 to rewrite testdata/dataset.parquet")
-	}
-	type row struct {
-		VideoID     string `parquet:"video_id"`
-		Text        string `parquet:"text"`
-		StartSecond string `parquet:"start_second"`
-		EndSecond   string `parquet:"end_second"`
-		URL         string `parquet:"url"`
-		Title       string `parquet:"title"`
-		Thumbnail   string `parquet:"thumbnail"`
-	}
-	rows := []row{
-		{"MpdbFLXOOIw", "them on the same side of the decision boundary", "838", "865", "", "Supervised Contrastive Learning", "https://i.ytimg.com/vi/MpdbFLXOOIw/hqdefault.jpg"},
-		{"MpdbFLXOOIw", `objective now you still all you want to do, "quoted" & <tagged>`, "865", "893", "", "Supervised Contrastive Learning", ""},
-		{"5cySIwg49RI", "an hour and more into the talk", "3,725", "3,750", "", "", ""},
-	}
-	var buf bytes.Buffer
-	if err := parquet.Write(&buf, rows); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile("testdata/dataset.parquet", buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-
-	// speakers.parquet: the rows of speakers.jsonl, with the optional
-	// columns.
-	type speakerRow struct {
-		VideoID     string `parquet:"video_id"`
-		StartSecond int64  `parquet:"start_second"`
-		EndSecond   int64  `parquet:"end_second"`
-		Speaker     string `parquet:"speaker"`
-		Text        string `parquet:"text"`
-		Title       string `parquet:"title"`
-		Channel     string `parquet:"channel"`
-		ChannelID   string `parquet:"channel_id"`
-		Published   string `parquet:"published"`
-	}
-	var speakers []speakerRow
-	for _, r := range speakerRows {
-		speakers = append(speakers, speakerRow{"Lp9dQ2wEr4T", int64(r.start), int64(r.end), r.speaker, r.text,
-			"Bridges, episode 1", "Structures Weekly", "UCstructuresWeekly01", "2021-03-14"})
-	}
-	buf.Reset()
-	if err := parquet.Write(&buf, speakers); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile("testdata/speakers.parquet", buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
 	}
 }

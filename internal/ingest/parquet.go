@@ -1,5 +1,7 @@
 package ingest
 
+//go:generate go run ./internal/genparquet
+
 import (
 	"errors"
 	"fmt"
