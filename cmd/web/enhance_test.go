@@ -9,7 +9,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
@@ -50,7 +49,7 @@ func playerSite(t *testing.T) (*httptest.Server, *testApp) {
 	})
 	ts := httptest.NewServer(mux)
 	t.Cleanup(ts.Close)
-	app := newTestAppWith(t, Config{SearchTimeout: 5 * time.Second, CacheBytes: 8 << 20, PlayerURL: ts.URL + "/fake-embed/"})
+	app := newTestAppWith(t, Config{SearchTimeout: testSearchTimeout, CacheBytes: 8 << 20, PlayerURL: ts.URL + "/fake-embed/"})
 	mux.Handle("/", app.handler)
 	return ts, app
 }

@@ -56,7 +56,7 @@ func TestForwardedHeadersNeedTrustProxy(t *testing.T) {
 		{"trusted list", true, map[string]string{"X-Forwarded-Proto": "https, http"}, "https://example.com/"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			app := newTestAppWith(t, Config{SearchTimeout: 5 * time.Second, CacheBytes: 8 << 20, TrustProxy: tc.trust})
+			app := newTestAppWith(t, Config{SearchTimeout: testSearchTimeout, CacheBytes: 8 << 20, TrustProxy: tc.trust})
 			for _, target := range []string{"/opensearch.xml", "/search.json?q=augment", "/videos.json"} {
 				resp, body := app.getWith(t, target, tc.header)
 				if resp.StatusCode != http.StatusOK {
@@ -134,7 +134,7 @@ func TestConditionalRequestsCheckTheURLFirst(t *testing.T) {
 // status 499, not an ERROR 500 and a render error; a 503 is one line with
 // its status (issue 16, item 12).
 func TestLogsSayWhatHappenedOnce(t *testing.T) {
-	app := newTestAppWith(t, Config{SearchTimeout: 5 * time.Second})
+	app := newTestAppWith(t, Config{SearchTimeout: testSearchTimeout})
 	app.echo.GET("/slow", func(c echo.Context) error {
 		return fmt.Errorf("slow thing: %w", context.DeadlineExceeded)
 	})
@@ -162,7 +162,7 @@ func TestLogsSayWhatHappenedOnce(t *testing.T) {
 // other pages and /healthz answer; a costly search waits for its own
 // slots while ordinary ones run (issue 16, item 3).
 func TestBusySearchesAnswer503(t *testing.T) {
-	app := newTestAppWith(t, Config{SearchTimeout: 5 * time.Second, CacheBytes: 8 << 20,
+	app := newTestAppWith(t, Config{SearchTimeout: testSearchTimeout, CacheBytes: 8 << 20,
 		Limits: searchLimits{Searches: 2, Costly: 1, Queue: -1, Wait: time.Nanosecond}})
 	lim := app.server.limiter
 	app.page(t, "/search?q=learning", http.StatusOK) // now cached

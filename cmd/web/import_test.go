@@ -298,7 +298,7 @@ func TestReadersDuringImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer reader.Close()
-	cfg := Config{SearchTimeout: 5 * time.Second, CacheBytes: 8 << 20}
+	cfg := Config{SearchTimeout: testSearchTimeout, CacheBytes: 8 << 20}
 	srv, err := newServer(cfg, reader, search.New(catalog.NewIndex(reader), cfg.SearchTimeout), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)

@@ -30,7 +30,7 @@ func newServedApp(t *testing.T, path string) *testApp {
 	}
 	t.Cleanup(func() { cat.Close() })
 	app := &testApp{catalog: cat, logs: &bytes.Buffer{}}
-	srv, err := newServer(Config{SearchTimeout: 5 * time.Second, CacheBytes: 8 << 20}, cat, search.New(catalog.NewIndex(cat), 5*time.Second), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := newServer(Config{SearchTimeout: testSearchTimeout, CacheBytes: 8 << 20}, cat, search.New(catalog.NewIndex(cat), testSearchTimeout), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

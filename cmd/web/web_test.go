@@ -38,9 +38,14 @@ type testApp struct {
 	logs    *bytes.Buffer
 }
 
+// testSearchTimeout is the search timeout of the test servers: long, so
+// no test's outcome depends on how fast the machine is (-race on two
+// cores is slow); tests of the timeout set their own.
+const testSearchTimeout = time.Minute
+
 func newTestApp(t testing.TB, extra ...string) *testApp {
 	t.Helper()
-	return newTestAppWith(t, Config{SearchTimeout: 5 * time.Second, CacheBytes: 8 << 20}, extra...)
+	return newTestAppWith(t, Config{SearchTimeout: testSearchTimeout, CacheBytes: 8 << 20}, extra...)
 }
 
 func newTestAppWith(t testing.TB, cfg Config, extra ...string) *testApp {
