@@ -208,6 +208,9 @@ type Hit struct {
 	Snippet    []Fragment
 	TitleMatch bool     // found by the video's title
 	Missing    []string // in relaxed results, the query's words the line lacks
+	Repeated   bool     // the line is repeated text: a sponsor read, an intro
+	Copies     string   // "and 11 more videos with this read", when folded
+	CopiesURL  string   // every copy that matches
 }
 
 // Group is one video's card on a grouped results page.

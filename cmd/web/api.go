@@ -104,6 +104,12 @@ type apiHit struct {
 	URL          string   `json:"url"`           // the line on our video page
 	YouTubeURL   string   `json:"youtube_url"`
 	Missing      []string `json:"missing,omitempty"` // in relaxed results, the query's words the line lacks
+	// Repeated: the line is repeated text (a sponsor read, an intro said
+	// in many videos); MoreVideos counts the other videos whose copies
+	// matched and were folded into this hit, listed at CopiesURL.
+	Repeated   bool   `json:"repeated"`
+	MoreVideos int    `json:"more_videos,omitempty"`
+	CopiesURL  string `json:"copies_url,omitempty"`
 }
 
 // apiGroup is one video's hits on a grouped results page.
@@ -143,6 +149,9 @@ type apiSearch struct {
 	// Relaxed: no line has every word; hits hold most of the meaningful
 	// ones and name those they lack (missing).
 	Relaxed bool `json:"relaxed"`
+	// Repeated counts the matches in repeated text (sponsor reads,
+	// intros), which rank below conversation.
+	Repeated int `json:"repeated"`
 	// Corrected is the query searched, misspelt words corrected, when it
 	// was; query stays what was typed.
 	Corrected string `json:"corrected,omitempty"`
@@ -272,7 +281,7 @@ func (s *server) searchJSON(c echo.Context) error {
 		Query: r.Query, Total: res.Total, Capped: res.Capped, Unranked: res.Unranked, Videos: res.Videos,
 		Page: r.Page, Pages: res.Pages(), PerPage: search.PerPage, Grouped: res.Grouped,
 		Hits: []apiHit{}, Facets: []apiFacet{}, Notices: sr.notices,
-		Relaxed: res.Relaxed, Corrected: res.Corrected,
+		Relaxed: res.Relaxed, Corrected: res.Corrected, Repeated: res.Repeated,
 	}
 	if out.Notices == nil {
 		out.Notices = []string{}
@@ -281,12 +290,12 @@ func (s *server) searchJSON(c echo.Context) error {
 		out.PerPage = search.GroupsPerPage
 	}
 	for _, h := range res.Hits {
-		out.Hits = append(out.Hits, s.apiHit(c, h))
+		out.Hits = append(out.Hits, s.apiHit(c, sr, h))
 	}
 	for _, g := range res.Groups {
 		ag := apiGroup{VideoID: g.VideoID, Title: displayTitle(g.VideoID, g.Title), Count: g.Count, URL: s.absolute(c, sr.inVideoURL(g.VideoID, -1))}
 		for _, h := range g.Hits {
-			ag.Hits = append(ag.Hits, s.apiHit(c, h))
+			ag.Hits = append(ag.Hits, s.apiHit(c, sr, h))
 		}
 		out.Groups = append(out.Groups, ag)
 	}
@@ -300,17 +309,17 @@ func (s *server) searchJSON(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-func (s *server) apiHit(c echo.Context, h search.Hit) apiHit {
+func (s *server) apiHit(c echo.Context, sr searchResult, h search.Hit) apiHit {
 	var plain strings.Builder
 	for _, f := range h.Snippet {
 		plain.WriteString(f.Text)
 	}
 	var marked bytes.Buffer
-	if err := views.Snippet(hitModel(h).Snippet).Render(c.Request().Context(), &marked); err != nil {
+	if err := views.Snippet(hitModel(sr, h).Snippet).Render(c.Request().Context(), &marked); err != nil {
 		// Rendering into a buffer fails only with the context.
 		marked.Reset()
 	}
-	return apiHit{
+	out := apiHit{
 		VideoID:      h.VideoID,
 		Title:        displayTitle(h.VideoID, h.Title),
 		Thumbnail:    h.Thumbnail,
@@ -322,7 +331,13 @@ func (s *server) apiHit(c echo.Context, h search.Hit) apiHit {
 		URL:          s.absolute(c, lineURL(h.VideoID, h.Start)),
 		YouTubeURL:   catalog.WatchURL(h.VideoID, h.Moment),
 		Missing:      h.Missing,
+		Repeated:     h.Repeat != 0,
+		MoreVideos:   h.Copies,
 	}
+	if h.Copies > 0 {
+		out.CopiesURL = s.absolute(c, withQuery("/search.json", sr.copiesParams(h.Repeat)))
+	}
+	return out
 }
 
 // requiredSearch reads a search request for the machine-readable search

@@ -324,3 +324,46 @@ func TestVeryCommonSearchesSayHowTheyAreListed(t *testing.T) {
 		}
 	}
 }
+
+// TestSponsorReadsRankLastAndFold: a sponsor read said in five episodes
+// is repeated text: a word it shares with the conversation finds the
+// conversation first, the read once, with a link to its other copies,
+// which lists them all; JSON says the same.
+func TestSponsorReadsRankLastAndFold(t *testing.T) {
+	read := "this episode is brought to you by dreamfoam the mattress company that ships a mattress to your door " +
+		"in a box and gives you one hundred nights to try it go to dreamfoam dot com slash show and use the code at checkout"
+	var rows []string
+	for i := range 5 {
+		id := fmt.Sprintf("episode%04d", i)
+		rows = append(rows,
+			row(id, 0, 30, read, fmt.Sprintf("Episode %d", i)),
+			row(id, 30, 60, fmt.Sprintf("so in episode %d we talk about sleep schedules and how a guest changed careers", i), fmt.Sprintf("Episode %d", i)))
+	}
+	rows = append(rows, row("episode0009", 0, 30, "my old mattress was so bad I slept on the floor for a year", "Episode 9"))
+	app := newTestApp(t, rows...)
+	doc := app.page(t, "/search?q=mattress&group=none", http.StatusOK)
+	hits := doc.Find("li.hit")
+	if hits.Length() != 2 {
+		t.Fatalf("%d hits, want the conversation and one copy of the read", hits.Length())
+	}
+	if got := hits.Eq(0).Find(".snippet").Text(); !strings.Contains(got, "floor") {
+		t.Errorf("first hit %q, want the conversation", got)
+	}
+	note := hits.Eq(1).Find(".repeat-note")
+	link := note.Find("a")
+	if !strings.Contains(note.Text(), "repeated text") || link.Text() != "and 4 more videos with this read" {
+		t.Errorf("second hit's note %q", note.Text())
+	}
+	if !strings.Contains(doc.Find(".lede").Text(), "5 in repeated text") {
+		t.Errorf("summary %q", doc.Find(".lede").Text())
+	}
+	copies := app.page(t, link.AttrOr("href", ""), http.StatusOK)
+	if n := copies.Find("li.hit").Length(); n != 5 {
+		t.Errorf("the read's copies list %d hits, want 5", n)
+	}
+	_, body := app.fetch(t, "/search.json?q=mattress&group=none", http.StatusOK, "application/json")
+	res := decodeJSON[apiSearch](t, body)
+	if res.Repeated != 5 || len(res.Hits) != 2 || res.Hits[0].Repeated || !res.Hits[1].Repeated || res.Hits[1].MoreVideos != 4 || res.Hits[1].CopiesURL == "" {
+		t.Errorf("JSON repeated %d, hits %+v", res.Repeated, res.Hits)
+	}
+}

@@ -55,6 +55,13 @@ func searchRequest(c echo.Context) (search.Request, bool, error) {
 	default:
 		return r, cut, badRequest("Results are grouped (group) by video or not at all (none).")
 	}
+	if v := params.Get("repeat"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return r, cut, badRequest("A repeated text (repeat) is named by its number.")
+		}
+		r.Repeat = n
+	}
 	switch params.Get("verbatim") {
 	case "":
 	case "1":
@@ -165,6 +172,13 @@ func (r searchResult) facetParams(f search.Facet) (url.Values, bool) {
 	return v, active
 }
 
+// copiesParams lists every copy of a repeated text that matches.
+func (r searchResult) copiesParams(cluster int64) url.Values {
+	v := r.withParam("repeat", strconv.FormatInt(cluster, 10))
+	v.Set("group", "none")
+	return v
+}
+
 // inVideoURL is a video's page searched for the query, scrolled to the
 // line starting at sec when sec >= 0.
 func (r searchResult) inVideoURL(videoID string, sec int) string {
@@ -233,6 +247,9 @@ func canonicalSearchParams(r search.Request) url.Values {
 	if r.Verbatim {
 		v.Set("verbatim", "1")
 	}
+	if r.Repeat != 0 {
+		v.Set("repeat", strconv.FormatInt(r.Repeat, 10))
+	}
 	return v
 }
 
@@ -245,6 +262,9 @@ func exportParams(r search.Request) url.Values {
 	}
 	if r.Verbatim {
 		v.Set("verbatim", "1")
+	}
+	if r.Repeat != 0 {
+		v.Set("repeat", strconv.FormatInt(r.Repeat, 10))
 	}
 	return v
 }
@@ -268,6 +288,9 @@ func searchModel(sr searchResult) views.Search {
 		m.Summary += " · the best " + count(search.RankCap) + " in " + plural(res.Videos, "video", "videos")
 	default:
 		m.Summary += " in " + plural(res.Videos, "video", "videos")
+	}
+	if res.Repeated > 0 && r.Repeat == 0 {
+		m.Summary += " · " + count(res.Repeated) + " in repeated text (sponsor reads, intros), listed last"
 	}
 	pages := res.Pages()
 	if pages > 1 {
@@ -304,7 +327,7 @@ func searchModel(sr searchResult) views.Search {
 		})
 	}
 	for _, h := range res.Hits {
-		m.Hits = append(m.Hits, hitModel(h))
+		m.Hits = append(m.Hits, hitModel(sr, h))
 	}
 	for _, g := range res.Groups {
 		vg := views.Group{
@@ -323,7 +346,7 @@ func searchModel(sr searchResult) views.Search {
 			vg.AllLabel = "the moment in its transcript"
 		}
 		for _, h := range g.Hits {
-			vg.Hits = append(vg.Hits, hitModel(h))
+			vg.Hits = append(vg.Hits, hitModel(sr, h))
 		}
 		m.Groups = append(m.Groups, vg)
 	}
@@ -341,7 +364,7 @@ func searchModel(sr searchResult) views.Search {
 
 // hitModel maps one hit: the timestamp is when the matched words are
 // spoken, the line link the segment's anchor.
-func hitModel(h search.Hit) views.Hit {
+func hitModel(sr searchResult, h search.Hit) views.Hit {
 	hit := views.Hit{
 		Title:      displayTitle(h.VideoID, h.Title),
 		Thumbnail:  h.Thumbnail,
@@ -351,6 +374,11 @@ func hitModel(h search.Hit) views.Hit {
 		Datetime:   isoDuration(h.Moment),
 		TitleMatch: h.TitleMatch,
 		Missing:    h.Missing,
+		Repeated:   h.Repeat != 0,
+	}
+	if h.Copies > 0 {
+		hit.CopiesURL = withQuery("/search", sr.copiesParams(h.Repeat))
+		hit.Copies = "and " + plural(h.Copies, "more video", "more videos") + " with this read"
 	}
 	for _, f := range h.Snippet {
 		hit.Snippet = append(hit.Snippet, views.Fragment{Text: f.Text, Match: f.Match})
