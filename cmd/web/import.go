@@ -8,6 +8,7 @@ import (
 	"io"
 	"iter"
 	"os"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/excerpt"
 	"github.com/transcripts/site/internal/ingest"
 )
 
@@ -278,7 +280,79 @@ func statsCmd(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	fmt.Fprintf(stdout, "database     %s (%s)\nschema       version %d\nvideos       %s\nsegments     %s\nlast import  %s\n",
 		*dbPath, humanBytes(info.SizeBytes), info.SchemaVersion, count(info.Videos), count(info.Segments), last)
+	clusters, err := cat.Clusters(ctx, statsClusters)
+	if err != nil {
+		return fmt.Errorf("stats: %w", err)
+	}
+	printClusters(stdout, clusters)
 	return nil
+}
+
+// statsClusters is how many clusters of repeated text web stats lists.
+const statsClusters = 20
+
+// printClusters lists clusters of repeated text, most widely said first.
+func printClusters(w io.Writer, cs []catalog.Cluster) {
+	if len(cs) == 0 {
+		fmt.Fprintln(w, "repeated text  none found")
+		return
+	}
+	fmt.Fprintf(w, "repeated text  (sponsor reads, intros, outros; web repeats mark CLUSTER content|repeated)\n")
+	fmt.Fprintf(w, "  %-20s %8s %8s  %s\n", "cluster", "videos", "lines", "begins")
+	for _, c := range cs {
+		sample := c.Sample
+		switch c.Verdict {
+		case "content":
+			sample = "(marked content: not repeated text)"
+		case "repeated":
+			sample = "(kept as repeated text) " + sample
+		}
+		fmt.Fprintf(w, "  %-20d %8s %8s  %s\n", c.ID, count(c.Videos), count(c.Segments), excerpt.Words(sample, 70))
+	}
+}
+
+// repeatsCmd lists the clusters of repeated text, or records an
+// operator's verdict on one: web repeats [-db PATH] [mark CLUSTER
+// content|repeated].
+func repeatsCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fset := flag.NewFlagSet("web repeats", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	dbPath := fset.String("db", envOr(getenv, "DB_PATH", defaultDB), "SQLite database (env DB_PATH)")
+	limit := fset.Int("n", 100, "clusters to list")
+	rest, err := parseInterspersed(fset, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(rest) == 0:
+		cat, err := catalog.OpenReadOnly(ctx, *dbPath)
+		if err != nil {
+			return fmt.Errorf("repeats: %w", err)
+		}
+		defer cat.Close()
+		cs, err := cat.Clusters(ctx, *limit)
+		if err != nil {
+			return fmt.Errorf("repeats: %w", err)
+		}
+		printClusters(stdout, cs)
+		return nil
+	case len(rest) == 3 && rest[0] == "mark":
+		cluster, err := strconv.ParseInt(rest[1], 10, 64)
+		if err != nil {
+			return fmt.Errorf("repeats: %q is not a cluster number (web repeats lists them)", rest[1])
+		}
+		cat, err := openExisting(ctx, *dbPath)
+		if err != nil {
+			return fmt.Errorf("repeats: %w", err)
+		}
+		defer cat.Close()
+		if err := cat.SetVerdict(ctx, cluster, rest[2]); err != nil {
+			return fmt.Errorf("repeats: %w", err)
+		}
+		fmt.Fprintf(stdout, "cluster %d is now %s; the choice stays across imports\n", cluster, rest[2])
+		return nil
+	}
+	return fmt.Errorf("repeats: usage: web repeats [-db PATH] [mark CLUSTER content|repeated]")
 }
 
 // parseInterspersed parses flags wherever they stand among the other

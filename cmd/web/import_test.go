@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -364,5 +365,84 @@ func TestReadersDuringImport(t *testing.T) {
 	}
 	if v, m := totals(); v != oldVideos+80 || m <= oldMoments {
 		t.Errorf("after the import readers see %d videos and %d moments, want %d and more than %d", v, m, oldVideos+80, oldMoments)
+	}
+}
+
+// TestOperatorsDecideWhatIsRepeated: web stats lists a sponsor read said
+// in five episodes; marking its cluster as content unmarks it, and the
+// verdict outlives an import that adds a sixth episode with the read;
+// marking it repeated again marks all six.
+func TestOperatorsDecideWhatIsRepeated(t *testing.T) {
+	ctx := context.Background()
+	read := "this episode is brought to you by dreamfoam the mattress company that ships a mattress to your door " +
+		"in a box and gives you one hundred nights to try it go to dreamfoam dot com slash show and use the code at checkout"
+	episodes := func(from, to int) string {
+		var rows []string
+		for i := from; i < to; i++ {
+			id := fmt.Sprintf("episode%04d", i)
+			rows = append(rows, row(id, 0, 30, read, "Episode"), row(id, 30, 60, fmt.Sprintf("in episode %d a guest tells how she changed careers", i), "Episode"))
+		}
+		return strings.Join(rows, "\n") + "\n"
+	}
+	db := filepath.Join(t.TempDir(), "reads.db")
+	if out, err := runCmd(t, "import", "-db", db, writeFile(t, "five.jsonl", episodes(0, 5))); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	repeatedLines := func() int {
+		t.Helper()
+		c, err := catalog.OpenReadOnly(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		n := 0
+		for i := range 6 {
+			reps, err := c.RepeatedIn(ctx, fmt.Sprintf("episode%04d", i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			n += len(reps)
+		}
+		return n
+	}
+	if n := repeatedLines(); n != 5 {
+		t.Fatalf("%d repeated lines after the import, want the 5 reads", n)
+	}
+	out, err := runCmd(t, "stats", "-db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^  (\d+)\s+5\s+5  this episode is brought to you by`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("stats do not list the read in 5 videos:\n%s", out)
+	}
+	cluster := m[1]
+	if out, err := runCmd(t, "repeats", "-db", db, "mark", cluster, "content"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if n := repeatedLines(); n != 0 {
+		t.Errorf("%d repeated lines after marking the cluster content", n)
+	}
+	if out, err := runCmd(t, "import", "-db", db, writeFile(t, "sixth.jsonl", episodes(5, 6))); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if n := repeatedLines(); n != 0 {
+		t.Errorf("%d repeated lines after another episode: the verdict did not hold", n)
+	}
+	if out, err := runCmd(t, "repeats", "-db", db, "mark", cluster, "repeated"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if n := repeatedLines(); n != 6 {
+		t.Errorf("%d repeated lines after marking the cluster repeated, want 6", n)
+	}
+	if _, err := runCmd(t, "repeats", "-db", db, "mark", "12345", "content"); err == nil {
+		t.Error("an unknown cluster was marked")
+	}
+	// Deleting episodes until the read is in two videos unmarks it.
+	if out, err := runCmd(t, "delete", "-db", db, "episode0000", "episode0001", "episode0002", "episode0003"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if n := repeatedLines(); n != 0 {
+		t.Errorf("%d repeated lines with the read in two videos", n)
 	}
 }

@@ -73,6 +73,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return deleteCmd(ctx, args[1:], getenv, stdout, stderr)
 		case "stats":
 			return statsCmd(ctx, args[1:], getenv, stdout, stderr)
+		case "repeats":
+			return repeatsCmd(ctx, args[1:], getenv, stdout, stderr)
 		case "healthcheck":
 			return healthcheckCmd(ctx, args[1:], getenv, stderr)
 		}
