@@ -209,8 +209,13 @@ type Hit struct {
 	TitleMatch bool     // found by the video's title
 	Missing    []string // in relaxed results, the query's words the line lacks
 	Repeated   bool     // the line is repeated text: a sponsor read, an intro
-	Copies     string   // "and 11 more videos with this read", when folded
-	CopiesURL  string   // every copy that matches
+	Speaker    string   // who says it, when known
+	Chapter    string   // the chapter it is in, when the video has chapters
+	Channel    string
+	ChannelURL string
+	Published  Date
+	Copies     string // "and 11 more videos with this read", when folded
+	CopiesURL  string // every copy that matches
 }
 
 // Group is one video's card on a grouped results page.
@@ -240,6 +245,19 @@ type Facet struct {
 	Active bool
 }
 
+// Filter is one thing that narrows results.
+type Filter struct {
+	Label   string // "speaker"
+	Value   string // "Ada Lovelace"
+	LiftURL string
+}
+
+// FacetGroup is one facet (channels, speakers, years) of results.
+type FacetGroup struct {
+	Title  string
+	Facets []Facet
+}
+
 // Correction is a query searched with its misspelt words corrected.
 type Correction struct {
 	Query       string // what was searched
@@ -260,6 +278,11 @@ type Search struct {
 	Sorts      []Option
 	Groupings  []Option
 	Correction *Correction
+	// Filters narrow the results (channel, speaker, dates), each with the
+	// link that lifts it.
+	Filters []Filter
+	// FacetGroups count the results by channel, speaker and year.
+	FacetGroups []FacetGroup
 	// ExactURL, on relaxed results (no line has every word), searches
 	// for lines with every word.
 	ExactURL string

@@ -110,6 +110,27 @@ type apiHit struct {
 	Repeated   bool   `json:"repeated"`
 	MoreVideos int    `json:"more_videos,omitempty"`
 	CopiesURL  string `json:"copies_url,omitempty"`
+	ChannelID  string `json:"channel_id,omitempty"`
+	Channel    string `json:"channel,omitempty"`
+	Published  string `json:"published,omitempty"` // YYYY-MM-DD
+	Speaker    string `json:"speaker,omitempty"`
+	Chapter    string `json:"chapter,omitempty"`
+}
+
+// apiBucket is one value of a facet (a channel, a speaker, a year).
+type apiBucket struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
+	Count int    `json:"count"`
+	URL   string `json:"url"` // these results narrowed to it, or no longer
+}
+
+// apiFilters is what narrowed a search.
+type apiFilters struct {
+	Channel string `json:"channel,omitempty"`
+	Speaker string `json:"speaker,omitempty"`
+	After   string `json:"after,omitempty"`
+	Before  string `json:"before,omitempty"`
 }
 
 // apiGroup is one video's hits on a grouped results page.
@@ -152,6 +173,13 @@ type apiSearch struct {
 	// Repeated counts the matches in repeated text (sponsor reads,
 	// intros), which rank below conversation.
 	Repeated int `json:"repeated"`
+	// Filters narrowed the search (URL parameters and operators typed in
+	// the query); the facets count the results by channel, speaker and
+	// year of publication.
+	Filters       apiFilters  `json:"filters"`
+	ChannelFacets []apiBucket `json:"channel_facets"`
+	SpeakerFacets []apiBucket `json:"speaker_facets"`
+	YearFacets    []apiBucket `json:"year_facets"`
 	// Corrected is the query searched, misspelt words corrected, when it
 	// was; query stays what was typed.
 	Corrected string `json:"corrected,omitempty"`
@@ -304,6 +332,24 @@ func (s *server) searchJSON(c echo.Context) error {
 		out.Facets = append(out.Facets, apiFacet{VideoID: f.VideoID, Title: displayTitle(f.VideoID, f.Title), Count: f.Count,
 			URL: s.absolute(c, withQuery("/search.json", v))})
 	}
+	f := res.Filter
+	out.Filters = apiFilters{Channel: f.Channel, Speaker: f.Speaker, After: f.After, Before: f.Before}
+	out.ChannelFacets, out.SpeakerFacets, out.YearFacets = []apiBucket{}, []apiBucket{}, []apiBucket{}
+	for _, g := range facetGroups(sr, "/search.json") {
+		var buckets []search.Bucket
+		var into *[]apiBucket
+		switch g.Title {
+		case "Channels":
+			buckets, into = res.Channels, &out.ChannelFacets
+		case "Speakers":
+			buckets, into = res.Speakers, &out.SpeakerFacets
+		case "Years":
+			buckets, into = res.Years, &out.YearFacets
+		}
+		for i, b := range buckets {
+			*into = append(*into, apiBucket{Value: b.Value, Label: b.Label, Count: b.Count, URL: s.absolute(c, g.Facets[i].URL)})
+		}
+	}
 	p := pager("/search.json", sr.params, r.Page, res.Pages())
 	out.Next, out.Prev = s.absoluteIf(c, p.Next), s.absoluteIf(c, p.Prev)
 	return c.JSON(http.StatusOK, out)
@@ -333,6 +379,11 @@ func (s *server) apiHit(c echo.Context, sr searchResult, h search.Hit) apiHit {
 		Missing:      h.Missing,
 		Repeated:     h.Repeat != 0,
 		MoreVideos:   h.Copies,
+		ChannelID:    h.ChannelID,
+		Channel:      h.Channel,
+		Published:    h.Published,
+		Speaker:      h.Speaker,
+		Chapter:      h.Chapter,
 	}
 	if h.Copies > 0 {
 		out.CopiesURL = s.absolute(c, withQuery("/search.json", sr.copiesParams(h.Repeat)))

@@ -37,7 +37,7 @@ func (s *server) searchAtom(c echo.Context) error {
 		return err
 	}
 	q := r.Query
-	r.Sort = search.Newest
+	r.Sort = search.Imported
 	only := exportParams(r).Encode()
 	feed := syndication.Feed{
 		ID:       s.absolute(c, "/search.atom?"+only),
@@ -60,7 +60,8 @@ func (s *server) searchAtom(c echo.Context) error {
 				{Rel: "alternate", Type: "text/html", Href: s.absolute(c, lineURL(h.VideoID, h.Start))},
 				{Rel: "related", Type: "text/html", Href: catalog.WatchURL(h.VideoID, h.Moment)},
 			},
-			Summary: h.Text,
+			Summary:   h.Text,
+			Published: publishedTime(h.Published),
 		})
 		if h.ImportedAt.After(updated) {
 			updated = h.ImportedAt
@@ -132,4 +133,14 @@ func (s *server) robots(c echo.Context) error {
 	b.WriteString("Disallow: /search\n")
 	fmt.Fprintf(&b, "\nSitemap: %s\n", s.absolute(c, "/sitemap.xml"))
 	return c.String(http.StatusOK, b.String())
+}
+
+// publishedTime is a hit's publication day for a feed, nil when unknown.
+func publishedTime(day string) *syndication.Time {
+	d, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return nil
+	}
+	t := syndication.Time(d)
+	return &t
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -25,7 +26,11 @@ func TestSearchParameters(t *testing.T) {
 		"/search?q=the&video=MpdbFLXOOIw&video=1L83tM8nwHU":        http.StatusOK,
 		"/search?q=the&video=MpdbFLXOOIw&video=MpdbFLXOOIw":        http.StatusOK,
 		"/search?q=the&sort=time&group=none&video=MpdbFLXOOIw":     http.StatusOK,
-		"/search?q=the&sort=newest":                                http.StatusBadRequest,
+		"/search?q=the&sort=newest":                                http.StatusOK,
+		"/search?q=the&sort=oldest&after=2020&before=2021-06":      http.StatusOK,
+		"/search?q=the&sort=loudest":                               http.StatusBadRequest,
+		"/search?q=the&after=2020-13":                              http.StatusBadRequest,
+		"/search?q=the&before=yesterday":                           http.StatusBadRequest,
 		"/search?q=the&sort=":                                      http.StatusOK,
 		"/search?q=the&group=channel":                              http.StatusBadRequest,
 		"/search?q=the&video=short":                                http.StatusBadRequest,
@@ -365,5 +370,77 @@ func TestSponsorReadsRankLastAndFold(t *testing.T) {
 	res := decodeJSON[apiSearch](t, body)
 	if res.Repeated != 5 || len(res.Hits) != 2 || res.Hits[0].Repeated || !res.Hits[1].Repeated || res.Hits[1].MoreVideos != 4 || res.Hits[1].CopiesURL == "" {
 		t.Errorf("JSON repeated %d, hits %+v", res.Repeated, res.Hits)
+	}
+}
+
+// metaRow is a dataset row with the optional columns.
+func metaRow(id string, start int, speaker, text, title, channel, published string) string {
+	return fmt.Sprintf(`{"video_id":%q,"text":%q,"start_second":%d,"end_second":%d,"title":%q,"channel":%q,"published":%q,"speaker":%q}`,
+		id, text, start, start+20, title, channel, published, speaker)
+}
+
+// TestSearchByChannelSpeakerAndDate: the filters narrow results as URL
+// parameters and as operators typed in the box, facets count by channel,
+// speaker and year, results sort by publication, and hits say who said it
+// where and when, in HTML and JSON.
+func TestSearchByChannelSpeakerAndDate(t *testing.T) {
+	app := newTestApp(t,
+		metaRow("structures1", 0, "Host", "welcome back today we talk about suspension bridges and their cables", "Bridges, part one", "Structures Weekly", "2021-03-14"),
+		metaRow("structures1", 20, "Grace Hopper", "a suspension bridge hangs its deck from cables in tension", "Bridges, part one", "Structures Weekly", "2021-03-14"),
+		metaRow("daily000001", 0, "Ada Lovelace", "the first iron bridge was cast in pieces like carpentry", "Iron", "Bridges Daily", "2023-05-01"),
+		metaRow("daily000001", 20, "Host", "and that bridge still stands over the river today", "Iron", "Bridges Daily", "2023-05-01"),
+	)
+	hitsOf := func(target string) []string {
+		t.Helper()
+		doc := app.page(t, target, http.StatusOK)
+		return doc.Find("li.hit .snippet").Map(func(_ int, s *goquery.Selection) string { return strings.TrimSpace(s.Text()) })
+	}
+	all := app.page(t, "/search?q=bridge&group=none", http.StatusOK)
+	facets := map[string][]string{}
+	all.Find("aside.facets h2").Each(func(_ int, h *goquery.Selection) {
+		facets[h.Text()] = h.Next().Find("li a").Map(func(_ int, a *goquery.Selection) string { return strings.TrimSpace(a.Text()) })
+	})
+	if len(facets["Channels"]) != 2 || len(facets["Speakers"]) != 3 || !slices.Equal(facets["Years"], []string{"2023", "2021"}) {
+		t.Errorf("facets %v", facets)
+	}
+	meta := all.Find("li.hit .meta").First().Text()
+	if !strings.Contains(meta, "Bridges Daily") && !strings.Contains(meta, "Structures Weekly") {
+		t.Errorf("a hit's meta %q names no channel", meta)
+	}
+
+	byURL := hitsOf("/search?q=bridge&group=none&speaker=ada+lovelace")
+	byBox := hitsOf("/search?group=none&q=" + url.QueryEscape(`bridge speaker:"Ada Lovelace"`))
+	if len(byURL) != 1 || !strings.Contains(byURL[0], "iron bridge") || !slices.Equal(byURL, byBox) {
+		t.Errorf("speaker by URL %q, by operator %q", byURL, byBox)
+	}
+	box := app.page(t, "/search?group=none&q="+url.QueryEscape(`bridge speaker:"Ada Lovelace"`), http.StatusOK)
+	lift := box.Find("ul.filters a").AttrOr("href", "")
+	if got := box.Find("ul.filters li").Text(); !strings.Contains(got, "Ada Lovelace") || lift != "/search?group=none&q=bridge" {
+		t.Errorf("filters %q, lift %q", got, lift)
+	}
+	if got := hitsOf("/search?q=bridge&group=none&channel=bridges-daily&after=2022"); len(got) != 2 {
+		t.Errorf("channel and date: %q", got)
+	}
+	if got := hitsOf("/search?q=bridge&group=none&before=2021-12"); len(got) != 2 || !strings.Contains(strings.Join(got, " "), "suspension") {
+		t.Errorf("before 2022: %q", got)
+	}
+	newest := hitsOf("/search?q=bridge&group=none&sort=newest")
+	oldest := hitsOf("/search?q=bridge&group=none&sort=oldest")
+	if len(newest) != 4 || !strings.Contains(newest[0]+newest[1], "iron") || !strings.Contains(oldest[0]+oldest[1], "suspension") {
+		t.Errorf("newest %q, oldest %q", newest, oldest)
+	}
+
+	_, body := app.fetch(t, "/search.json?q=bridge&group=none&speaker=Ada+Lovelace", http.StatusOK, "application/json")
+	res := decodeJSON[apiSearch](t, body)
+	if res.Filters.Speaker != "Ada Lovelace" || len(res.Hits) != 1 {
+		t.Fatalf("JSON filters %+v, %d hits", res.Filters, len(res.Hits))
+	}
+	if h := res.Hits[0]; h.Speaker != "Ada Lovelace" || h.Channel != "Bridges Daily" || h.Published != "2023-05-01" || h.ChannelID != "bridges-daily" {
+		t.Errorf("JSON hit %+v", h)
+	}
+	_, body = app.fetch(t, "/search.json?q=bridge&group=none", http.StatusOK, "application/json")
+	if res := decodeJSON[apiSearch](t, body); len(res.ChannelFacets) != 2 || len(res.YearFacets) != 2 || len(res.SpeakerFacets) != 3 ||
+		!strings.Contains(res.ChannelFacets[0].URL, "/search.json?") {
+		t.Errorf("JSON facets %+v %+v %+v", res.ChannelFacets, res.YearFacets, res.SpeakerFacets)
 	}
 }

@@ -5,18 +5,19 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/excerpt"
 	"github.com/transcripts/site/internal/export"
 	"github.com/transcripts/site/internal/search"
 	"github.com/transcripts/site/views"
-
-	"github.com/transcripts/site/internal/excerpt"
 )
 
 // maxQueryBytes bounds what is read of ?q=; the rest is ignored and the
@@ -42,8 +43,20 @@ func searchRequest(c echo.Context) (search.Request, bool, error) {
 		r.Sort = search.Relevance
 	case "time":
 		r.Sort = search.Time
+	case "newest":
+		r.Sort = search.Newest
+	case "oldest":
+		r.Sort = search.Oldest
 	default:
-		return r, cut, badRequest("The order (sort) is either relevance or time.")
+		return r, cut, badRequest("The order (sort) is relevance, time, newest or oldest.")
+	}
+	for _, name := range filterParams {
+		if v := strings.TrimSpace(params.Get(name)); v != "" {
+			if err := r.Narrow.SetFilter(name, v); err != nil {
+				reason, _ := search.IsBadQuery(err)
+				return r, cut, badRequest(reason)
+			}
+		}
 	}
 	switch params.Get("group") {
 	case "":
@@ -172,6 +185,95 @@ func (r searchResult) facetParams(f search.Facet) (url.Values, bool) {
 	return v, active
 }
 
+// filterModels lists what narrows the results, each with the link that
+// lifts it: from the URL or typed in the box (then lifting it searches
+// the words without the operator).
+func filterModels(sr searchResult) []views.Filter {
+	f := sr.results.Filter
+	var out []views.Filter
+	add := func(name, label, value string) {
+		if value == "" {
+			return
+		}
+		v := sr.withParam(name, "")
+		if !filterSetByURL(sr.request, name) {
+			// Typed in the box: lifting it keeps the words alone.
+			v.Set("q", stripOperator(sr.request.Query, name))
+		}
+		out = append(out, views.Filter{Label: label, Value: value, LiftURL: withQuery("/search", v)})
+	}
+	add("channel", "channel", channelName(sr.results, f.Channel))
+	add("speaker", "speaker", f.Speaker)
+	add("after", "published on or after", f.After)
+	add("before", "published on or before", f.Before)
+	return out
+}
+
+// filterSetByURL reports whether r's URL parameters set the filter name.
+func filterSetByURL(r search.Request, name string) bool {
+	return filterValues(r.Narrow).Get(name) != ""
+}
+
+// stripOperator removes name:value (or name:"value") from a query.
+func stripOperator(q, name string) string {
+	re := regexp.MustCompile(`(?i)(^|\s)` + name + `:("[^"]*"?|\S*)`)
+	return strings.Join(strings.Fields(re.ReplaceAllString(q, " ")), " ")
+}
+
+// channelName is a channel's name as the results know it, else its id.
+func channelName(res search.Results, id string) string {
+	for _, b := range res.Channels {
+		if b.Value == id {
+			return b.Label
+		}
+	}
+	return id
+}
+
+// facetGroups maps the channel, speaker and year facets: each value's
+// link (on path: the page or its JSON twin) narrows the search to it, or
+// lifts that filter when it is on.
+func facetGroups(sr searchResult, path string) []views.FacetGroup {
+	res := sr.results
+	group := func(title, param string, bs []search.Bucket, current string, value func(search.Bucket) string) views.FacetGroup {
+		g := views.FacetGroup{Title: title}
+		for _, b := range bs {
+			val := value(b)
+			active := current != "" && current == val
+			v := sr.withParam(param, val)
+			if active {
+				v = sr.withParam(param, "")
+			}
+			g.Facets = append(g.Facets, views.Facet{Title: b.Label, Count: count(b.Count), URL: withQuery(path, v), Active: active})
+		}
+		return g
+	}
+	var gs []views.FacetGroup
+	if len(res.Channels) > 1 || res.Filter.Channel != "" {
+		gs = append(gs, group("Channels", "channel", res.Channels, res.Filter.Channel, func(b search.Bucket) string { return b.Value }))
+	}
+	if len(res.Speakers) > 0 {
+		gs = append(gs, group("Speakers", "speaker", res.Speakers, res.Filter.Speaker, func(b search.Bucket) string { return b.Value }))
+	}
+	if len(res.Years) > 1 {
+		// A year narrows to its first and last day.
+		g := views.FacetGroup{Title: "Years"}
+		for _, b := range res.Years {
+			from, to := b.Value+"-01-01", b.Value+"-12-31"
+			active := res.Filter.After == from && res.Filter.Before == to
+			v := sr.withParam("after", from)
+			v.Set("before", to)
+			if active {
+				v.Del("after")
+				v.Del("before")
+			}
+			g.Facets = append(g.Facets, views.Facet{Title: b.Label, Count: count(b.Count), URL: withQuery(path, v), Active: active})
+		}
+		gs = append(gs, g)
+	}
+	return gs
+}
+
 // copiesParams lists every copy of a repeated text that matches.
 func (r searchResult) copiesParams(cluster int64) url.Values {
 	v := r.withParam("repeat", strconv.FormatInt(cluster, 10))
@@ -225,6 +327,21 @@ func (s *server) searchPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, views.SearchPage(chrome, m))
 }
 
+// filterParams are the URL parameters that narrow a search, as the
+// operators typed in the box do (speaker:"Ada Lovelace").
+var filterParams = []string{"channel", "speaker", "after", "before"}
+
+// filterValues are r's narrowing filters as URL parameters.
+func filterValues(f search.Filter) url.Values {
+	v := url.Values{}
+	for name, value := range map[string]string{"channel": f.Channel, "speaker": f.Speaker, "after": f.After, "before": f.Before} {
+		if value != "" {
+			v.Set(name, value)
+		}
+	}
+	return v
+}
+
 // canonicalSearchParams writes a request back as URL parameters, defaults
 // left out, so every view of the results has one bookmarkable URL.
 func canonicalSearchParams(r search.Request) url.Values {
@@ -232,8 +349,16 @@ func canonicalSearchParams(r search.Request) url.Values {
 	if r.Page > 1 {
 		v.Set("page", strconv.Itoa(r.Page))
 	}
-	if r.Sort == search.Time {
+	switch r.Sort {
+	case search.Time:
 		v.Set("sort", "time")
+	case search.Newest:
+		v.Set("sort", "newest")
+	case search.Oldest:
+		v.Set("sort", "oldest")
+	}
+	for name, vs := range filterValues(r.Narrow) {
+		v[name] = vs
 	}
 	switch r.Group {
 	case search.GroupVideos:
@@ -256,7 +381,8 @@ func canonicalSearchParams(r search.Request) url.Values {
 // exportParams are the parameters of a request that select its hits (not
 // how a page shows them), for exports and feeds.
 func exportParams(r search.Request) url.Values {
-	v := url.Values{"q": {r.Query}}
+	v := filterValues(r.Narrow)
+	v.Set("q", r.Query)
 	for _, id := range r.Videos {
 		v.Add("video", id)
 	}
@@ -313,6 +439,13 @@ func searchModel(sr searchResult) views.Search {
 		{Label: "best first", URL: withQuery("/search", sr.withParam("sort", "")), Current: r.Sort == search.Relevance},
 		{Label: "in time order", URL: withQuery("/search", sr.withParam("sort", "time")), Current: r.Sort == search.Time},
 	}
+	if len(res.Years) > 0 {
+		m.Sorts = append(m.Sorts,
+			views.Option{Label: "newest", URL: withQuery("/search", sr.withParam("sort", "newest")), Current: r.Sort == search.Newest},
+			views.Option{Label: "oldest", URL: withQuery("/search", sr.withParam("sort", "oldest")), Current: r.Sort == search.Oldest})
+	}
+	m.Filters = filterModels(sr)
+	m.FacetGroups = facetGroups(sr, "/search")
 	m.Groupings = []views.Option{
 		{Label: "by video", URL: withQuery("/search", sr.withParam("group", "video")), Current: res.Grouped},
 		{Label: "every moment", URL: withQuery("/search", sr.withParam("group", "none")), Current: !res.Grouped},
@@ -375,6 +508,15 @@ func hitModel(sr searchResult, h search.Hit) views.Hit {
 		TitleMatch: h.TitleMatch,
 		Missing:    h.Missing,
 		Repeated:   h.Repeat != 0,
+		Speaker:    h.Speaker,
+		Chapter:    h.Chapter,
+		Channel:    h.Channel,
+	}
+	if h.ChannelID != "" {
+		hit.ChannelURL = "/channels/" + url.PathEscape(h.ChannelID)
+	}
+	if d, err := time.Parse(time.DateOnly, h.Published); err == nil {
+		hit.Published = dateOf(d)
 	}
 	if h.Copies > 0 {
 		hit.CopiesURL = withQuery("/search", sr.copiesParams(h.Repeat))

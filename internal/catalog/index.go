@@ -86,10 +86,17 @@ func (x *Index) Matches(ctx context.Context, q search.Query, f search.Filter, li
 
 // TitleMatches implements search.Index.
 func (x *Index) TitleMatches(ctx context.Context, q search.Query, f search.Filter, limit int) ([]search.TitleMatch, error) {
+	if f.Speaker != "" || f.Repeat != 0 {
+		return nil, nil // a title says nothing of who speaks
+	}
 	where, args := "", []any{MatchExpr(q)}
 	if len(f.Videos) > 0 {
 		where = " AND v.video_id IN (SELECT value FROM json_each(?))"
 		args = append(args, jsonStrings(f.Videos))
+	}
+	for _, c := range videoConditions(f) {
+		where += " AND v." + c.sql
+		args = append(args, c.arg)
 	}
 	rows, err := x.query(ctx, `
 		SELECT v.video_id, videos_fts.rank
@@ -257,8 +264,10 @@ func (x *Index) Segments(ctx context.Context, ids []int64) ([]search.Segment, er
 		return nil, nil
 	}
 	rows, err := x.query(ctx, `
-		SELECT id, video_id, start_second, end_second, text
-		FROM segments WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(ids))
+		SELECT s.id, s.video_id, s.start_second, s.end_second, s.text, s.speaker,
+			coalesce((SELECT c.title FROM chapters c WHERE c.video_id = s.video_id AND c.start_second <= s.start_second
+				ORDER BY c.start_second DESC LIMIT 1), '')
+		FROM segments s WHERE s.id IN (SELECT value FROM json_each(?))`, jsonIDs(ids))
 	if err != nil {
 		return nil, x.fail("segments", err)
 	}
@@ -266,7 +275,7 @@ func (x *Index) Segments(ctx context.Context, ids []int64) ([]search.Segment, er
 	segs := make([]search.Segment, 0, len(ids))
 	for rows.Next() {
 		var s search.Segment
-		if err := rows.Scan(&s.ID, &s.VideoID, &s.Start, &s.End, &s.Text); err != nil {
+		if err := rows.Scan(&s.ID, &s.VideoID, &s.Start, &s.End, &s.Text, &s.Speaker, &s.Chapter); err != nil {
 			return nil, x.fail("segments", err)
 		}
 		segs = append(segs, s)
@@ -298,7 +307,7 @@ func (x *Index) Videos(ctx context.Context, ids []string) ([]search.Video, error
 		return nil, nil
 	}
 	rows, err := x.query(ctx, `
-		SELECT video_id, title, thumbnail, imported_at
+		SELECT video_id, title, thumbnail, imported_at, channel_id, channel, published
 		FROM videos WHERE video_id IN (SELECT value FROM json_each(?))`, jsonStrings(ids))
 	if err != nil {
 		return nil, x.fail("videos", err)
@@ -308,7 +317,7 @@ func (x *Index) Videos(ctx context.Context, ids []string) ([]search.Video, error
 	for rows.Next() {
 		var v search.Video
 		var imported string
-		if err := rows.Scan(&v.ID, &v.Title, &v.Thumbnail, &imported); err != nil {
+		if err := rows.Scan(&v.ID, &v.Title, &v.Thumbnail, &imported, &v.ChannelID, &v.Channel, &v.Published); err != nil {
 			return nil, x.fail("videos", err)
 		}
 		v.ImportedAt = parseTime(imported)
@@ -355,6 +364,44 @@ func (x *Index) InVideo(ctx context.Context, videoID string, q search.Query) ([]
 		return nil, x.fail("search in "+videoID, err)
 	}
 	return ms, nil
+}
+
+// Speakers implements search.Index.
+func (x *Index) Speakers(ctx context.Context, ids []int64, limit int) ([]search.Count, error) {
+	runs, err := x.segmentRuns(ctx)
+	if err != nil || len(runs.speakers) == 0 || len(ids) == 0 {
+		return nil, err
+	}
+	rows, err := x.query(ctx, `
+		SELECT speaker, count(*) FROM segments
+		WHERE id IN (SELECT value FROM json_each(?)) AND speaker <> ''
+		GROUP BY speaker ORDER BY 2 DESC, 1 LIMIT ?`, jsonIDs(ids), limit)
+	if err != nil {
+		return nil, x.fail("speakers", err)
+	}
+	defer rows.Close()
+	var cs []search.Count
+	for rows.Next() {
+		var c search.Count
+		if err := rows.Scan(&c.Value, &c.N); err != nil {
+			return nil, x.fail("speakers", err)
+		}
+		cs = append(cs, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, x.fail("speakers", err)
+	}
+	return cs, nil
+}
+
+// Speaker implements search.Index from the names kept with the runs.
+func (x *Index) Speaker(ctx context.Context, name string) (string, bool, error) {
+	runs, err := x.segmentRuns(ctx)
+	if err != nil {
+		return "", false, err
+	}
+	written, ok := runs.speakers[strings.ToLower(name)]
+	return written, ok, nil
 }
 
 // WordDocs implements search.Index.
@@ -448,15 +495,54 @@ func (x *Index) fail(op string, err error) error {
 func filterSQL(f search.Filter) (string, []any) {
 	var where string
 	var args []any
+	var conds []string
 	if len(f.Videos) > 0 {
-		where += " AND rowid IN (SELECT id FROM segments WHERE video_id IN (SELECT value FROM json_each(?)))"
+		conds = append(conds, "video_id IN (SELECT value FROM json_each(?))")
 		args = append(args, jsonStrings(f.Videos))
+	}
+	if vc := videoConditions(f); len(vc) > 0 {
+		var parts []string
+		for _, c := range vc {
+			parts = append(parts, c.sql)
+			args = append(args, c.arg)
+		}
+		conds = append(conds, "video_id IN (SELECT video_id FROM videos WHERE "+strings.Join(parts, " AND ")+")")
+	}
+	if f.Speaker != "" {
+		// The partial index segments_by_speaker holds the named lines.
+		conds = append(conds, "speaker <> '' AND speaker = ?")
+		args = append(args, f.Speaker)
+	}
+	if len(conds) > 0 {
+		where += " AND rowid IN (SELECT id FROM segments WHERE " + strings.Join(conds, " AND ") + ")"
 	}
 	if f.Repeat != 0 {
 		where += " AND rowid IN (SELECT segment_id FROM repeated_segments WHERE cluster = ?)"
 		args = append(args, f.Repeat)
 	}
 	return where, args
+}
+
+// condition is a test of a videos row and its argument.
+type condition struct {
+	sql string
+	arg any
+}
+
+// videoConditions are f's tests of a video: its channel and its
+// publication day (a bound leaves out undated videos).
+func videoConditions(f search.Filter) []condition {
+	var cs []condition
+	if f.Channel != "" {
+		cs = append(cs, condition{"channel_id = ?", f.Channel})
+	}
+	if f.After != "" {
+		cs = append(cs, condition{"published >= ?", f.After})
+	}
+	if f.Before != "" {
+		cs = append(cs, condition{"published <> '' AND published <= ?", f.Before})
+	}
+	return cs
 }
 
 // resolve fills in the videos of the postings at ids, segments the runs

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // SegmentRange is a run of consecutive segment ids of one video.
@@ -41,6 +42,9 @@ type segmentRuns struct {
 	version int64
 	ranges  []SegmentRange
 	repeats map[int64]int64 // repeated segment → its cluster
+	// speakers maps each speaker's name, lowercased, to how the
+	// collection writes it.
+	speakers map[string]string
 }
 
 // video returns the video of segment id, or "" when no run holds it.
@@ -90,9 +94,38 @@ func (x *Index) segmentRuns(ctx context.Context) (*segmentRuns, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &segmentRuns{version: v.N, ranges: rs, repeats: repeats}
+	speakers, err := x.c.speakerNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := &segmentRuns{version: v.N, ranges: rs, repeats: repeats, speakers: speakers}
 	x.mu.Lock()
 	x.runs = m
 	x.mu.Unlock()
+	return m, nil
+}
+
+// speakerNames returns every speaker's name, by its lowercase form. The
+// partial index segments_by_speaker holds them in order, so this reads
+// it, not the segments.
+func (c *Catalog) speakerNames(ctx context.Context) (map[string]string, error) {
+	rows, err := c.db.QueryContext(ctx, `SELECT DISTINCT speaker FROM segments WHERE speaker <> ''`)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: speakers: %w", err)
+	}
+	defer rows.Close()
+	m := map[string]string{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, fmt.Errorf("catalog: speakers: %w", err)
+		}
+		if _, ok := m[strings.ToLower(name)]; !ok {
+			m[strings.ToLower(name)] = name
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("catalog: speakers: %w", err)
+	}
 	return m, nil
 }

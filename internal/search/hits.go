@@ -56,6 +56,8 @@ func (e *Engine) describe(ctx context.Context, q Query, cs []candidate) ([]Hit, 
 			SegmentID: s.ID, VideoID: s.VideoID, Start: s.Start, End: s.End, Text: s.Text,
 			Title: v.Title, Thumbnail: v.Thumbnail, ImportedAt: v.ImportedAt, TitleMatch: c.titleMatch,
 			Missing: c.missing, Repeat: c.repeat, Copies: c.copies,
+			ChannelID: v.ChannelID, Channel: v.Channel, Published: v.Published,
+			Speaker: s.Speaker, Chapter: s.Chapter,
 		}
 		if m, ok := marked[c.id]; ok {
 			h.Snippet = fragments(snippet(m, snippetTokens))

@@ -44,6 +44,13 @@ type Index interface {
 	// order, each with its text marked.
 	InVideo(ctx context.Context, videoID string, q Query) ([]MarkedSegment, error)
 
+	// Speakers counts the speakers of the segments ids, most first, at
+	// most limit of them; none when the collection names no speaker.
+	Speakers(ctx context.Context, ids []int64, limit int) ([]Count, error)
+	// Speaker returns the name of a speaker as the collection writes it,
+	// whatever the case of name, and false when no segment has it.
+	Speaker(ctx context.Context, name string) (string, bool, error)
+
 	// WordDocs returns the number of segments holding word (as the index
 	// normalises it), counting no further than limit.
 	WordDocs(ctx context.Context, word string, limit int) (int, error)
@@ -65,8 +72,19 @@ const (
 // Filter narrows a search to part of the collection; the zero Filter is
 // everything.
 type Filter struct {
-	Videos []string // only these videos, when not empty
-	Repeat int64    // only the copies of this repeated text, when not 0
+	Videos  []string // only these videos, when not empty
+	Repeat  int64    // only the copies of this repeated text, when not 0
+	Channel string   // only this channel's videos (its id), when not ""
+	Speaker string   // only what this speaker says, when not ""
+	// After and Before bound the videos' publication day, YYYY-MM-DD,
+	// both inclusive; a bound leaves out videos without a date.
+	After, Before string
+}
+
+// Narrowed reports whether f narrows the search by video metadata or
+// speaker.
+func (f Filter) Narrowed() bool {
+	return f.Channel != "" || f.Speaker != "" || f.After != "" || f.Before != ""
 }
 
 // Posting is one matching segment and its video.
@@ -101,6 +119,8 @@ type Segment struct {
 	Start   int
 	End     int
 	Text    string
+	Speaker string // "" when the transcript does not say
+	Chapter string // the title of the chapter it is in, "" when none
 }
 
 // Video is what results show of a video.
@@ -109,6 +129,9 @@ type Video struct {
 	Title      string // may be empty
 	Thumbnail  string
 	ImportedAt time.Time
+	ChannelID  string
+	Channel    string
+	Published  string // YYYY-MM-DD, "" when unknown
 }
 
 // MarkedSegment is a segment whose text matches, with the matches marked.
@@ -121,4 +144,10 @@ type MarkedSegment struct {
 type TermDocs struct {
 	Term string
 	Docs int
+}
+
+// Count is a value and how many matches have it.
+type Count struct {
+	Value string
+	N     int
 }

@@ -2,6 +2,7 @@ package search
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -58,6 +59,10 @@ type Query struct {
 	// of each other; only for queries whose groups each hold one term.
 	Near      int
 	Truncated bool // more than MaxTerms terms were typed; the rest were ignored
+	// Filter holds the operators typed in the box (speaker:"Ada Lovelace",
+	// channel:ID, after:2020, before:2021-06): they narrow the search as
+	// the same URL parameters do.
+	Filter Filter
 }
 
 // Parse turns what a person typed into a Query. The syntax is a small,
@@ -80,7 +85,15 @@ func Parse(input string) (Query, error) {
 	var q Query
 	var pendingOr, pendingNot bool
 	count, prefixes := 0, 0
-	for _, tok := range lex(input) {
+	toks := lex(input)
+	for i := 0; i < len(toks); i++ {
+		tok := toks[i]
+		if name, value, ok := operator(toks, &i); ok {
+			if err := q.Filter.set(name, value); err != nil {
+				return Query{}, err
+			}
+			continue
+		}
 		if !tok.quoted {
 			switch tok.text {
 			case "OR":
@@ -129,6 +142,30 @@ func Parse(input string) (Query, error) {
 		return Query{}, &QueryError{Reason: "Type a word to look for: this query has no letters or digits to search."}
 	}
 	return q, nil
+}
+
+// operators are the names of the filters a query may hold, name:value.
+var operators = []string{"speaker", "channel", "after", "before"}
+
+// operator reads a filter at toks[*i], "speaker:ada" or "speaker:" then a
+// quoted value, advancing *i past what it takes.
+func operator(toks []token, i *int) (name, value string, ok bool) {
+	tok := toks[*i]
+	if tok.quoted || tok.negated {
+		return "", "", false
+	}
+	name, value, found := strings.Cut(tok.text, ":")
+	if !found || !slices.Contains(operators, strings.ToLower(name)) {
+		return "", "", false
+	}
+	if value == "" {
+		if *i+1 >= len(toks) || !toks[*i+1].quoted {
+			return "", "", false
+		}
+		*i++
+		value = toks[*i].text
+	}
+	return strings.ToLower(name), strings.TrimSpace(value), true
 }
 
 // token is a run of input between spaces, or a quoted phrase.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -18,6 +19,7 @@ type candidate struct {
 	marked     string  // its text with the matches marked, when already read
 	start      int     // when ordering by time
 	importedAt time.Time
+	published  string // when ordering by publication: YYYY-MM-DD or ""
 	// tier ranks above score: in relaxed results the number of words a
 	// line holds, in others 1 for a line whose words stand together.
 	tier    int
@@ -224,7 +226,7 @@ func (e *Engine) prepareOrder(ctx context.Context, cs []candidate, sort Sort) er
 		for i := range cs {
 			cs[i].start = start[cs[i].id]
 		}
-	case Newest:
+	case Imported, Newest, Oldest:
 		var ids []string
 		seen := map[string]bool{}
 		for _, c := range cs {
@@ -237,12 +239,13 @@ func (e *Engine) prepareOrder(ctx context.Context, cs []candidate, sort Sort) er
 		if err != nil {
 			return err
 		}
-		imported := make(map[string]time.Time, len(vs))
+		byID := make(map[string]Video, len(vs))
 		for _, v := range vs {
-			imported[v.ID] = v.ImportedAt
+			byID[v.ID] = v
 		}
 		for i := range cs {
-			cs[i].importedAt = imported[cs[i].video]
+			v := byID[cs[i].video]
+			cs[i].importedAt, cs[i].published = v.ImportedAt, v.Published
 		}
 	}
 	return nil
@@ -266,9 +269,26 @@ func order(cs []candidate, sort Sort) {
 			}
 			return a.start - b.start
 		})
-	case Newest:
+	case Imported:
 		slices.SortFunc(cs, func(a, b candidate) int {
 			if c := b.importedAt.Compare(a.importedAt); c != 0 {
+				return c
+			}
+			return byScore(a, b)
+		})
+	case Newest, Oldest:
+		slices.SortFunc(cs, func(a, b candidate) int {
+			if (a.published == "") != (b.published == "") {
+				if a.published == "" {
+					return 1 // undated last
+				}
+				return -1
+			}
+			c := strings.Compare(a.published, b.published)
+			if sort == Newest {
+				c = -c
+			}
+			if c != 0 {
 				return c
 			}
 			return byScore(a, b)

@@ -76,9 +76,15 @@ const (
 	// Time lists hits video by video (in catalog order), each video's in
 	// the order they are spoken.
 	Time
-	// Newest puts hits from the most recently imported videos first, best
-	// first within a video (for feeds of a saved search).
+	// Imported puts hits from the most recently imported videos first,
+	// best first within a video (for feeds of a saved search).
+	Imported
+	// Newest puts hits from the most recently published videos first
+	// (undated videos last), best first within a video.
 	Newest
+	// Oldest puts hits from the earliest published videos first (undated
+	// videos last), best first within a video.
+	Oldest
 )
 
 // Grouping says whether a page lists hits or videos.
@@ -104,6 +110,10 @@ type Request struct {
 	// Repeat lists only the copies of one repeated text (a cluster), all
 	// of them, when not 0.
 	Repeat int64
+	// Narrow narrows the search by channel, speaker and publication date
+	// (its Videos and Repeat are not read); operators typed in the query
+	// fill what it leaves unset.
+	Narrow Filter
 	// Verbatim searches the words exactly as typed: every word
 	// required, nothing corrected.
 	Verbatim bool
@@ -129,6 +139,11 @@ type Hit struct {
 	ImportedAt time.Time // when the hit's video was last imported
 	TitleMatch bool      // the video's title matches the query
 	Missing    []string  // in relaxed results, the words the line lacks
+	ChannelID  string
+	Channel    string
+	Published  string // YYYY-MM-DD, "" when unknown
+	Speaker    string // "" when the transcript does not say
+	Chapter    string // the chapter the line is in, "" when none
 	// Repeat is the cluster of repeated text (a sponsor read, an intro)
 	// the line belongs to, 0 for conversation; Copies counts the other
 	// videos whose copies of it matched and were folded into this hit.
@@ -143,6 +158,14 @@ type Group struct {
 	Thumbnail string
 	Count     int   // the video's matching segments (among the first CountCap matches)
 	Hits      []Hit // its best, at most SnippetsPerGroup
+}
+
+// Bucket is a value of a facet (a channel, a speaker, a year) with the
+// number of matches that have it.
+type Bucket struct {
+	Value string // the filter's value: a channel id, a name, a year
+	Label string // how it reads: the channel's name, the name, the year
+	Count int
 }
 
 // Facet is a video with its number of matching segments.
@@ -174,6 +197,13 @@ type Results struct {
 	// Relaxed: no line has all the words; these hold most of the
 	// meaningful ones, and each Hit says which it lacks.
 	Relaxed bool
+	// Filter is what narrowed the search: the request's filters and the
+	// operators typed in the query.
+	Filter Filter
+	// Channels, Speakers and Years count the matches (within CountCap) by
+	// their video's channel, their speaker and their video's year of
+	// publication, most first.
+	Channels, Speakers, Years []Bucket
 	// Corrections are the misspelt words replaced before searching, and
 	// Corrected the query as typed with them replaced.
 	Corrections []Correction
@@ -213,7 +243,27 @@ func (r Request) check() (Query, error) {
 }
 
 // filter is the part of the collection r searches.
-func (r Request) filter() Filter { return Filter{Videos: r.Videos, Repeat: r.Repeat} }
+func (r Request) filter() Filter {
+	f := r.Narrow
+	f.Videos, f.Repeat = r.Videos, r.Repeat
+	return f
+}
+
+// withTyped returns r narrowed by the operators typed in q too, the
+// speaker's name as the collection writes it.
+func (e *Engine) withTyped(ctx context.Context, r Request, q Query) (Request, error) {
+	r.Narrow = r.Narrow.merge(q.Filter)
+	if r.Narrow.Speaker != "" {
+		name, ok, err := e.index.Speaker(ctx, r.Narrow.Speaker)
+		if err != nil {
+			return r, err
+		}
+		if ok {
+			r.Narrow.Speaker = name
+		}
+	}
+	return r, nil
+}
 
 // Search returns a page of hits for r, or of videos when grouped. When
 // the query's words together find less than a page, a misspelt word is
@@ -228,6 +278,9 @@ func (e *Engine) Search(ctx context.Context, r Request) (Results, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
+	if r, err = e.withTyped(ctx, r, q); err != nil {
+		return Results{}, e.wrap(ctx, r.Query, err)
+	}
 	p, err := e.forgiving(ctx, q, r)
 	if err != nil {
 		return Results{}, e.wrap(ctx, r.Query, err)
@@ -299,7 +352,7 @@ func (e *Engine) strict(ctx context.Context, q Query, r Request) (plan, error) {
 		return plan{}, err
 	}
 	w := all
-	if len(r.Videos) > 0 || r.Repeat != 0 {
+	if len(r.Videos) > 0 || r.Repeat != 0 || r.Narrow.Narrowed() {
 		if w, err = e.walk(ctx, q, r.filter()); err != nil {
 			return plan{}, err
 		}
@@ -315,7 +368,7 @@ func (e *Engine) relaxed(ctx context.Context, q Query, r Request) (plan, error) 
 		return plan{}, err
 	}
 	rx := all
-	if len(r.Videos) > 0 || r.Repeat != 0 {
+	if len(r.Videos) > 0 || r.Repeat != 0 || r.Narrow.Narrowed() {
 		if rx, err = e.relax(ctx, q, r.filter()); err != nil {
 			return plan{}, err
 		}
@@ -327,7 +380,7 @@ func (e *Engine) relaxed(ctx context.Context, q Query, r Request) (plan, error) 
 // results makes the page r asks for of what a plan finds.
 func (e *Engine) results(ctx context.Context, r Request, p plan) (Results, error) {
 	all, w := p.all, p.w
-	res := Results{Query: p.q, Request: r, Facets: facets(all, 10), Relaxed: p.relaxed, Corrections: p.corrections}
+	res := Results{Query: p.q, Request: r, Facets: facets(all, 10), Relaxed: p.relaxed, Corrections: p.corrections, Filter: r.filter()}
 	if len(p.corrections) > 0 {
 		res.Corrected = applyCorrections(r.Query, p.corrections)
 	}
@@ -419,6 +472,9 @@ func (e *Engine) results(ctx context.Context, r Request, p plan) (Results, error
 	if err := e.nameFacets(ctx, res.Facets); err != nil {
 		return Results{}, err
 	}
+	if err := e.buckets(ctx, &res, w); err != nil {
+		return Results{}, err
+	}
 	return res, nil
 }
 
@@ -456,6 +512,9 @@ func (e *Engine) Each(ctx context.Context, r Request, limit int, fn func(Hit) er
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
+	if r, err = e.withTyped(ctx, r, q); err != nil {
+		return e.wrap(ctx, r.Query, err)
+	}
 	p, err := e.forgiving(ctx, q, r)
 	if err != nil {
 		return e.wrap(ctx, r.Query, err)
