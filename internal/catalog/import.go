@@ -434,10 +434,11 @@ func (c *Catalog) Import(ctx context.Context, records iter.Seq2[Record, error], 
 	if _, err := tx.ExecContext(ctx, insertTrigger+";\n"+updateTrigger); err != nil {
 		return stats, fmt.Errorf("catalog: import: %w", err)
 	}
-	if err := updateRepeats(ctx, tx, w.rewritten); err != nil {
+	if err := writeVideos(ctx, tx, &videos, &stats, c.now()); err != nil {
 		return stats, fmt.Errorf("catalog: import: %w", err)
 	}
-	if err := writeVideos(ctx, tx, &videos, &stats, c.now()); err != nil {
+	// After the videos: shingles are stored with their video's rowid.
+	if err := updateRepeats(ctx, tx, w.rewritten); err != nil {
 		return stats, fmt.Errorf("catalog: import: %w", err)
 	}
 	if stats.Inserted+stats.Updated > 0 || videos.metaChanged {

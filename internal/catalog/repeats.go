@@ -75,7 +75,7 @@ func shingles(text string) []int64 {
 // shingleRow is one stored shingle of a segment.
 type shingleRow struct {
 	hash    int64
-	video   string
+	video   int64 // the video's rowid: a few bytes a row, not its 11-character id
 	segment int64
 }
 
@@ -119,7 +119,7 @@ func updateRepeats(ctx context.Context, tx *sql.Tx, changed []int64) error {
 			}
 			return cmp.Compare(a.segment, b.segment)
 		})
-		stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO segment_shingles (hash, video_id, segment_id) VALUES (?, ?, ?)`)
+		stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO segment_shingles (hash, video, segment_id) VALUES (?, ?, ?)`)
 		if err != nil {
 			return err
 		}
@@ -138,8 +138,8 @@ func updateRepeats(ctx context.Context, tx *sql.Tx, changed []int64) error {
 		}
 		var out []shingleRow
 		for rows.Next() {
-			var id int64
-			var video, text string
+			var id, video int64
+			var text string
 			if err := rows.Scan(&id, &video, &text); err != nil {
 				rows.Close()
 				return err
@@ -161,12 +161,12 @@ func updateRepeats(ctx context.Context, tx *sql.Tx, changed []int64) error {
 		return write(out)
 	}
 	for lo := from + 1; lo <= last; lo += span {
-		if err := shingleSegments(`SELECT id, video_id, text FROM segments WHERE id BETWEEN ? AND ?`, lo, lo+span-1); err != nil {
+		if err := shingleSegments(`SELECT s.id, v.rowid, s.text FROM segments s JOIN videos v USING (video_id) WHERE s.id BETWEEN ? AND ?`, lo, lo+span-1); err != nil {
 			return fmt.Errorf("repeats: shingles: %w", err)
 		}
 	}
 	if len(changed) > 0 {
-		if err := shingleSegments(`SELECT id, video_id, text FROM segments WHERE id <= ? AND id IN (SELECT value FROM json_each(?))`, from, jsonIDs(changed)); err != nil {
+		if err := shingleSegments(`SELECT s.id, v.rowid, s.text FROM segments s JOIN videos v USING (video_id) WHERE s.id <= ? AND s.id IN (SELECT value FROM json_each(?))`, from, jsonIDs(changed)); err != nil {
 			return fmt.Errorf("repeats: shingles: %w", err)
 		}
 	}
@@ -202,7 +202,7 @@ func forgetRepeats(ctx context.Context, tx *sql.Tx, videoID string) ([]int64, er
 // markAll marks every segment again, in one pass over the shingles in
 // their stored order (by hash, then video).
 func markAll(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, `SELECT hash, video_id, segment_id FROM segment_shingles`)
+	rows, err := tx.QueryContext(ctx, `SELECT hash, video, segment_id FROM segment_shingles`)
 	if err != nil {
 		return fmt.Errorf("repeats: mark: %w", err)
 	}
@@ -288,7 +288,7 @@ func markAround(ctx context.Context, tx *sql.Tx, hashes []int64) error {
 	for batch := range slices.Chunk(all, 5000) {
 		hs, err := queryHashes(ctx, tx, `
 			SELECT hash FROM segment_shingles WHERE hash IN (SELECT value FROM json_each(?1))
-			GROUP BY hash HAVING count(DISTINCT video_id) >= ?2`, jsonIDs(batch), repeatVideos)
+			GROUP BY hash HAVING count(DISTINCT video) >= ?2`, jsonIDs(batch), repeatVideos)
 		if err != nil {
 			return fmt.Errorf("repeats: mark: %w", err)
 		}

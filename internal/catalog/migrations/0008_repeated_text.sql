@@ -6,11 +6,13 @@
 -- chosen). Search ranks repeated text below conversation and collapses
 -- its copies.
 
+-- video is the rowid of the segment's video (a few bytes, where its id
+-- would take eleven on each of about eight rows a segment).
 CREATE TABLE segment_shingles (
     hash       INTEGER NOT NULL,
-    video_id   TEXT NOT NULL,
+    video      INTEGER NOT NULL,
     segment_id INTEGER NOT NULL,
-    PRIMARY KEY (hash, video_id, segment_id)
+    PRIMARY KEY (hash, video, segment_id)
 ) WITHOUT ROWID;
 CREATE INDEX segment_shingles_by_segment ON segment_shingles (segment_id);
 
