@@ -234,7 +234,7 @@ func (s *server) listingJSON(c echo.Context, path string, r catalogRequest, head
 	if err != nil {
 		return err
 	}
-	pages := pageCount(totals.Videos, videosPerPage)
+	pages := search.PageCount(totals.Videos, videosPerPage)
 	if len(videos) == 0 && r.page > 1 {
 		return &pageError{status: http.StatusNotFound, message: "There are only " + count(pages) + " pages of videos."}
 	}

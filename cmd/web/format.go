@@ -92,9 +92,6 @@ func parsePage(s string, max int) (int, error) {
 	return n, nil
 }
 
-// pageCount is the number of pages of per items that n items fill.
-func pageCount(n, per int) int { return (n + per - 1) / per }
-
 // pager builds the links around page of pages.
 func pager(path string, query url.Values, page, pages int) views.Pager {
 	p := views.Pager{Page: page, Pages: max(pages, 1)}

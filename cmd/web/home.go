@@ -10,6 +10,7 @@ import (
 
 	"github.com/transcripts/site/internal/catalog"
 	"github.com/transcripts/site/internal/export"
+	"github.com/transcripts/site/internal/search"
 	"github.com/transcripts/site/views"
 )
 
@@ -138,7 +139,7 @@ var sortLabels = map[catalog.VideoSort]string{
 
 // homeModel maps a page of the catalog to the view.
 func homeModel(path string, query url.Values, r catalogRequest, totals catalog.Totals, videos []catalog.Video, channels []catalog.Channel, head *catalog.Channel) views.Home {
-	pages := pageCount(totals.Videos, videosPerPage)
+	pages := search.PageCount(totals.Videos, videosPerPage)
 	params := listingParams(query)
 	m := views.Home{
 		Heading:      "Videos",

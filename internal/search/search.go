@@ -217,11 +217,12 @@ func (r Results) Pages() int {
 	if r.Grouped {
 		return r.groupPages
 	}
-	return pageCount(r.Ranked, PerPage)
+	return PageCount(r.Ranked, PerPage)
 }
 
-// pageCount is the number of pages of per items that n items fill.
-func pageCount(n, per int) int { return (n + per - 1) / per }
+// PageCount is the number of pages of per items that n items fill: the
+// one ceiling every pager of the site uses.
+func PageCount(n, per int) int { return (n + per - 1) / per }
 
 // badRequest reports a request that cannot be searched.
 func badRequest(input, reason string) error {
@@ -399,7 +400,7 @@ func (e *Engine) results(ctx context.Context, r Request, p plan) (Results, error
 		// Every matching video (among the first CountCap matches) is
 		// reachable, in groupOrder.
 		videos := groupOrder(w)
-		res.groupPages = pageCount(len(videos), GroupsPerPage)
+		res.groupPages = PageCount(len(videos), GroupsPerPage)
 		shown := pageOf(videos, r.Page, GroupsPerPage)
 		best, err := e.bestOfVideos(ctx, p.q, w, shown, SnippetsPerGroup)
 		if err != nil {
@@ -438,7 +439,7 @@ func (e *Engine) results(ctx context.Context, r Request, p plan) (Results, error
 			break
 		}
 		gs := groups(ranked)
-		res.groupPages = pageCount(len(gs), GroupsPerPage)
+		res.groupPages = PageCount(len(gs), GroupsPerPage)
 		for _, g := range pageOf(gs, r.Page, GroupsPerPage) {
 			res.Groups = append(res.Groups, Group{VideoID: g[0].video})
 			for _, c := range g[:min(len(g), SnippetsPerGroup)] {
