@@ -119,8 +119,10 @@ type Line struct {
 	CopyURL  string // our own URL of the moment, to copy or bookmark
 	Text     string
 	// Speaker is set on the first line of each speaker's turn: their name
-	// is shown as text there, not told apart by colour alone.
-	Speaker string
+	// is shown as text there, not told apart by colour alone, a link to
+	// everything they say (SpeakerURL).
+	Speaker    string
+	SpeakerURL string
 	// Chapters are the headings of the chapters this line is the first
 	// of (usually none or one).
 	Chapters []ChapterLink
@@ -290,6 +292,9 @@ type Search struct {
 	AllVideos string
 	Pager     Pager
 	Empty     bool // the query ran and nothing matched
+	// Browse: no words, only filters (a speaker, a channel, dates): every
+	// line they allow is listed.
+	Browse bool
 	// Downloads export the whole result set (CSV, clip list, feed).
 	Downloads []Download
 }

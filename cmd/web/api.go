@@ -395,8 +395,8 @@ func (s *server) apiHit(c echo.Context, sr searchResult, h search.Hit) apiHit {
 // endpoints, where an empty query is an error.
 func requiredSearch(c echo.Context) (search.Request, bool, error) {
 	r, cut, err := searchRequest(c)
-	if err == nil && r.Query == "" {
-		err = badRequest("The parameter q (what to search for) is missing.")
+	if err == nil && r.Query == "" && !r.Narrow.Narrowed() {
+		err = badRequest("The parameter q (what to search for) is missing: give words, or a speaker, channel or date to list.")
 	}
 	return r, cut, err
 }

@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -181,3 +184,78 @@ func TestBrowserThumbnailPlaceholder(t *testing.T) {
 		t.Errorf("placeholder collapsed to %.0f px", h)
 	}
 }
+
+// TestBrowserChannelToSpeakerInADateRange walks from the catalog to a
+// channel, its newest episode, a speaker's turn, everything that speaker
+// says, and that narrowed to a year: every step a URL that reloads to the
+// same page, and Back returns to the one before.
+func TestBrowserChannelToSpeakerInADateRange(t *testing.T) {
+	ctx := browser(t)
+	app := newTestApp(t,
+		metaRow("structures1", 0, "Host", "welcome back today we talk about suspension bridges and their cables", "Bridges, part one", "Structures Weekly", "2021-03-14"),
+		metaRow("dailystone1", 0, "Host", "stone arches carry their load in compression", "Stone", "Bridges Daily", "2022-01-10"),
+		metaRow("dailystone1", 20, "Ada Lovelace", "the keystone locks an arch once the centering comes out", "Stone", "Bridges Daily", "2022-01-10"),
+		metaRow("dailyiron01", 0, "Host", "iron changed how far a single span could reach", "Iron", "Bridges Daily", "2023-05-01"),
+		metaRow("dailyiron01", 20, "Ada Lovelace", "the first iron bridge was cast in pieces like carpentry", "Iron", "Bridges Daily", "2023-05-01"),
+	)
+	ts := httptest.NewServer(app.handler)
+	defer ts.Close()
+	step := func(what string, actions ...chromedp.Action[chromedp.Void]) string {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		return inBrowser(t, ctx, chromedp.Location())
+	}
+	count := func(selector string) int {
+		t.Helper()
+		return eval[int](t, ctx, `document.querySelectorAll(`+strconvQuote(selector)+`).length`)
+	}
+
+	step("catalog", chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(`ul.grid`))
+	channel := step("channel", chromedp.Click(`.byline a[href="/channels/bridges-daily"]`, chromedp.NodeVisible), chromedp.WaitVisible(`ul.grid li.card`))
+	if !strings.HasSuffix(channel, "/channels/bridges-daily") || count(`ul.grid li.card`) != 2 {
+		t.Fatalf("channel page %s with %d videos", channel, count(`ul.grid li.card`))
+	}
+	if first := eval[string](t, ctx, `document.querySelector("ul.grid li.card a.title").textContent`); first != "Iron" {
+		t.Errorf("the channel's first video is %q, want the newest, Iron", first)
+	}
+	episode := step("newest episode", chromedp.Click(`ul.grid li.card a.title`, chromedp.NodeVisible), chromedp.WaitVisible(`ol.transcript`))
+	if !strings.HasSuffix(episode, "/videos/dailyiron01") {
+		t.Fatalf("episode at %s", episode)
+	}
+	speaker := step("a speaker's turn", chromedp.Click(`ol.transcript p.speaker a[title="Everything Ada Lovelace says"]`, chromedp.NodeVisible),
+		chromedp.WaitVisible(`ol.results li.hit`))
+	if u, _ := url.Parse(speaker); u.Path != "/search" || u.Query().Get("speaker") != "Ada Lovelace" || count(`ol.results li.hit`) != 2 {
+		t.Fatalf("the speaker's lines at %s: %d", speaker, count(`ol.results li.hit`))
+	}
+	year := step("a year of them", chromedp.Click(`//aside[@class="facets"]//h2[.="Years"]/following-sibling::ul[1]//a[contains(., "2023")]`, chromedp.NodeVisible),
+		chromedp.WaitVisible(`ul.filters`))
+	u, _ := url.Parse(year)
+	if q := u.Query(); q.Get("speaker") != "Ada Lovelace" || q.Get("after") != "2023-01-01" || q.Get("before") != "2023-12-31" || count(`ol.results li.hit`) != 1 {
+		t.Fatalf("narrowed to 2023 at %s: %d hits", year, count(`ol.results li.hit`))
+	}
+	shot := filepathJoin(t.TempDir(), "speaker-year.png")
+	png := inBrowser(t, ctx, chromedp.FullScreenshot(80))
+	if err := os.WriteFile(shot, png, 0o644); err != nil || len(png) == 0 {
+		t.Errorf("screenshot: %v", err)
+	}
+	// Back returns to the speaker's every line.
+	inBrowser(t, ctx, chromedp.Evaluate[chromedp.Void](`void setTimeout(() => history.back(), 0)`))
+	waitFor(t, ctx, `location.href === `+strconvQuote(speaker)+` && document.querySelectorAll("ol.results li.hit").length > 0`)
+	back := inBrowser(t, ctx, chromedp.Location())
+	if back != speaker || count(`ol.results li.hit`) != 2 {
+		t.Errorf("Back went to %s with %d hits, want %s with 2", back, count(`ol.results li.hit`), speaker)
+	}
+	// Bookmarkable: each URL alone gives the same page.
+	for target, hits := range map[string]int{speaker: 2, year: 1} {
+		u, _ := url.Parse(target)
+		if n := app.page(t, u.RequestURI(), http.StatusOK).Find("ol.results li.hit").Length(); n != hits {
+			t.Errorf("%s on its own: %d hits, want %d", u.RequestURI(), n, hits)
+		}
+	}
+}
+
+func strconvQuote(s string) string { return strconv.Quote(s) }
+
+func filepathJoin(elem ...string) string { return filepath.Join(elem...) }

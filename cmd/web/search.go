@@ -145,6 +145,8 @@ func (s *server) decideSearch(ctx context.Context, r search.Request, cut bool) (
 		out.notices = append(out.notices, "Only the first "+count(search.MaxTerms)+" words of your search were used.")
 	}
 	switch {
+	case res.Query.Browse():
+		// Every line the filters allow, newest first: nothing to rank.
 	case res.Unranked:
 		out.notices = append(out.notices, "These words are in more than half of all moments, too common to rank: the most recently imported are shown first. "+
 			"Add a less common word to find the moment you want.")
@@ -299,7 +301,7 @@ func (s *server) searchPage(c echo.Context) error {
 		return err
 	}
 	chrome := s.chrome(c, "Search", "Search every transcript for the moment something was said.", r.Query)
-	if r.Query == "" {
+	if r.Query == "" && !r.Narrow.Narrowed() {
 		return s.render(c, http.StatusOK, views.SearchPage(chrome, views.Search{}))
 	}
 	params := canonicalSearchParams(r)
@@ -398,7 +400,7 @@ func exportParams(r search.Request) url.Values {
 // searchModel maps a search's result to the results page.
 func searchModel(sr searchResult) views.Search {
 	res, r := sr.results, sr.request
-	m := views.Search{Query: r.Query, Notices: sr.notices, Empty: res.Total == 0}
+	m := views.Search{Query: r.Query, Notices: sr.notices, Empty: res.Total == 0, Browse: res.Query.Browse()}
 	total := count(res.Total)
 	if res.Capped {
 		total += "+"

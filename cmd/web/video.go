@@ -211,17 +211,22 @@ func videoModel(v catalog.Video, chapters []catalog.Chapter, speakers []catalog.
 		if seg.Speaker != "" && (i == 0 || seg.Speaker != segs[i-1].Speaker || headings != nil) {
 			speaker = seg.Speaker
 		}
+		speakerURL := ""
+		if speaker != "" {
+			speakerURL = withQuery("/search", url.Values{"speaker": {speaker}})
+		}
 		m.Lines = append(m.Lines, views.Line{
-			Chapters: headings,
-			Speaker:  speaker,
-			Anchor:   anchor(seg.Start),
-			Moment:   i == at,
-			Time:     export.Clock(seg.Start),
-			Datetime: isoDuration(seg.Start),
-			WatchURL: catalog.WatchURL(v.ID, seg.Start),
-			Start:    seg.Start,
-			CopyURL:  videoURL(v.ID) + "?t=" + strconv.Itoa(seg.Start) + "#" + anchor(seg.Start),
-			Text:     seg.Text,
+			Chapters:   headings,
+			Speaker:    speaker,
+			SpeakerURL: speakerURL,
+			Anchor:     anchor(seg.Start),
+			Moment:     i == at,
+			Time:       export.Clock(seg.Start),
+			Datetime:   isoDuration(seg.Start),
+			WatchURL:   catalog.WatchURL(v.ID, seg.Start),
+			Start:      seg.Start,
+			CopyURL:    videoURL(v.ID) + "?t=" + strconv.Itoa(seg.Start) + "#" + anchor(seg.Start),
+			Text:       seg.Text,
 		})
 	}
 	if at >= 0 {

@@ -494,6 +494,19 @@ func (x *Index) fail(op string, err error) error {
 // to f: the same text for any number of videos.
 func filterSQL(f search.Filter) (string, []any) {
 	var where string
+	conds, args := segmentConditions(f)
+	if len(conds) > 0 {
+		where += " AND rowid IN (SELECT id FROM segments WHERE " + strings.Join(conds, " AND ") + ")"
+	}
+	if f.Repeat != 0 {
+		where += " AND rowid IN (SELECT segment_id FROM repeated_segments WHERE cluster = ?)"
+		args = append(args, f.Repeat)
+	}
+	return where, args
+}
+
+// segmentConditions are f's tests of a segments row (all but Repeat).
+func segmentConditions(f search.Filter) ([]string, []any) {
 	var args []any
 	var conds []string
 	if len(f.Videos) > 0 {
@@ -513,14 +526,42 @@ func filterSQL(f search.Filter) (string, []any) {
 		conds = append(conds, "speaker <> '' AND speaker = ?")
 		args = append(args, f.Speaker)
 	}
-	if len(conds) > 0 {
-		where += " AND rowid IN (SELECT id FROM segments WHERE " + strings.Join(conds, " AND ") + ")"
+	return conds, args
+}
+
+// Lines implements search.Index.
+func (x *Index) Lines(ctx context.Context, f search.Filter, limit int) ([]search.Posting, error) {
+	runs, err := x.segmentRuns(ctx)
+	if err != nil {
+		return nil, x.fail("lines", err)
 	}
+	conds, args := segmentConditions(f)
 	if f.Repeat != 0 {
-		where += " AND rowid IN (SELECT segment_id FROM repeated_segments WHERE cluster = ?)"
+		conds = append(conds, "id IN (SELECT segment_id FROM repeated_segments WHERE cluster = ?)")
 		args = append(args, f.Repeat)
 	}
-	return where, args
+	if len(conds) == 0 {
+		return nil, fmt.Errorf("catalog: index lines: %w", &search.QueryError{Reason: "Type a word to look for, or narrow by speaker, channel or date."})
+	}
+	rows, err := x.c.db.QueryContext(ctx, `SELECT id, video_id FROM segments WHERE `+strings.Join(conds, " AND ")+` ORDER BY id DESC LIMIT ?`,
+		append(args, limit)...)
+	if err != nil {
+		return nil, x.fail("lines", err)
+	}
+	defer rows.Close()
+	var ps []search.Posting
+	for rows.Next() {
+		var p search.Posting
+		if err := rows.Scan(&p.Segment, &p.Video); err != nil {
+			return nil, x.fail("lines", err)
+		}
+		p.Repeat = runs.repeats[p.Segment]
+		ps = append(ps, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, x.fail("lines", err)
+	}
+	return ps, nil
 }
 
 // condition is a test of a videos row and its argument.

@@ -79,6 +79,9 @@ func (e *Engine) describe(ctx context.Context, q Query, cs []candidate) ([]Hit, 
 // (which lie between what ranking read).
 func (e *Engine) highlights(ctx context.Context, q Query, cs []candidate) (map[int64]string, error) {
 	out := make(map[int64]string, len(cs))
+	if q.Browse() {
+		return out, nil // no words to mark
+	}
 	var ids, firstLines []int64
 	for _, c := range cs {
 		switch {

@@ -19,6 +19,9 @@ type Index interface {
 	// Matches returns up to limit segments matching q within f, newest
 	// first (the highest segment id first), without scoring them.
 	Matches(ctx context.Context, q Query, f Filter, limit int) ([]Posting, error)
+	// Lines returns up to limit segments within f (which narrows by
+	// something), newest first, whatever they say.
+	Lines(ctx context.Context, f Filter, limit int) ([]Posting, error)
 	// TitleMatches returns up to limit videos within f whose title
 	// matches q, best first.
 	TitleMatches(ctx context.Context, q Query, f Filter, limit int) ([]TitleMatch, error)

@@ -135,6 +135,9 @@ func Parse(input string) (Query, error) {
 		}
 		pendingOr, pendingNot = false, false
 	}
+	if len(q.Groups) == 0 && len(q.Excluded) == 0 && q.Filter.Narrowed() {
+		return q, nil // operators alone: every line they allow (Browse)
+	}
 	if len(q.Groups) == 0 {
 		if len(q.Excluded) > 0 {
 			return Query{}, &QueryError{Reason: "Add a word to look for: a search cannot only exclude words."}
@@ -143,6 +146,10 @@ func Parse(input string) (Query, error) {
 	}
 	return q, nil
 }
+
+// Browse reports whether q holds no word, only filters: it lists every
+// line they allow.
+func (q Query) Browse() bool { return len(q.Groups) == 0 }
 
 // operators are the names of the filters a query may hold, name:value.
 var operators = []string{"speaker", "channel", "after", "before"}

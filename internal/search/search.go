@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -230,6 +231,13 @@ func badRequest(input, reason string) error {
 }
 
 func (r Request) check() (Query, error) {
+	if strings.TrimSpace(r.Query) == "" && r.Narrow.Narrowed() {
+		// No words, only filters: every line they allow, listed (Browse).
+		if r.Page < 1 || r.Page > MaxPage {
+			return Query{}, badRequest(r.Query, fmt.Sprintf("Results go from page 1 to %d.", MaxPage))
+		}
+		return Query{}, nil
+	}
 	q, err := Parse(r.Query)
 	if err != nil {
 		return Query{}, fmt.Errorf("search %q: %w", r.Query, err)
@@ -348,7 +356,11 @@ func (e *Engine) forgiving(ctx context.Context, q Query, r Request) (plan, error
 
 // strict plans q as typed: every word required.
 func (e *Engine) strict(ctx context.Context, q Query, r Request) (plan, error) {
-	all, err := e.walk(ctx, q, Filter{})
+	everywhere := Filter{}
+	if q.Browse() {
+		everywhere = r.Narrow // listing lines needs something to list them by
+	}
+	all, err := e.walk(ctx, q, everywhere)
 	if err != nil {
 		return plan{}, err
 	}

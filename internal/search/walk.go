@@ -61,7 +61,13 @@ func (w walk) videos() int {
 func (e *Engine) walk(ctx context.Context, q Query, f Filter) (walk, error) {
 	w := walk{perVideo: map[string]int{}, titles: map[string]float64{}}
 	began := time.Now()
-	ps, err := e.index.Matches(ctx, q, f, CountCap+1)
+	var ps []Posting
+	var err error
+	if q.Browse() {
+		ps, err = e.index.Lines(ctx, f, CountCap+1)
+	} else {
+		ps, err = e.index.Matches(ctx, q, f, CountCap+1)
+	}
 	if err != nil {
 		return w, err
 	}
@@ -75,6 +81,10 @@ func (e *Engine) walk(ctx context.Context, q Query, f Filter) (walk, error) {
 		// Not for alternatives, one of which may be rare.
 		span := ps[0].Segment - ps[CountCap-1].Segment + 1
 		w.ubiquitous = !q.hasAlternatives() && span < 2*CountCap
+	}
+	if q.Browse() {
+		// Nothing to score: lines are listed, newest first.
+		w.ubiquitous = true
 	}
 	w.postings = ps
 	for _, p := range ps {
@@ -95,6 +105,9 @@ func (e *Engine) walk(ctx context.Context, q Query, f Filter) (walk, error) {
 		for _, p := range ps {
 			w.near[p.Segment] = true
 		}
+	}
+	if q.Browse() {
+		return w, nil
 	}
 	titled, err := e.index.TitleMatches(ctx, q, f, maxTitleMatches)
 	if err != nil {
