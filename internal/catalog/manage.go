@@ -24,6 +24,9 @@ func (c *Catalog) Delete(ctx context.Context, ids []string) (DeleteStats, error)
 	defer tx.Rollback()
 	var missing []string
 	for _, id := range ids {
+		if err := forgetChampions(ctx, tx, id); err != nil {
+			return stats, fmt.Errorf("catalog: delete %s: %w", id, err)
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM segments WHERE video_id = ?`, id)
 		if err != nil {
 			return stats, fmt.Errorf("catalog: delete %s: %w", id, err)
