@@ -45,7 +45,7 @@ func TestImportDirectoryAndStats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"schema       version 7", "videos       4", "segments     6", "last import  20"} {
+	for _, want := range []string{"schema       version 9", "videos       4", "segments     6", "last import  20"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stats lack %q:\n%s", want, out)
 		}
