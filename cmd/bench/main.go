@@ -53,7 +53,8 @@ func main() {
 
 type config struct {
 	corpus, db, queries string
-	perClass            int
+	group               string
+	perClass, overlap   int
 	duration            time.Duration
 	conns               int
 	overload            bool
@@ -72,6 +73,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&cfg.conns, "conns", 16, "concurrent connections of the throughput runs")
 	fs.BoolVar(&cfg.overload, "overload", false, "time ordinary searches alone and beside 8 clients sending expensive queries (overload.go), nothing else")
 	fs.StringVar(&cfg.web, "web", "", "server binary to measure (default: built from ./cmd/web)")
+	fs.StringVar(&cfg.group, "group", "", "group= of every search page: \"\" (by video when there are many, as readers get them), none (one ranked list) or video")
+	fs.IntVar(&cfg.overlap, "overlap", 0, "only measure, for this many queries per class, the engine's first 20 hits against exhaustive ranking")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -97,6 +100,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if err := derive(mix, cfg.perClass); err != nil {
 		return err
+	}
+
+	if cfg.overlap > 0 {
+		return overlap(ctx, cfg, mix, cfg.overlap, out)
 	}
 
 	dir, err := os.MkdirTemp("", "bench")
@@ -132,7 +139,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	for _, class := range []string{"mid", "rare"} {
 		var paths []string
 		for _, q := range mix[class] {
-			paths = append(paths, "/search?"+url.Values{"q": {q}}.Encode())
+			paths = append(paths, "/search?"+searchQuery(cfg, q))
 		}
 		r := load(srv.base, paths, nil, cfg)
 		fmt.Fprintf(out, "| search, %s mix | %.1f | %s | %s |\n", class, r.rate, ms(r.p50), ms(r.p99))
@@ -169,6 +176,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(out, "\nPeak RSS: %d MB\n", srv.peakRSS()>>20)
 	return nil
+}
+
+// searchQuery is the query string of q's results page.
+func searchQuery(cfg config, q string) string {
+	v := url.Values{"q": {q}}
+	if cfg.group != "" {
+		v.Set("group", cfg.group)
+	}
+	return v.Encode()
 }
 
 func prefixed(prefix string, ids []string) []string {
@@ -359,7 +375,7 @@ func latencies(ctx context.Context, cfg config, mix map[string][]string, srv *se
 			if err != nil {
 				return fmt.Errorf("floor %q: %w", q, err)
 			}
-			p, err := median3(func() error { return get(client, srv.base+"/search?"+url.Values{"q": {q}}.Encode(), nil) })
+			p, err := median3(func() error { return get(client, srv.base+"/search?"+searchQuery(cfg, q), nil) })
 			if err != nil {
 				return fmt.Errorf("page %q: %w", q, err)
 			}

@@ -57,7 +57,7 @@ func TestImportDirectoryAndStats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"schema       version 8", "videos       13", "segments     38", "last import  20"} {
+	for _, want := range []string{"schema       version 9", "videos       13", "segments     38", "last import  20"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stats lack %q:\n%s", want, out)
 		}

@@ -150,7 +150,7 @@ func (s *server) decideSearch(ctx context.Context, r search.Request, cut bool) (
 	case res.Unranked:
 		out.notices = append(out.notices, "These words are in more than half of all moments, too common to rank: the most recently imported are shown first. "+
 			"Add a less common word to find the moment you want.")
-	case res.Capped:
+	case res.Windowed:
 		out.notices = append(out.notices, "More than "+count(search.CountCap)+" moments match: the best among the "+count(search.RankWindow)+
 			" most recently imported are shown. Add a word or two to find the moment you want.")
 	}

@@ -428,6 +428,9 @@ func (c *Catalog) Import(ctx context.Context, records iter.Seq2[Record, error], 
 		GROUP BY video_id, run`, lastID); err != nil {
 		return stats, fmt.Errorf("catalog: import: segment ranges: %w", err)
 	}
+	if err := writeChampions(ctx, tx); err != nil {
+		return stats, fmt.Errorf("catalog: import: %w", err)
+	}
 	stats.Inserted = int(inserted)
 	stats.Updated = w.updated
 	stats.Unchanged = stats.Segments - stats.Inserted - stats.Updated

@@ -31,6 +31,9 @@ func (c *Catalog) Delete(ctx context.Context, ids []string) (DeleteStats, error)
 			return stats, fmt.Errorf("catalog: delete %s: %w", id, err)
 		}
 		touched = append(touched, hashes...)
+		if err := forgetChampions(ctx, tx, id); err != nil {
+			return stats, fmt.Errorf("catalog: delete %s: %w", id, err)
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM segments WHERE video_id = ?`, id)
 		if err != nil {
 			return stats, fmt.Errorf("catalog: delete %s: %w", id, err)

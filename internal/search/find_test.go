@@ -145,32 +145,53 @@ func TestCapBoundsCountsAndPages(t *testing.T) {
 	for i := range search.CountCap + 50 {
 		recs = append(recs, catalog.Record{VideoID: fmt.Sprintf("cap%08d", i/500), Start: (i % 500) * 10, End: (i%500)*10 + 10, Text: "the same words every time " + strconv.Itoa(i)})
 	}
-	e, _ := newEngine(t, recs)
+	e, st := newEngine(t, recs)
 	res := find(t, e, search.Request{Query: "same words", Group: search.GroupNone})
 	if res.Total != search.CountCap || !res.Capped || res.Ranked != search.RankCap || res.Pages() != search.MaxPage {
 		t.Errorf("total %d capped %v ranked %d pages %d", res.Total, res.Capped, res.Ranked, res.Pages())
 	}
-	// Words in every segment: BM25 gives them no weight, so the newest
-	// matches are listed, newest first, without scoring any.
-	if !res.Unranked {
-		t.Error("words in every segment were ranked")
+	// Words in every segment: BM25 gives them no weight beyond how often
+	// and in how short a line they are said. The index's best matches
+	// rank them: every line is alike here, so the newest come first.
+	if res.Unranked || res.Windowed {
+		t.Errorf("words in every segment: unranked %v, windowed %v with the index's best", res.Unranked, res.Windowed)
 	}
-	next := int64(search.CountCap + 50)
-	for p := 1; p <= res.Pages(); p++ {
-		for _, h := range find(t, e, search.Request{Query: "same words", Group: search.GroupNone, Page: p}).Hits {
-			if h.SegmentID != next {
-				t.Fatalf("segment %d listed where segment %d, the next newest, belongs", h.SegmentID, next)
+	newestFirst := func(query string, next int64) {
+		t.Helper()
+		for p := 1; p <= res.Pages(); p++ {
+			for _, h := range find(t, e, search.Request{Query: query, Group: search.GroupNone, Page: p}).Hits {
+				if h.SegmentID != next {
+					t.Fatalf("%s: segment %d listed where segment %d, the next newest, belongs", query, h.SegmentID, next)
+				}
+				next--
 			}
-			next--
 		}
 	}
+	newestFirst("same words", int64(search.CountCap+50))
+	either := find(t, e, search.Request{Query: "same OR platypus", Group: search.GroupNone})
+	if !either.Capped || either.Unranked || either.Windowed {
+		t.Errorf("alternatives: capped %v, unranked %v, windowed %v", either.Capped, either.Unranked, either.Windowed)
+	}
+
+	// A segment written by another tool is not in the index's lists of
+	// best matches until the next import: meanwhile such queries are
+	// listed as before there were any. Words in every segment: the newest
+	// matches, newest first, unscored.
+	if _, err := st.raw.Exec(`INSERT INTO segments (video_id, start_second, end_second, text) VALUES ('cap00000040', 9000, 9010, 'the same words every time, written by another tool')`); err != nil {
+		t.Fatal(err)
+	}
+	res = find(t, e, search.Request{Query: "same words", Group: search.GroupNone})
+	if !res.Unranked || res.Windowed {
+		t.Errorf("without the lists: unranked %v, windowed %v", res.Unranked, res.Windowed)
+	}
+	newestFirst("same words", int64(search.CountCap+51))
 	// Too common to rank exhaustively, but one of two words may be rare:
 	// ranked among the newest RankWindow segments (the last imported).
-	either := find(t, e, search.Request{Query: "same OR platypus", Group: search.GroupNone})
-	if !either.Capped || either.Unranked {
-		t.Errorf("alternatives: capped %v, unranked %v", either.Capped, either.Unranked)
+	either = find(t, e, search.Request{Query: "same OR platypus", Group: search.GroupNone})
+	if !either.Capped || either.Unranked || !either.Windowed {
+		t.Errorf("alternatives without the lists: capped %v, unranked %v, windowed %v", either.Capped, either.Unranked, either.Windowed)
 	}
-	oldest := int64(search.CountCap + 50 - search.RankWindow)
+	oldest := int64(search.CountCap + 51 - search.RankWindow)
 	for p := 1; p <= either.Pages(); p++ {
 		for _, h := range find(t, e, search.Request{Query: "same OR platypus", Group: search.GroupNone, Page: p}).Hits {
 			if h.SegmentID <= oldest {

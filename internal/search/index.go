@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -28,6 +29,15 @@ type Index interface {
 	// Score scores every segment matching q within f whose id is at least
 	// from, in no particular order.
 	Score(ctx context.Context, q Query, f Filter, from int64) ([]Scored, error)
+	// Best returns the best limit segments matching q within f, best
+	// first, scored as Score scores them and marked as Highlight marks
+	// them: exactly the first ones an
+	// exhaustive ranking gives, or nearly (each backend says how near),
+	// without scoring every match. It may return fewer than limit when it
+	// has no more it can vouch for. It reports ErrNoBest for a query it
+	// cannot answer so (a prefix, say) or while it lacks what it needs;
+	// with limit 0 it only reports whether it can answer q.
+	Best(ctx context.Context, q Query, f Filter, limit int) ([]Scored, error)
 	// ScoreSegments scores those of the segments ids that match q, in no
 	// particular order, each with its text marked when mark is set.
 	ScoreSegments(ctx context.Context, q Query, ids []int64, mark bool) ([]Scored, error)
@@ -64,6 +74,10 @@ type Index interface {
 	// index reads as words starting with stem, as they are written.
 	SurfaceForms(ctx context.Context, stem string, limit int) ([]string, error)
 }
+
+// ErrNoBest is reported by Index.Best for a query it cannot rank without
+// scoring every match: the caller ranks another way.
+var ErrNoBest = errors.New("search: no best matches for this query")
 
 // Highlight markers: control characters, which the importer removes from
 // transcript text, so in text an Index returns they can only be marks.

@@ -43,8 +43,13 @@ func (c *candidate) boost(w walk) {
 // walk's bound), each boosted by its video's title score when the title
 // matches too, plus, for each video found by its title alone, its first
 // segment. Below CountCap matches, the order is FTS5's own over every
-// match. A ubiquitous query's newest matches are listed unscored.
+// match; above it, by the index's best matches (rankBest), or when the
+// index has none, among the newest RankWindow. A ubiquitous query's newest
+// matches are then listed unscored.
 func (e *Engine) rank(ctx context.Context, q Query, f Filter, w walk, limit int) ([]candidate, error) {
+	if w.best {
+		return e.rankBest(ctx, q, f, w, limit)
+	}
 	if w.ubiquitous {
 		return e.newest(ctx, w, limit)
 	}
@@ -129,7 +134,9 @@ const highlightCost = 60 * time.Microsecond
 // between the lowest and highest of them (at most CountCap) but scores
 // only theirs: a grouped page of a word said ten thousand times scores the
 // few dozen said in the videos it shows. A ubiquitous query's videos show
-// their newest matches, unscored.
+// their newest matches, unscored, unless the index has its best (then,
+// as for every query matching more than CountCap segments, every match of
+// the videos is ranked).
 func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, videos []string, n int) (map[string][]candidate, error) {
 	shown := map[string]bool{}
 	for _, v := range videos {
@@ -144,13 +151,20 @@ func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, videos []str
 		}
 		ids = append(ids, p.Segment)
 		perVideo[p.Video]++
-		if w.ubiquitous && len(best[p.Video]) < n {
+		if w.ubiquitous && !w.best && len(best[p.Video]) < n {
 			c := candidate{id: p.Segment, video: p.Video, repeat: p.Repeat}
 			c.boost(w)
 			best[p.Video] = append(best[p.Video], c)
 		}
 	}
-	if len(ids) > 0 && !w.ubiquitous {
+	if w.best {
+		// More than CountCap matches: every match of these videos, by
+		// the index's best.
+		var err error
+		if best, err = e.bestInVideos(ctx, q, w, videos); err != nil {
+			return nil, err
+		}
+	} else if len(ids) > 0 && !w.ubiquitous {
 		// Each candidate is highlighted in this pass when highlighting the
 		// ones not shown costs less than a second pass for the shown ones,
 		// estimated by the walk's own read of the matches: 0.2 ms for a

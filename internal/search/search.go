@@ -60,12 +60,15 @@ const (
 type Engine struct {
 	index   Index
 	timeout time.Duration
+	// countCap and rankWindow are CountCap and RankWindow, smaller in
+	// tests that take the path of frequent words on a small collection.
+	countCap, rankWindow int
 }
 
 // New returns an Engine over index; each search is abandoned after
 // timeout.
 func New(index Index, timeout time.Duration) *Engine {
-	return &Engine{index: index, timeout: timeout}
+	return &Engine{index: index, timeout: timeout, countCap: CountCap, rankWindow: RankWindow}
 }
 
 // Sort is the order of hits.
@@ -181,7 +184,10 @@ type Results struct {
 	Query   Query
 	Request Request
 	Total   int  // matching segments, exact up to CountCap
-	Capped  bool // there are more than CountCap matches: ranked among the newest RankWindow
+	Capped  bool // there are more than CountCap matches
+	// Windowed: Capped, and ranked among the newest RankWindow matches
+	// only, as the index cannot find the best of them all (Index.Best).
+	Windowed bool
 	// Unranked: the query's words are in more than half the segments,
 	// which BM25 weighs at almost nothing: the newest matches are listed,
 	// unscored.
@@ -398,7 +404,8 @@ func (e *Engine) results(ctx context.Context, r Request, p plan) (Results, error
 		res.Corrected = applyCorrections(r.Query, p.corrections)
 	}
 	res.Total, res.Capped = w.total()
-	res.Unranked = w.ubiquitous
+	res.Unranked = w.ubiquitous && !w.best
+	res.Windowed = res.Capped && !w.ubiquitous && !w.best
 	res.Ranked = min(res.Total, RankCap)
 	res.Videos = w.videos()
 	res.Repeated = w.repeated

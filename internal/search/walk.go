@@ -14,6 +14,11 @@ type walk struct {
 	repeated int            // of the counted matches, those in repeated text
 	order    []string       // videos in the order first met (newest match first)
 	bound    int64          // lowest segment id ranked when matches > CountCap, else 0
+	countCap int            // CountCap, as the walk read it (0: CountCap)
+	// best: the matches are more than CountCap and the index can rank
+	// them all by their best (Index.Best): neither bound nor ubiquitous
+	// then limits ranking.
+	best bool
 	// took is what reading the matches cost: about what another pass over
 	// them costs. It only chooses between two ways of reading the same
 	// rows, never what a page shows.
@@ -39,7 +44,11 @@ func (w walk) total() (int, bool) {
 			n++ // found by its title alone
 		}
 	}
-	return min(n, CountCap), w.matches > CountCap
+	limit := w.countCap
+	if limit == 0 {
+		limit = CountCap
+	}
+	return min(n, limit), w.matches > limit
 }
 
 // videos returns the number of distinct videos with a match.
@@ -59,28 +68,31 @@ func (w walk) videos() int {
 // RankWindow, below which ranking does not go. It also finds the videos
 // whose title matches.
 func (e *Engine) walk(ctx context.Context, q Query, f Filter) (walk, error) {
-	w := walk{perVideo: map[string]int{}, titles: map[string]float64{}}
+	w := walk{perVideo: map[string]int{}, titles: map[string]float64{}, countCap: e.countCap}
 	began := time.Now()
 	var ps []Posting
 	var err error
 	if q.Browse() {
-		ps, err = e.index.Lines(ctx, f, CountCap+1)
+		ps, err = e.index.Lines(ctx, f, e.countCap+1)
 	} else {
-		ps, err = e.index.Matches(ctx, q, f, CountCap+1)
+		ps, err = e.index.Matches(ctx, q, f, e.countCap+1)
 	}
 	if err != nil {
 		return w, err
 	}
 	w.took = time.Since(began)
 	w.matches = len(ps)
-	if len(ps) > CountCap {
-		ps = ps[:CountCap]
-		w.bound = ps[RankWindow-1].Segment
+	if len(ps) > e.countCap {
+		ps = ps[:e.countCap]
+		w.bound = ps[e.rankWindow-1].Segment
 		// The newest matches are denser than one segment in two: the
 		// words are that common (estimated from the newest imports).
 		// Not for alternatives, one of which may be rare.
-		span := ps[0].Segment - ps[CountCap-1].Segment + 1
-		w.ubiquitous = !q.hasAlternatives() && span < 2*CountCap
+		span := ps[0].Segment - ps[e.countCap-1].Segment + 1
+		w.ubiquitous = !q.hasAlternatives() && span < 2*int64(e.countCap)
+		if w.best, err = e.canBest(ctx, q, f); err != nil {
+			return w, err
+		}
 	}
 	if q.Browse() {
 		// Nothing to score: lines are listed, newest first.
@@ -97,7 +109,7 @@ func (e *Engine) walk(ctx context.Context, q Query, f Filter) (walk, error) {
 		}
 	}
 	if nq, ok := q.near(); ok && w.matches > 0 && !w.ubiquitous {
-		ps, err := e.index.Matches(ctx, nq, f, CountCap)
+		ps, err := e.index.Matches(ctx, nq, f, e.countCap)
 		if err != nil {
 			return w, err
 		}
