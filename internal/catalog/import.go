@@ -464,7 +464,7 @@ type segmentWriter struct {
 	lastID                                     int64
 	insert, existing, update, unindex, reindex *sql.Stmt
 	updated                                    int
-	rewritten                                  []int64 // stored segments whose text changed
+	rewritten                                  []rewrite // stored segments whose text changed
 }
 
 func prepareSegmentWriter(ctx context.Context, tx *sql.Tx, lastID int64) (*segmentWriter, error) {
@@ -521,7 +521,7 @@ func (w *segmentWriter) write(ctx context.Context, r Record) (bool, error) {
 		if _, err := w.reindex.ExecContext(ctx, id, r.Text); err != nil {
 			return false, err
 		}
-		w.rewritten = append(w.rewritten, id)
+		w.rewritten = append(w.rewritten, rewrite{id: id, old: text})
 	}
 	// A segment counts as updated once, however often the import rewrites it.
 	if id <= w.lastID {

@@ -47,6 +47,8 @@ const (
 // shingles returns the hashes of the stored shingles of text: lowercase
 // words of letters and digits, shingleWords at a time, one in
 // shingleSample by hash. A text shorter than a shingle is one shingle.
+// Each word is hashed once and the window's hash rolls over them, so a
+// segment costs about as much as reading its words.
 func shingles(text string) []int64 {
 	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
@@ -54,22 +56,45 @@ func shingles(text string) []int64 {
 	if len(words) == 0 {
 		return nil
 	}
-	n := max(1, len(words)-shingleWords+1)
+	k := min(shingleWords, len(words))
+	hw := make([]uint64, len(words))
+	for i, w := range words {
+		h := fnv.New64a()
+		h.Write([]byte(w))
+		hw[i] = h.Sum64()
+	}
+	// Polynomial rolling hash: sum of hw[i] * rollBase^(k-1-(i-start)).
+	var top uint64 = 1 // rollBase^(k-1)
+	for range k - 1 {
+		top *= rollBase
+	}
+	var roll uint64
+	for i := range k {
+		roll = roll*rollBase + hw[i]
+	}
 	var out []int64
-	h := fnv.New64a()
-	for i := range n {
-		h.Reset()
-		for j, w := range words[i:min(len(words), i+shingleWords)] {
-			if j > 0 {
-				h.Write([]byte{' '})
-			}
-			h.Write([]byte(w))
-		}
-		if v := int64(h.Sum64() >> 1); v%shingleSample == 0 && !slices.Contains(out, v) {
+	for i := 0; ; i++ {
+		if v := int64(mix(roll) >> 1); v%shingleSample == 0 && !slices.Contains(out, v) {
 			out = append(out, v)
 		}
+		if i+k >= len(words) {
+			return out
+		}
+		roll = (roll-hw[i]*top)*rollBase + hw[i+k]
 	}
-	return out
+}
+
+// rollBase is the multiplier of the rolling hash (an odd 64-bit constant).
+const rollBase = 0x9E3779B97F4A7C15
+
+// mix spreads a rolling hash's bits (splitmix64's finaliser), so the
+// sample taken by its low bits is uniform.
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xBF58476D1CE4E5B9
+	x ^= x >> 27
+	x *= 0x94D049BB133111EB
+	return x ^ (x >> 31)
 }
 
 // shingleRow is one stored shingle of a segment.
@@ -79,25 +104,39 @@ type shingleRow struct {
 	segment int64
 }
 
+// rewrite is a stored segment whose text an import changed, with the text
+// it had (its stored shingles are those of the old text).
+type rewrite struct {
+	id  int64
+	old string
+}
+
 // updateRepeats brings the repeated-text marks up to date inside an
 // import's transaction: it stores the shingles of the segments above the
-// last shingled id and of the changed ones, then marks again the segments
-// that share a shingle with them.
-func updateRepeats(ctx context.Context, tx *sql.Tx, changed []int64) error {
+// last shingled id and of the rewritten ones, then marks again the
+// segments that share a shingle with them.
+func updateRepeats(ctx context.Context, tx *sql.Tx, rewritten []rewrite) error {
 	var from int64
 	if err := tx.QueryRowContext(ctx, `SELECT shingled FROM repeat_state WHERE id = 1`).Scan(&from); err != nil {
 		return fmt.Errorf("repeats: %w", err)
 	}
 	touched := map[int64]bool{}
-	if len(changed) > 0 {
-		old, err := queryHashes(ctx, tx, `SELECT DISTINCT hash FROM segment_shingles WHERE segment_id IN (SELECT value FROM json_each(?))`, jsonIDs(changed))
-		if err != nil {
-			return fmt.Errorf("repeats: %w", err)
+	if len(rewritten) > 0 {
+		var gone []shingleRow
+		for _, r := range rewritten {
+			if r.id > from {
+				continue // never shingled
+			}
+			video, err := videoRowOf(ctx, tx, r.id)
+			if err != nil {
+				return fmt.Errorf("repeats: %w", err)
+			}
+			for _, h := range shingles(r.old) {
+				gone = append(gone, shingleRow{h, video, r.id})
+				touched[h] = true
+			}
 		}
-		for _, h := range old {
-			touched[h] = true
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM segment_shingles WHERE segment_id IN (SELECT value FROM json_each(?))`, jsonIDs(changed)); err != nil {
+		if err := deleteShingles(ctx, tx, gone); err != nil {
 			return fmt.Errorf("repeats: %w", err)
 		}
 	}
@@ -106,31 +145,10 @@ func updateRepeats(ctx context.Context, tx *sql.Tx, changed []int64) error {
 		return fmt.Errorf("repeats: %w", err)
 	}
 	fresh := 0
+	bulk := last-from > bulkSegments
 	// A range of ids at a time: rows read, then their shingles written,
 	// sorted, so the writes walk the table's order.
 	const span = 50_000
-	write := func(rows []shingleRow) error {
-		slices.SortFunc(rows, func(a, b shingleRow) int {
-			if c := cmp.Compare(a.hash, b.hash); c != 0 {
-				return c
-			}
-			if c := cmp.Compare(a.video, b.video); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.segment, b.segment)
-		})
-		stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO segment_shingles (hash, video, segment_id) VALUES (?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		for _, r := range rows {
-			if _, err := stmt.ExecContext(ctx, r.hash, r.video, r.segment); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
 	shingleSegments := func(query string, args ...any) error {
 		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
@@ -147,49 +165,134 @@ func updateRepeats(ctx context.Context, tx *sql.Tx, changed []int64) error {
 			fresh++
 			for _, h := range shingles(text) {
 				out = append(out, shingleRow{h, video, id})
+				if !bulk {
+					touched[h] = true
+				}
 			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		for _, r := range out {
-			if len(touched) <= 8*bulkSegments {
-				touched[r.hash] = true
-			}
-		}
-		return write(out)
+		return insertShingles(ctx, tx, out)
 	}
 	for lo := from + 1; lo <= last; lo += span {
 		if err := shingleSegments(`SELECT s.id, v.rowid, s.text FROM segments s JOIN videos v USING (video_id) WHERE s.id BETWEEN ? AND ?`, lo, lo+span-1); err != nil {
 			return fmt.Errorf("repeats: shingles: %w", err)
 		}
 	}
-	if len(changed) > 0 {
-		if err := shingleSegments(`SELECT s.id, v.rowid, s.text FROM segments s JOIN videos v USING (video_id) WHERE s.id <= ? AND s.id IN (SELECT value FROM json_each(?))`, from, jsonIDs(changed)); err != nil {
+	var again []int64
+	for _, r := range rewritten {
+		if r.id <= from {
+			again = append(again, r.id)
+		}
+	}
+	if len(again) > 0 {
+		if err := shingleSegments(`SELECT s.id, v.rowid, s.text FROM segments s JOIN videos v USING (video_id) WHERE s.id IN (SELECT value FROM json_each(?))`, jsonIDs(again)); err != nil {
 			return fmt.Errorf("repeats: shingles: %w", err)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE repeat_state SET shingled = ? WHERE id = 1`, last); err != nil {
 		return fmt.Errorf("repeats: %w", err)
 	}
-	if fresh > bulkSegments {
+	if bulk {
 		return markAll(ctx, tx)
 	}
 	return markAround(ctx, tx, keys(touched))
 }
 
-// forgetRepeats removes the shingles of segments about to be deleted and
-// returns the hashes they held, whose segments must be marked again.
+// insertRows is how many shingles one INSERT writes: one statement per
+// row through the driver costs more than SQLite's work on it.
+const insertRows = 300
+
+// insertShingles stores rows, sorted so the writes walk the table's order.
+func insertShingles(ctx context.Context, tx *sql.Tx, rows []shingleRow) error {
+	slices.SortFunc(rows, func(a, b shingleRow) int {
+		if c := cmp.Compare(a.hash, b.hash); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.video, b.video); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.segment, b.segment)
+	})
+	full, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO segment_shingles (hash, video, segment_id) VALUES `+
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", insertRows), ", "))
+	if err != nil {
+		return err
+	}
+	defer full.Close()
+	args := make([]any, 0, 3*insertRows)
+	for len(rows) >= insertRows {
+		args = args[:0]
+		for _, r := range rows[:insertRows] {
+			args = append(args, r.hash, r.video, r.segment)
+		}
+		if _, err := full.ExecContext(ctx, args...); err != nil {
+			return err
+		}
+		rows = rows[insertRows:]
+	}
+	for _, r := range rows {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO segment_shingles (hash, video, segment_id) VALUES (?, ?, ?)`, r.hash, r.video, r.segment); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deleteShingles removes rows by their key.
+func deleteShingles(ctx context.Context, tx *sql.Tx, rows []shingleRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `DELETE FROM segment_shingles WHERE hash = ? AND video = ? AND segment_id = ?`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, r := range rows {
+		if _, err := stmt.ExecContext(ctx, r.hash, r.video, r.segment); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// videoRowOf returns the rowid of a segment's video.
+func videoRowOf(ctx context.Context, tx *sql.Tx, segment int64) (int64, error) {
+	var v int64
+	err := tx.QueryRowContext(ctx, `SELECT v.rowid FROM segments s JOIN videos v USING (video_id) WHERE s.id = ?`, segment).Scan(&v)
+	return v, err
+}
+
+// forgetRepeats removes the shingles of a video about to be deleted (its
+// segments' texts say which) and returns the hashes they held, whose
+// segments must be marked again.
 func forgetRepeats(ctx context.Context, tx *sql.Tx, videoID string) ([]int64, error) {
-	hashes, err := queryHashes(ctx, tx, `
-		SELECT DISTINCT hash FROM segment_shingles
-		WHERE segment_id IN (SELECT id FROM segments WHERE video_id = ?)`, videoID)
+	rows, err := tx.QueryContext(ctx, `SELECT s.id, v.rowid, s.text FROM segments s JOIN videos v USING (video_id) WHERE s.video_id = ?`, videoID)
 	if err != nil {
 		return nil, fmt.Errorf("repeats: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `
-		DELETE FROM segment_shingles WHERE segment_id IN (SELECT id FROM segments WHERE video_id = ?)`, videoID); err != nil {
+	var gone []shingleRow
+	var hashes []int64
+	for rows.Next() {
+		var id, video int64
+		var text string
+		if err := rows.Scan(&id, &video, &text); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("repeats: %w", err)
+		}
+		for _, h := range shingles(text) {
+			gone = append(gone, shingleRow{h, video, id})
+			hashes = append(hashes, h)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("repeats: %w", err)
+	}
+	if err := deleteShingles(ctx, tx, gone); err != nil {
 		return nil, fmt.Errorf("repeats: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `
@@ -199,49 +302,70 @@ func forgetRepeats(ctx context.Context, tx *sql.Tx, videoID string) ([]int64, er
 	return hashes, nil
 }
 
-// markAll marks every segment again, in one pass over the shingles in
-// their stored order (by hash, then video).
+// markAll marks every segment again: SQLite finds the repeated shingles
+// in one pass over the table's order (by hash, then video), and only
+// their rows come back.
 func markAll(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, `SELECT hash, video, segment_id FROM segment_shingles`)
+	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS temp.repeated_shingles`); err != nil {
+		return fmt.Errorf("repeats: mark: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `
+		CREATE TEMP TABLE repeated_shingles AS
+		SELECT hash FROM segment_shingles GROUP BY hash HAVING count(DISTINCT video) >= ?`, repeatVideos); err != nil {
+		return fmt.Errorf("repeats: mark: %w", err)
+	}
+	defer tx.ExecContext(ctx, `DROP TABLE IF EXISTS temp.repeated_shingles`)
+	rows, err := tx.QueryContext(ctx, `
+		SELECT x.segment_id, x.hash FROM temp.repeated_shingles r CROSS JOIN segment_shingles x ON x.hash = r.hash`)
 	if err != nil {
 		return fmt.Errorf("repeats: mark: %w", err)
 	}
 	hot := map[int64][]int64{} // segment → its repeated shingles
-	var run []shingleRow       // the rows of one hash
-	flush := func() {
-		videos := 0
-		for i, r := range run {
-			if i == 0 || r.video != run[i-1].video {
-				videos++
-			}
-		}
-		if videos >= repeatVideos {
-			for _, r := range run {
-				hot[r.segment] = append(hot[r.segment], r.hash)
-			}
-		}
-		run = run[:0]
-	}
 	for rows.Next() {
-		var r shingleRow
-		if err := rows.Scan(&r.hash, &r.video, &r.segment); err != nil {
+		var seg, h int64
+		if err := rows.Scan(&seg, &h); err != nil {
 			rows.Close()
 			return fmt.Errorf("repeats: mark: %w", err)
 		}
-		if len(run) > 0 && run[0].hash != r.hash {
-			flush()
-		}
-		run = append(run, r)
+		hot[seg] = append(hot[seg], h)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("repeats: mark: %w", err)
 	}
-	flush()
 	if _, err := tx.ExecContext(ctx, `DELETE FROM repeated_segments`); err != nil {
 		return fmt.Errorf("repeats: mark: %w", err)
 	}
-	return writeMarks(ctx, tx, hot, nil, keys64(hot))
+	kept, err := keptShingles(ctx, tx, keys64(hot))
+	if err != nil {
+		return fmt.Errorf("repeats: mark: %w", err)
+	}
+	return writeMarks(ctx, tx, hot, kept, keys64(hot))
+}
+
+// keptShingles returns each segment's stored shingles, from its text.
+func keptShingles(ctx context.Context, tx *sql.Tx, segments []int64) (map[int64][]int64, error) {
+	out := make(map[int64][]int64, len(segments))
+	for batch := range slices.Chunk(segments, 5000) {
+		rows, err := tx.QueryContext(ctx, `SELECT id, text FROM segments WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(batch))
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			var text string
+			if err := rows.Scan(&id, &text); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = shingles(text)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // markAround marks again the segments holding any of hashes. Each
@@ -261,26 +385,13 @@ func markAround(ctx context.Context, tx *sql.Tx, hashes []int64) error {
 	slices.Sort(segments)
 	segments = slices.Compact(segments)
 	// Every shingle of those segments, and which of them are repeated.
-	held := map[int64][]int64{}
+	held, err := keptShingles(ctx, tx, segments)
+	if err != nil {
+		return fmt.Errorf("repeats: mark: %w", err)
+	}
 	var all []int64
-	for batch := range slices.Chunk(segments, 5000) {
-		rows, err := tx.QueryContext(ctx, `SELECT segment_id, hash FROM segment_shingles WHERE segment_id IN (SELECT value FROM json_each(?))`, jsonIDs(batch))
-		if err != nil {
-			return fmt.Errorf("repeats: mark: %w", err)
-		}
-		for rows.Next() {
-			var seg, h int64
-			if err := rows.Scan(&seg, &h); err != nil {
-				rows.Close()
-				return fmt.Errorf("repeats: mark: %w", err)
-			}
-			held[seg] = append(held[seg], h)
-			all = append(all, h)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("repeats: mark: %w", err)
-		}
+	for _, hs := range held {
+		all = append(all, hs...)
 	}
 	slices.Sort(all)
 	all = slices.Compact(all)
@@ -297,9 +408,7 @@ func markAround(ctx context.Context, tx *sql.Tx, hashes []int64) error {
 		}
 	}
 	hot := map[int64][]int64{}
-	kept := map[int64]int{}
 	for seg, hs := range held {
-		kept[seg] = len(hs)
 		for _, h := range hs {
 			if repeated[h] {
 				hot[seg] = append(hot[seg], h)
@@ -311,14 +420,14 @@ func markAround(ctx context.Context, tx *sql.Tx, hashes []int64) error {
 			return fmt.Errorf("repeats: mark: %w", err)
 		}
 	}
-	return writeMarks(ctx, tx, hot, kept, keys64(hot))
+	return writeMarks(ctx, tx, hot, held, keys64(hot))
 }
 
-// writeMarks stores as repeated text those of segments most of whose
-// shingles are in hot, each in the cluster of its smallest repeated
-// shingle, unless an operator said that cluster is content. kept holds
-// how many shingles each segment has, when known; the others are counted.
-func writeMarks(ctx context.Context, tx *sql.Tx, hot map[int64][]int64, kept map[int64]int, segments []int64) error {
+// writeMarks stores as repeated text those of segments at least
+// repeatShare of whose kept shingles are in hot, each in the cluster of
+// its smallest repeated shingle, unless an operator said that cluster is
+// content.
+func writeMarks(ctx context.Context, tx *sql.Tx, hot, kept map[int64][]int64, segments []int64) error {
 	insert, err := tx.PrepareContext(ctx, `
 		INSERT OR REPLACE INTO repeated_segments (segment_id, cluster)
 		SELECT ?1, ?2 WHERE NOT EXISTS (SELECT 1 FROM repeat_verdicts WHERE cluster = ?2 AND verdict = 'content')`)
@@ -326,46 +435,9 @@ func writeMarks(ctx context.Context, tx *sql.Tx, hot map[int64][]int64, kept map
 		return fmt.Errorf("repeats: mark: %w", err)
 	}
 	defer insert.Close()
-	for batch := range slices.Chunk(segments, 5000) {
-		if kept != nil {
-			if err := insertMarks(ctx, insert, hot, kept, batch); err != nil {
-				return err
-			}
-			continue
-		}
-		rows, err := tx.QueryContext(ctx, `
-			SELECT segment_id, count(*) FROM segment_shingles
-			WHERE segment_id IN (SELECT value FROM json_each(?)) GROUP BY segment_id`, jsonIDs(batch))
-		if err != nil {
-			return fmt.Errorf("repeats: mark: %w", err)
-		}
-		counted := map[int64]int{}
-		for rows.Next() {
-			var seg int64
-			var n int
-			if err := rows.Scan(&seg, &n); err != nil {
-				rows.Close()
-				return fmt.Errorf("repeats: mark: %w", err)
-			}
-			counted[seg] = n
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("repeats: mark: %w", err)
-		}
-		if err := insertMarks(ctx, insert, hot, counted, batch); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// insertMarks stores those of segments at least repeatShare of whose kept
-// shingles are hot.
-func insertMarks(ctx context.Context, insert *sql.Stmt, hot map[int64][]int64, kept map[int64]int, segments []int64) error {
 	for _, seg := range segments {
 		hs := hot[seg]
-		if len(hs) == 0 || float64(len(hs)) < repeatShare*float64(kept[seg]) {
+		if len(hs) == 0 || float64(len(hs)) < repeatShare*float64(len(kept[seg])) {
 			continue
 		}
 		if _, err := insert.ExecContext(ctx, seg, slices.Min(hs)); err != nil {

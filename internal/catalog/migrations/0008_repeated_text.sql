@@ -14,7 +14,7 @@ CREATE TABLE segment_shingles (
     segment_id INTEGER NOT NULL,
     PRIMARY KEY (hash, video, segment_id)
 ) WITHOUT ROWID;
-CREATE INDEX segment_shingles_by_segment ON segment_shingles (segment_id);
+-- No index by segment: a segment's shingles are found again from its text.
 
 -- The segments that are repeated text, each with its cluster: the
 -- smallest repeated shingle it holds, the same for the copies of one read.
