@@ -101,7 +101,7 @@ type apiHit struct {
 	MomentSecond int      `json:"moment_second"` // where the YouTube link starts
 	Snippet      string   `json:"snippet"`       // plain text
 	SnippetHTML  string   `json:"snippet_html"`  // escaped, matches in <mark>
-	URL          string   `json:"url"`           // the line on our video page
+	URL          string   `json:"url"`           // the line on our video page, searched for the query
 	YouTubeURL   string   `json:"youtube_url"`
 	Missing      []string `json:"missing,omitempty"` // in relaxed results, the query's words the line lacks
 	// Repeated: the line is repeated text (a sponsor read, an intro said
@@ -328,7 +328,7 @@ func (s *server) apiHit(c echo.Context, sr searchResult, h search.Hit) apiHit {
 		MomentSecond: h.Moment,
 		Snippet:      plain.String(),
 		SnippetHTML:  marked.String(),
-		URL:          s.absolute(c, lineURL(h.VideoID, h.Start)),
+		URL:          s.absolute(c, sr.inVideoURL(h.VideoID, h.Start)),
 		YouTubeURL:   catalog.WatchURL(h.VideoID, h.Moment),
 		Missing:      h.Missing,
 		Repeated:     h.Repeat != 0,
