@@ -124,6 +124,15 @@ type Line struct {
 	// Chapters are the headings of the chapters this line is the first
 	// of (usually none or one).
 	Chapters []ChapterLink
+	// Repeated: the line is repeated text (a sponsor read, an intro, an
+	// outro said nearly word for word in other videos), shown dimmed,
+	// never hidden. The first line of a block of them carries its label
+	// ("repeated in 23 videos") and SkipURL, the first line after the
+	// block ("" when the block ends the transcript).
+	Repeated    bool
+	RepeatLabel string
+	SkipURL     string
+	SkipLabel   string // "skip 4 repeated lines"
 	// With an in-video search: the line's words with matches marked, and
 	// the anchors of the previous and next matching lines.
 	Match     bool
@@ -188,7 +197,9 @@ type Video struct {
 	ID          string // the YouTube id, for the player
 	PlayerURL   string // the embed URL the player appends the id to
 	Lines       []Line
-	Downloads   []Download
+	// RepeatKey explains the mark of repeated lines, when there are any.
+	RepeatKey string
+	Downloads []Download
 }
 
 // Fragment is a piece of a search snippet, highlighted when Match.

@@ -60,6 +60,11 @@ type apiSegment struct {
 	Speaker     string `json:"speaker,omitempty"` // who says it, when the transcript names them
 	URL         string `json:"url"`               // the line on our page
 	YouTubeURL  string `json:"youtube_url"`       // the moment on YouTube
+	// Repeated: the line is repeated text (a sponsor read, an intro said
+	// in many videos), said in RepeatVideos videos, this one included
+	// (0 when not repeated).
+	Repeated     bool `json:"repeated"`
+	RepeatVideos int  `json:"repeat_videos"`
 }
 
 // apiVideos is /videos.json: a page of the catalog.
@@ -242,7 +247,7 @@ func (s *server) channelsJSON(c echo.Context) error {
 }
 
 // videoJSON is a video page as JSON.
-func (s *server) videoJSON(c echo.Context, v catalog.Video, chapters []catalog.Chapter, segs []catalog.Segment) apiTranscript {
+func (s *server) videoJSON(c echo.Context, v catalog.Video, chapters []catalog.Chapter, segs []catalog.Segment, repeats map[int64]catalog.Repeat) apiTranscript {
 	out := apiTranscript{Video: s.apiVideo(c, v), Chapters: []apiChapter{}, Segments: make([]apiSegment, 0, len(segs))}
 	for _, ch := range chapters {
 		out.Chapters = append(out.Chapters, apiChapter{
@@ -254,12 +259,14 @@ func (s *server) videoJSON(c echo.Context, v catalog.Video, chapters []catalog.C
 	}
 	for _, seg := range segs {
 		out.Segments = append(out.Segments, apiSegment{
-			StartSecond: seg.Start,
-			EndSecond:   seg.End,
-			Text:        seg.Text,
-			Speaker:     seg.Speaker,
-			URL:         s.absolute(c, lineURL(v.ID, seg.Start)),
-			YouTubeURL:  catalog.WatchURL(v.ID, seg.Start),
+			StartSecond:  seg.Start,
+			EndSecond:    seg.End,
+			Text:         seg.Text,
+			Speaker:      seg.Speaker,
+			URL:          s.absolute(c, lineURL(v.ID, seg.Start)),
+			YouTubeURL:   catalog.WatchURL(v.ID, seg.Start),
+			Repeated:     repeats[seg.ID] != (catalog.Repeat{}),
+			RepeatVideos: repeats[seg.ID].Videos,
 		})
 	}
 	return out

@@ -58,7 +58,11 @@ func (s *server) video(c echo.Context) error {
 	case "":
 		return s.videoPage(c, v, chapters, segs)
 	case ".json":
-		return c.JSON(http.StatusOK, s.videoJSON(c, v, chapters, segs))
+		repeats, err := s.catalog.RepeatedIn(ctx, id)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, s.videoJSON(c, v, chapters, segs, repeats))
 	}
 	for _, f := range transcriptFormats {
 		if f.ext == ext {
@@ -92,7 +96,12 @@ func (s *server) videoPage(c echo.Context, v catalog.Video, chapters []catalog.C
 	if err != nil {
 		return err
 	}
+	repeats, err := s.catalog.RepeatedIn(c.Request().Context(), v.ID)
+	if err != nil {
+		return err
+	}
 	m := videoModel(v, chapters, speakers, segs, moment)
+	markRepeats(&m, segs, repeats)
 	m.PlayerURL = s.playerURL
 	if q := strings.TrimSpace(c.QueryParam("q")); q != "" {
 		if err := s.searchVideo(c, &m, v, segs, excerpt.Prefix(q, maxQueryBytes)); err != nil {
@@ -237,6 +246,38 @@ func videoModel(v catalog.Video, chapters []catalog.Chapter, speakers []catalog.
 	}
 	m.Downloads = append(m.Downloads, views.Download{Label: "JSON", Href: videoURL(v.ID) + ".json"})
 	return m
+}
+
+// markRepeats marks the lines that are repeated text: every line of a
+// block of them dimmed, its first line labelled with the number of videos
+// that say it and a link past the block, and a key above the transcript.
+func markRepeats(m *views.Video, segs []catalog.Segment, repeats map[int64]catalog.Repeat) {
+	if len(repeats) == 0 {
+		return
+	}
+	for i := 0; i < len(segs); {
+		r, ok := repeats[segs[i].ID]
+		if !ok {
+			i++
+			continue
+		}
+		end := i + 1 // the first line after the block
+		for end < len(segs) && repeats[segs[end].ID] != (catalog.Repeat{}) {
+			end++
+		}
+		first := &m.Lines[i]
+		first.RepeatLabel = "repeated in " + plural(r.Videos, "video", "videos")
+		if end < len(segs) {
+			first.SkipURL = "#" + anchor(segs[end].Start)
+			first.SkipLabel = "skip " + plural(end-i, "repeated line", "repeated lines")
+		}
+		for j := i; j < end; j++ {
+			m.Lines[j].Repeated = true
+		}
+		i = end
+	}
+	m.RepeatKey = "Dimmed lines are repeated text: said nearly word for word in other videos too (sponsor reads, intros, outros). " +
+		"They are kept, marked “repeated in N videos”, with a link to skip past them."
 }
 
 // segmentAt returns the index of the segment being spoken at sec (the last
