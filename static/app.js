@@ -18,16 +18,23 @@
   });
 })();
 
-// Keyboard: "/" finds the search box, Esc leaves it, j and k move between
-// hits (results, or matches in a transcript); Enter opens the focused one,
-// as links do. Nothing fires while typing in a field.
+// Keyboard: "/" finds the search box, Esc leaves it, j and k (n and p
+// too) move between hits (results, or matches in a transcript, where the
+// line stepped to is marked as current); Enter opens the focused one, as
+// links do. Nothing fires while typing in a field.
 (function () {
   var hits = Array.from(document.querySelectorAll(
     "ol.results li.hit h2 a, .group-hits a.snippet, ol.transcript li.match a.ts"));
   var current = -1;
+  // A transcript opened at a match (#t82 from a result) steps on from it.
+  var target = location.hash && document.getElementById(location.hash.slice(1));
+  if (target) {
+    hits.forEach(function (a, i) { if (a.closest("li") === target) current = i; });
+  }
   function typing(el) {
     return el && el.closest && el.closest("input, textarea, select, [contenteditable]");
   }
+  var next = { j: 1, n: 1, k: -1, p: -1 };
   document.addEventListener("keydown", function (e) {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
     if (typing(e.target)) {
@@ -41,13 +48,18 @@
         box.focus();
         box.select();
       }
-    } else if ((e.key === "j" || e.key === "k") && hits.length) {
+    } else if (next[e.key] && hits.length) {
       e.preventDefault();
       var i = hits.indexOf(document.activeElement);
       if (i < 0) i = current;
-      current = e.key === "j" ? Math.min(hits.length - 1, i + 1) : Math.max(0, i - 1);
+      current = next[e.key] > 0 ? Math.min(hits.length - 1, i + 1) : Math.max(0, i - 1);
+      var line = hits[current].closest("ol.transcript li");
+      if (line) {
+        document.querySelectorAll("ol.transcript li.current").forEach(function (li) { li.classList.remove("current"); });
+        line.classList.add("current");
+      }
       hits[current].focus();
-      hits[current].scrollIntoView({ block: "nearest" });
+      hits[current].scrollIntoView({ block: line ? "center" : "nearest" });
     }
   });
 })();

@@ -151,11 +151,14 @@ type VideoSearch struct {
 	ClearURL string
 }
 
-// Tick is one matching moment: a link in the list and on the timeline.
+// Tick is one matching moment: a link in the list, with a few words
+// around the match, and on the timeline.
 type Tick struct {
 	Anchor   string
 	Time     string
+	Datetime string
 	Position string // 0–1000 along the video, for the timeline
+	Snippet  []Fragment
 }
 
 // Moment is the line a moment URL (/videos/ID?t=898) points at.

@@ -526,7 +526,7 @@ func TestSearchJSONGroupsAndFacets(t *testing.T) {
 	sum := 0
 	for _, g := range res.Groups {
 		sum += g.Count
-		if len(g.Hits) == 0 || g.URL != "http://example.com/videos/"+g.VideoID+"?q=the" {
+		if len(g.Hits) == 0 || g.URL != "http://example.com/videos/"+g.VideoID+"?q=the#matches" {
 			t.Errorf("group %+v", g)
 		}
 	}

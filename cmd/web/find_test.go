@@ -174,6 +174,17 @@ func TestInVideoSearchPage(t *testing.T) {
 			}
 		}
 	}
+	// The list leads: each match with its time and a few words around it,
+	// before the transcript; the form lands on it.
+	doc.Find("ol.moments li").Each(func(i int, li *goquery.Selection) {
+		words := len(strings.Fields(li.Find(".moment-snippet").Text()))
+		if li.Find("time").Length() != 1 || li.Find(".moment-snippet mark").Length() == 0 || words > 16 {
+			t.Errorf("listed match %d: %q", i, li.Text())
+		}
+	})
+	if got := doc.Find("form.in-video").AttrOr("action", ""); got != "/videos/MpdbFLXOOIw#matches" || doc.Find("#matches").Length() != 1 {
+		t.Errorf("in-video form goes to %q", got)
+	}
 	// Lines keep their own timestamps and links.
 	if doc.Find("ol.transcript li:not(.match) mark").Length() != 0 {
 		t.Error("a line that does not match is highlighted")

@@ -36,14 +36,14 @@ func anchor(sec int) string { return "t" + strconv.Itoa(sec) }
 func lineURL(videoID string, sec int) string { return videoURL(videoID) + "#" + anchor(sec) }
 
 // searchedLineURL is our page of a video searched for q, scrolled to the
-// line starting at sec (or at its top when sec < 0): where a hit's text
-// and title link, so its words stay marked after the click.
+// line starting at sec (or to the list of matches when sec < 0): where a
+// hit's text and title link, so its words stay marked after the click.
 func searchedLineURL(videoID, q string, sec int) string {
 	u := withQuery(videoURL(videoID), url.Values{"q": {q}})
-	if sec >= 0 {
-		u += "#" + anchor(sec)
+	if sec < 0 {
+		return u + "#matches"
 	}
-	return u
+	return u + "#" + anchor(sec)
 }
 
 // displayTitle is how a video is named on the site; the dataset has

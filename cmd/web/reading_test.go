@@ -3,8 +3,14 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/transcripts/site/internal/search"
+	"github.com/transcripts/site/views"
 )
 
 // sponsoredEpisodes are five episodes that open with the same two-line
@@ -72,5 +78,73 @@ func TestRepeatedLinesAreMarked(t *testing.T) {
 	}
 	if !strings.Contains(string(body), `"repeated":false,"repeat_videos":0`) {
 		t.Error("JSON leaves out the flags of a line that is not repeated")
+	}
+}
+
+func TestAround(t *testing.T) {
+	fs := []search.Fragment{{Text: "one two three four five six seven "}, {Text: "eight", Match: true}, {Text: " nine ten eleven twelve"}}
+	got := around(fs, 6)
+	want := []views.Fragment{{Text: "…four five six seven "}, {Text: "eight", Match: true}, {Text: " nine…"}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("around = %+v, want %+v", got, want)
+	}
+	if got := around(fs, 100); len(got) != 3 || got[0].Text != "one two three four five six seven " {
+		t.Errorf("a short line is kept whole: %+v", got)
+	}
+	if got := around(nil, 5); got != nil {
+		t.Errorf("around(nil) = %+v", got)
+	}
+}
+
+// TestBrowserStepThroughMatches: opened at a match from a result, n and p
+// (j and k too) step to the next and previous matches, marking the line.
+func TestBrowserStepThroughMatches(t *testing.T) {
+	ctx := browser(t)
+	ts, _ := playerSite(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/videos/MpdbFLXOOIw?q=augment#t893")); err != nil {
+		t.Fatal(err)
+	}
+	matches := eval[[]string](t, ctx, `Array.from(document.querySelectorAll("ol.transcript li.match")).map(li => li.id)`)
+	at := slices.Index(matches, "t893")
+	if at < 1 || at+1 >= len(matches) {
+		t.Fatalf("matches %v: t893 should be inside", matches)
+	}
+	current := func() string {
+		return eval[string](t, ctx, `[...document.querySelectorAll("li.current")].map(li => li.id).join(",")`)
+	}
+	for _, step := range []struct{ key, want string }{{"n", matches[at+1]}, {"p", matches[at]}, {"k", matches[at-1]}, {"j", matches[at]}} {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(step.key)); err != nil {
+			t.Fatal(err)
+		}
+		if got := current(); got != step.want {
+			t.Errorf("%s: current line %q, want %q", step.key, got, step.want)
+		}
+	}
+}
+
+// TestBrowserMarkedLinesContrast: the linked moment is marked by more
+// than colour (a bar) and its text keeps AA contrast on its background,
+// in both themes.
+func TestBrowserMarkedLinesContrast(t *testing.T) {
+	ctx := browser(t)
+	ts, _ := playerSite(t)
+	for _, scheme := range []string{"light", "dark"} {
+		setColorScheme(t, ctx, scheme)
+		if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/videos/MpdbFLXOOIw?t=898")); err != nil {
+			t.Fatal(err)
+		}
+		got := eval[map[string]any](t, ctx, `(() => {
+			const rgb = s => s.match(/[\d.]+/g).slice(0, 3).map(Number);
+			const lum = c => { const [r, g, b] = c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+			const li = document.querySelector("li.moment-line"), st = getComputedStyle(li);
+			const a = lum(rgb(st.color)), b = lum(rgb(st.backgroundColor));
+			return {contrast: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05), bar: st.boxShadow, bg: st.backgroundColor, page: getComputedStyle(document.body).backgroundColor};
+		})()`)
+		if c := got["contrast"].(float64); c < 4.5 {
+			t.Errorf("%s: the moment's text has contrast %.2f on its mark", scheme, c)
+		}
+		if got["bg"] == got["page"] || !strings.Contains(got["bar"].(string), "inset") {
+			t.Errorf("%s: the moment is not marked: %v", scheme, got)
+		}
 	}
 }

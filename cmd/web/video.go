@@ -150,7 +150,10 @@ func (s *server) searchVideo(c echo.Context, m *views.Video, v catalog.Video, se
 		if v.Duration > 0 {
 			pos = min(994, mt.Moment*1000/v.Duration)
 		}
-		vs.Moments = append(vs.Moments, views.Tick{Anchor: anchor(mt.Start), Time: export.Clock(mt.Moment), Position: strconv.Itoa(pos)})
+		vs.Moments = append(vs.Moments, views.Tick{
+			Anchor: anchor(mt.Start), Time: export.Clock(mt.Moment), Datetime: isoDuration(mt.Moment),
+			Position: strconv.Itoa(pos), Snippet: around(mt.Text, snippetWords),
+		})
 	}
 	for i := range m.Lines {
 		j, ok := byStart[segs[i].Start]
@@ -172,6 +175,59 @@ func (s *server) searchVideo(c echo.Context, m *views.Video, v catalog.Video, se
 	return nil
 }
 
+// snippetWords is how many words of a matching line the list of matches
+// shows: about a phone's two lines.
+const snippetWords = 14
+
+// around cuts a marked line to about n words around its first match, a
+// few words of context before it, with "…" where words were left out.
+func around(fs []search.Fragment, n int) []views.Fragment {
+	type token struct {
+		text  string
+		match bool
+	}
+	var tokens []token // words and the spaces between them
+	var words []int    // the index of each word among tokens
+	first := -1        // the first matching word
+	for _, f := range fs {
+		for _, t := range tokenPattern.FindAllString(f.Text, -1) {
+			if strings.TrimSpace(t) != "" {
+				if f.Match && first < 0 {
+					first = len(words)
+				}
+				words = append(words, len(tokens))
+			}
+			tokens = append(tokens, token{t, f.Match})
+		}
+	}
+	if len(words) == 0 {
+		return nil
+	}
+	from := max(0, first-4)
+	to := min(len(words), from+n)
+	from = max(0, to-n)
+	var out []views.Fragment
+	add := func(text string, match bool) {
+		if k := len(out) - 1; k >= 0 && out[k].Match == match {
+			out[k].Text += text
+			return
+		}
+		out = append(out, views.Fragment{Text: text, Match: match})
+	}
+	if from > 0 {
+		add("…", false)
+	}
+	for _, t := range tokens[words[from] : words[to-1]+1] {
+		add(t.text, t.match)
+	}
+	if to < len(words) {
+		add("…", false)
+	}
+	return out
+}
+
+var tokenPattern = regexp.MustCompile(`\s+|\S+`)
+
 // chapterAnchor is the fragment of a chapter's heading.
 func chapterAnchor(sec int) string { return "chapter-" + strconv.Itoa(sec) }
 
@@ -188,7 +244,7 @@ func videoModel(v catalog.Video, chapters []catalog.Chapter, speakers []catalog.
 		Tags:        v.Tags,
 		Meta:        export.Clock(v.Duration) + " · " + plural(v.Segments, "transcript line", "transcript lines"),
 		Lines:       make([]views.Line, 0, len(segs)),
-		SearchURL:   videoURL(v.ID),
+		SearchURL:   videoURL(v.ID) + "#matches",
 		ID:          v.ID,
 	}
 	if v.ChannelID != "" {
