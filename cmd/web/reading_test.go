@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -146,5 +147,77 @@ func TestBrowserMarkedLinesContrast(t *testing.T) {
 		if got["bg"] == got["page"] || !strings.Contains(got["bar"].(string), "inset") {
 			t.Errorf("%s: the moment is not marked: %v", scheme, got)
 		}
+	}
+}
+
+// podcastRows are n long-titled episodes of four long lines each, every
+// line mentioning word: a page of results like a real collection's.
+func podcastRows(n int, word string) []string {
+	var rows []string
+	for i := range n {
+		id := fmt.Sprintf("podcast%04d", i)
+		title := fmt.Sprintf("The Long Conversation #%d: a guest with a rather long name on the %s and other things", 100+i, word)
+		for j := range 4 {
+			// Words that differ from episode to episode, so no line is
+			// repeated text.
+			var b strings.Builder
+			for k := range 45 {
+				fmt.Fprintf(&b, "w%dx%dx%d ", i, j, k)
+				if k == 8 {
+					b.WriteString(word + " ")
+				}
+			}
+			rows = append(rows, row(id, j*30, j*30+30, strings.TrimSpace(b.String()), title))
+		}
+	}
+	return rows
+}
+
+// TestBrowserPhoneLayouts: at 390 px the catalog shows at least three
+// videos a screen, a grouped page of ten videos is at most about three
+// screens, and snippets and transcript lines take the full width with
+// their timestamps inline.
+func TestBrowserPhoneLayouts(t *testing.T) {
+	ctx := browser(t)
+	app := newTestApp(t, podcastRows(12, "harbour")...)
+	ts := httptest.NewServer(app.handler)
+	defer ts.Close()
+	const width, height = 390, 844
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, height, chromedp.EmulateMobile)); err != nil {
+		t.Fatal(err)
+	}
+	visit := func(path string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+path)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	visit("/")
+	if h := eval[float64](t, ctx, `document.querySelector("ul.grid li.card").getBoundingClientRect().height`); h > height/3-20 {
+		t.Errorf("a catalog card is %.0f px tall: fewer than three videos a screen", h)
+	}
+	visit("/search?q=harbour&group=video")
+	if n := eval[int](t, ctx, `document.querySelectorAll("ol.groups > li.group").length`); n != 10 {
+		t.Fatalf("%d groups, want a page of 10", n)
+	}
+	if h := eval[float64](t, ctx, `document.querySelector("ol.groups").getBoundingClientRect().height`); h > 3*height {
+		t.Errorf("ten grouped videos take %.0f px, more than three screens: %s", h, eval[string](t, ctx, `[...document.querySelectorAll("ol.groups > li.group:first-child, ol.groups > li.group:first-child *")].map(e => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().height)).join(", ")`))
+	}
+	wide := func(sel string) {
+		t.Helper()
+		if w := eval[float64](t, ctx, `document.querySelector("`+sel+`").getBoundingClientRect().width`); w < 0.8*width {
+			t.Errorf("%s is %.0f px wide on a %d px screen", sel, w, width)
+		}
+	}
+	wide(".group-hits li")
+	visit("/search?q=harbour&group=none")
+	wide("li.hit .snippet")
+	visit("/videos/podcast0003?q=harbour")
+	wide("ol.transcript li > p:last-of-type")
+	if !eval[bool](t, ctx, `(() => { const li = document.querySelector("ol.transcript li"); return li.querySelector("a.ts").getBoundingClientRect().bottom <= li.querySelector("p:last-of-type").getBoundingClientRect().top + 1; })()`) {
+		t.Error("a transcript line's timestamp is not on a row above its words")
+	}
+	if top := eval[float64](t, ctx, `document.querySelector("#matches").getBoundingClientRect().top`); top > height {
+		t.Errorf("the list of matches starts %.0f px down, below the first screen", top)
 	}
 }
