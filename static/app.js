@@ -82,6 +82,44 @@
   });
 })();
 
+// Quoting a passage: shift-click a line's "link" to quote from the marked
+// line (the linked moment, else the last line whose link was clicked) to
+// that one: the page of the passage, ?t=FROM-TO, as "quote to here" links
+// there without JavaScript. On a passage's page, "Copy quote" copies it
+// as text, with who said it and its link.
+(function () {
+  var transcript = document.querySelector("ol.transcript");
+  if (!transcript) return;
+  var anchor = transcript.querySelector("li.moment-line");
+  transcript.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest("a.copy");
+    if (!a || e.button !== 0 || e.ctrlKey || e.metaKey || e.altKey) return;
+    var li = a.closest("li");
+    if (!e.shiftKey || !anchor || anchor === li) {
+      anchor = li;
+      return;
+    }
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    var x = Number(anchor.dataset.start), y = Number(li.dataset.start);
+    var from = Math.min(x, y), to = Math.max(x, y);
+    location.href = location.pathname + "?t=" + from + "-" + to + "#t" + from;
+  }, true);
+  var text = document.querySelector("aside.quote textarea");
+  if (!text || !navigator.clipboard) return;
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "copy-quote";
+  button.textContent = "Copy quote";
+  button.addEventListener("click", function () {
+    navigator.clipboard.writeText(text.value).then(function () {
+      button.textContent = "Copied";
+      setTimeout(function () { button.textContent = "Copy quote"; }, 2000);
+    });
+  });
+  text.closest("details").before(button);
+})();
+
 // The player beside the transcript.
 (function () {
   var box = document.getElementById("player");

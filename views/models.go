@@ -117,6 +117,10 @@ type Line struct {
 	WatchURL string // the moment on YouTube
 	Start    int    // seconds, for the player
 	CopyURL  string // our own URL of the moment, to copy or bookmark
+	// QuoteURL, on the lines after a linked moment, quotes the passage
+	// from the moment to the end of this line (?t=898-960): choosing a
+	// range with plain links.
+	QuoteURL string
 	Text     string
 	// Speaker is set on the first line of each speaker's turn: their name
 	// is shown as text there, not told apart by colour alone.
@@ -161,12 +165,24 @@ type Tick struct {
 	Snippet  []Fragment
 }
 
-// Moment is the line a moment URL (/videos/ID?t=898) points at.
+// Moment is the line a moment URL (/videos/ID?t=898) points at, or the
+// passage a range (?t=898-960) quotes.
 type Moment struct {
-	Quote    string // the line's words, shortened
-	Time     string
+	Quote    string // the line's words, shortened (a single moment)
+	Time     string // "14:58", or "14:58–16:00" for a range
 	Anchor   string
 	WatchURL string
+	// A range: its lines, who says them, and the quote as text to copy
+	// (speakers' names, the words, the title and the link).
+	Lines     []QuoteLine
+	QuoteText string
+	Link      string // the range's own URL
+}
+
+// QuoteLine is one line of a quoted passage.
+type QuoteLine struct {
+	Speaker string // set when the speaker changes (and known)
+	Text    string
 }
 
 // ChapterLink is a chapter of a video: a heading in the transcript and an

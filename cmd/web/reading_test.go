@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/chromedp/chromedp"
 
 	"github.com/transcripts/site/internal/search"
@@ -219,5 +220,91 @@ func TestBrowserPhoneLayouts(t *testing.T) {
 	}
 	if top := eval[float64](t, ctx, `document.querySelector("#matches").getBoundingClientRect().top`); top > height {
 		t.Errorf("the list of matches starts %.0f px down, below the first screen", top)
+	}
+}
+
+// interview is a short conversation between two named speakers.
+func interview() []string {
+	lines := []struct {
+		speaker, text string
+	}{
+		{"Ada Lovelace", "welcome back to the show, today we talk about engines"},
+		{"Ada Lovelace", "and about the notes I wrote on them"},
+		{"Charles Babbage", "the analytical engine was never finished, you know"},
+		{"Charles Babbage", "the money ran out long before the gears did"},
+		{"Ada Lovelace", "yet the idea outlived the brass"},
+		{"Ada Lovelace", "thank you for listening"},
+	}
+	var rows []string
+	for i, l := range lines {
+		rows = append(rows, fmt.Sprintf(`{"video_id":"interview01","text":%q,"start_second":%d,"end_second":%d,"title":"Engines","speaker":%q}`, l.text, i*10, i*10+10, l.speaker))
+	}
+	return rows
+}
+
+// TestQuoteAPassage: ?t=FROM-TO points out a passage, quotes it with who
+// said what (in the page, as text to copy, in the link preview), and a
+// moment's page offers "quote to here" on the lines after it.
+func TestQuoteAPassage(t *testing.T) {
+	app := newTestApp(t, interview()...)
+	doc := app.page(t, "/videos/interview01?t=10-30", http.StatusOK)
+	marked := hrefs(doc.Find("ol.transcript li.moment-line a.copy"))
+	if len(marked) != 3 || !strings.Contains(marked[0], "t=10#") || !strings.Contains(marked[2], "t=30#") {
+		t.Errorf("marked lines %v, want those at 10, 20 and 30 s", marked)
+	}
+	var said []string
+	doc.Find("aside.quote blockquote p").Each(func(_ int, p *goquery.Selection) { said = append(said, strings.Join(strings.Fields(p.Text()), " ")) })
+	want := []string{"Ada Lovelace: and about the notes I wrote on them", "Charles Babbage: the analytical engine was never finished, you know", "the money ran out long before the gears did"}
+	if strings.Join(said, "|") != strings.Join(want, "|") {
+		t.Errorf("quoted %q, want %q", said, want)
+	}
+	text := doc.Find("aside.quote textarea").Text()
+	wantText := "> Ada Lovelace: and about the notes I wrote on them\n>\n> Charles Babbage: the analytical engine was never finished, you know the money ran out long before the gears did\n\n" +
+		"— “Engines”, 0:10–0:40\nhttp://example.com/videos/interview01?t=10-30\n"
+	if text != wantText {
+		t.Errorf("quote as text:\n%s\nwant:\n%s", text, wantText)
+	}
+	meta := func(name string) string { return doc.Find(`meta[property="`+name+`"]`).AttrOr("content", "") }
+	if d := meta("og:description"); d != "Ada Lovelace: and about the notes I wrote on them Charles Babbage: the analytical engine was never finished, you know the money ran out long before the gears did" {
+		t.Errorf("preview quotes %q", d)
+	}
+	if d := doc.Find(`meta[name="twitter:description"]`).AttrOr("content", ""); d != meta("og:description") {
+		t.Errorf("twitter:description %q", d)
+	}
+	if u := meta("og:url"); u != "http://example.com/videos/interview01?t=10-30" {
+		t.Errorf("og:url %q", u)
+	}
+
+	// From a moment, "quote to here" on each later line makes a range.
+	moment := app.page(t, "/videos/interview01?t=20", http.StatusOK)
+	quotes := hrefs(moment.Find("a.quote-to"))
+	if len(quotes) != 3 || quotes[0] != "/videos/interview01?t=20-30#t20" || quotes[2] != "/videos/interview01?t=20-50#t20" {
+		t.Errorf("quote-to links %v", quotes)
+	}
+	if app.page(t, "/videos/interview01", http.StatusOK).Find("a.quote-to").Length() != 0 {
+		t.Error("quote-to links without a moment to quote from")
+	}
+	for _, bad := range []string{"30-10", "10-", "-10", "10-soon"} {
+		app.page(t, "/videos/interview01?t="+bad, http.StatusBadRequest)
+	}
+}
+
+// TestBrowserQuoteByShiftClick: shift-clicking a later line's link opens
+// the passage from the linked moment; Copy quote copies its text.
+func TestBrowserQuoteByShiftClick(t *testing.T) {
+	ctx := browser(t)
+	app := newTestApp(t, interview()...)
+	ts := httptest.NewServer(app.handler)
+	defer ts.Close()
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/videos/interview01?t=10")); err != nil {
+		t.Fatal(err)
+	}
+	inBrowser(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("li#t30 a.copy").dispatchEvent(new MouseEvent("click", {bubbles: true, cancelable: true, shiftKey: true}))`))
+	waitFor(t, ctx, `location.search === "?t=10-30" && document.querySelector("aside.quote") !== null`)
+	inBrowser(t, ctx, chromedp.Evaluate[chromedp.Void](`navigator.clipboard.writeText = (s) => { window.copied = s; return Promise.resolve(); }`))
+	inBrowser(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("button.copy-quote").click()`))
+	waitFor(t, ctx, `typeof window.copied === "string"`)
+	if got := eval[string](t, ctx, `window.copied`); !strings.HasPrefix(got, "> Ada Lovelace: and about") || !strings.Contains(got, ts.URL+"/videos/interview01?t=10-30") {
+		t.Errorf("copied %q", got)
 	}
 }
