@@ -297,6 +297,9 @@ type Search struct {
 	AllVideos string
 	Pager     Pager
 	Empty     bool // the query ran and nothing matched
+	// Tips suggest searches from this collection, on the page with no
+	// query and when nothing matched.
+	Tips *Tips
 	// Downloads export the whole result set (CSV, clip list, feed).
 	Downloads []Download
 }
@@ -304,6 +307,24 @@ type Search struct {
 // Doc is a page rendered from the shipped Markdown.
 type Doc struct {
 	HTML string // trusted HTML from goldmark
+	Tips *Tips  // on the search help: examples from this collection
+}
+
+// Tips are search examples drawn from the collection itself: its
+// frequent words and a prefix that starts several of them, each a link
+// to its search. Nil for an empty catalog.
+type Tips struct {
+	Words       []Example // frequent words, most frequent first
+	Prefix      Example   // "inves*"
+	PrefixWords []string  // what it finds: "investor", "investing"
+	Either      Example   // "pricing OR runway"
+	Without     Example   // "pricing -runway"
+}
+
+// Example is a search to try: the query as typed, and its results.
+type Example struct {
+	Query string
+	URL   string
 }
 
 // Error is a page for a failed request.

@@ -308,3 +308,26 @@ func TestBrowserQuoteByShiftClick(t *testing.T) {
 		t.Errorf("copied %q", got)
 	}
 }
+
+// TestTipsComeFromTheCollection: the no-results page, the search page
+// and the search help suggest words and a prefix of this collection, and
+// every suggestion finds something.
+func TestTipsComeFromTheCollection(t *testing.T) {
+	app := newTestApp(t, podcastRows(3, "harbour")...)
+	for _, page := range []string{"/search?q=xylophone", "/search", "/help/search"} {
+		doc := app.page(t, page, http.StatusOK)
+		links := hrefs(doc.Find(".often a, ul.tips a, .notice a[href^='/search?q=']"))
+		if len(links) < 3 {
+			t.Errorf("%s: %d suggestions %v", page, len(links), links)
+		}
+		for _, l := range links {
+			res := app.page(t, l, http.StatusOK)
+			if res.Find("li.hit, li.group").Length() == 0 {
+				t.Errorf("%s suggests %s, which finds nothing", page, l)
+			}
+		}
+		if page != "/help/search" && !slices.ContainsFunc(links, func(l string) bool { return strings.Contains(l, "%2A") }) {
+			t.Errorf("%s: no prefix among %v", page, links)
+		}
+	}
+}

@@ -200,7 +200,7 @@ func (s *server) searchPage(c echo.Context) error {
 	}
 	chrome := s.chrome(c, "Search", "Search every transcript for the moment something was said.", r.Query)
 	if r.Query == "" {
-		return s.render(c, http.StatusOK, views.SearchPage(chrome, views.Search{}))
+		return s.render(c, http.StatusOK, views.SearchPage(chrome, views.Search{Tips: s.tips(c.Request().Context())}))
 	}
 	params := canonicalSearchParams(r)
 	chrome.Title = "“" + r.Query + "” · Search"
@@ -223,6 +223,9 @@ func (s *server) searchPage(c echo.Context) error {
 		return s.render(c, status, views.SearchPage(chrome, m))
 	}
 	m := searchModel(res)
+	if m.Empty {
+		m.Tips = s.tips(c.Request().Context())
+	}
 	chrome.Prev, chrome.Next = m.Pager.Prev, m.Pager.Next
 	return s.render(c, http.StatusOK, views.SearchPage(chrome, m))
 }
