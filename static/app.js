@@ -143,9 +143,11 @@
     var h = /^#t(\d+)$/.exec(location.hash);
     return h ? Number(h[1]) : 0;
   }
-  // A moment URL opens scrolled to its line.
+  // A moment URL opens scrolled to its line; a passage's, to the quote.
+  var quote = document.querySelector("aside.quote");
   var moment = transcript.querySelector("li.moment-line");
-  if (moment && !location.hash) moment.scrollIntoView({ block: "center" });
+  if (quote && !location.hash) quote.scrollIntoView({ block: "start" });
+  else if (moment && !location.hash) moment.scrollIntoView({ block: "center" });
 
   function send(message) {
     if (frame) frame.contentWindow.postMessage(JSON.stringify(message), origin);
