@@ -1,31 +1,35 @@
 #!/usr/bin/env bash
-# Remakes docs/screenshots/: every page at a phone's and a desktop's width,
-# from a server over the shipped sample, in Debian's headless Chromium.
-# Thumbnails come from YouTube, so offline they show their placeholder.
+# Remakes docs/screenshots/: the pages of a realistic collection (the
+# relevance fixture: 54 podcast episodes with speakers, sponsor reads,
+# intros and outros) at a phone's (390 px) and a desktop's (1280 px)
+# width, in the light theme, and the pages that matter most in the dark
+# one too, in Debian's headless Chromium (cmd/screenshots). Thumbnails
+# show their placeholder: the fixture's videos are not on YouTube.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'kill "${pid:-}" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 go build -o "$tmp/web" ./cmd/web
-"$tmp/web" import -db "$tmp/site.db" data/sample.jsonl >/dev/null
+go test ./internal/relevance -run TestRelevance -fixture-out "$tmp/fixture.jsonl" >/dev/null
+"$tmp/web" import -db "$tmp/site.db" "$tmp/fixture.jsonl" >/dev/null
 "$tmp/web" -addr 127.0.0.1:18099 -db "$tmp/site.db" 2>/dev/null &
 pid=$!
 until "$tmp/web" healthcheck -addr 127.0.0.1:18099 2>/dev/null; do sleep 0.1; done
-shot() { # name url width height
-  chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-    --disable-background-networking --disable-component-update --disable-sync \
-    --user-data-dir="$tmp/profile" --hide-scrollbars --window-size="$3,$4" \
-    --screenshot="docs/screenshots/$1.png" "http://127.0.0.1:18099$2" >/dev/null 2>&1
-}
-while read -r name url; do
-  shot "$name" "$url" 1280 900
-  shot "$name-phone" "$url" 390 844
-done <<'PAGES'
+rm -f docs/screenshots/*.png
+shoot() { go run ./cmd/screenshots -base http://127.0.0.1:18099 -out docs/screenshots "$@"; }
+# Both themes.
+shoot -themes light,dark <<'PAGES'
 home /
-video /videos/MpdbFLXOOIw?q=augment
-search /search?q=augment
-grouped /search?q=the
-no-results /search?q=contrastiv+lerning
+grouped /search?q=runway
+video /videos/F4JD1eQysnf?q=runway
+quote /videos/F4JD1eQysnf?t=104-192
+PAGES
+# Light only.
+shoot -themes light <<'PAGES'
+search /search?q=runway&group=none
+repeated /videos/F4JD1eQysnf#t0
+no-results /search?q=xylophone+runwey
 not-found /videos/nopenopenop
 PAGES
+du -ch docs/screenshots/*.png | tail -1
 echo "docs/screenshots/ remade"

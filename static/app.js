@@ -18,16 +18,23 @@
   });
 })();
 
-// Keyboard: "/" finds the search box, Esc leaves it, j and k move between
-// hits (results, or matches in a transcript); Enter opens the focused one,
-// as links do. Nothing fires while typing in a field.
+// Keyboard: "/" finds the search box, Esc leaves it, j and k (n and p
+// too) move between hits (results, or matches in a transcript, where the
+// line stepped to is marked as current); Enter opens the focused one, as
+// links do. Nothing fires while typing in a field.
 (function () {
   var hits = Array.from(document.querySelectorAll(
     "ol.results li.hit h2 a, .group-hits a.snippet, ol.transcript li.match a.ts"));
   var current = -1;
+  // A transcript opened at a match (#t82 from a result) steps on from it.
+  var target = location.hash && document.getElementById(location.hash.slice(1));
+  if (target) {
+    hits.forEach(function (a, i) { if (a.closest("li") === target) current = i; });
+  }
   function typing(el) {
     return el && el.closest && el.closest("input, textarea, select, [contenteditable]");
   }
+  var next = { j: 1, n: 1, k: -1, p: -1 };
   document.addEventListener("keydown", function (e) {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
     if (typing(e.target)) {
@@ -41,13 +48,18 @@
         box.focus();
         box.select();
       }
-    } else if ((e.key === "j" || e.key === "k") && hits.length) {
+    } else if (next[e.key] && hits.length) {
       e.preventDefault();
       var i = hits.indexOf(document.activeElement);
       if (i < 0) i = current;
-      current = e.key === "j" ? Math.min(hits.length - 1, i + 1) : Math.max(0, i - 1);
+      current = next[e.key] > 0 ? Math.min(hits.length - 1, i + 1) : Math.max(0, i - 1);
+      var line = hits[current].closest("ol.transcript li");
+      if (line) {
+        document.querySelectorAll("ol.transcript li.current").forEach(function (li) { li.classList.remove("current"); });
+        line.classList.add("current");
+      }
       hits[current].focus();
-      hits[current].scrollIntoView({ block: "nearest" });
+      hits[current].scrollIntoView({ block: line ? "center" : "nearest" });
     }
   });
 })();
@@ -68,6 +80,44 @@
       location.href = a.href; // no permission: follow the permalink
     });
   });
+})();
+
+// Quoting a passage: shift-click a line's "link" to quote from the marked
+// line (the linked moment, else the last line whose link was clicked) to
+// that one: the page of the passage, ?t=FROM-TO, as "quote to here" links
+// there without JavaScript. On a passage's page, "Copy quote" copies it
+// as text, with who said it and its link.
+(function () {
+  var transcript = document.querySelector("ol.transcript");
+  if (!transcript) return;
+  var anchor = transcript.querySelector("li.moment-line");
+  transcript.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest("a.copy");
+    if (!a || e.button !== 0 || e.ctrlKey || e.metaKey || e.altKey) return;
+    var li = a.closest("li");
+    if (!e.shiftKey || !anchor || anchor === li) {
+      anchor = li;
+      return;
+    }
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    var x = Number(anchor.dataset.start), y = Number(li.dataset.start);
+    var from = Math.min(x, y), to = Math.max(x, y);
+    location.href = location.pathname + "?t=" + from + "-" + to + "#t" + from;
+  }, true);
+  var text = document.querySelector("aside.quote textarea");
+  if (!text || !navigator.clipboard) return;
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "copy-quote";
+  button.textContent = "Copy quote";
+  button.addEventListener("click", function () {
+    navigator.clipboard.writeText(text.value).then(function () {
+      button.textContent = "Copied";
+      setTimeout(function () { button.textContent = "Copy quote"; }, 2000);
+    });
+  });
+  text.closest("details").before(button);
 })();
 
 // The player beside the transcript.
@@ -93,9 +143,11 @@
     var h = /^#t(\d+)$/.exec(location.hash);
     return h ? Number(h[1]) : 0;
   }
-  // A moment URL opens scrolled to its line.
+  // A moment URL opens scrolled to its line; a passage's, to the quote.
+  var quote = document.querySelector("aside.quote");
   var moment = transcript.querySelector("li.moment-line");
-  if (moment && !location.hash) moment.scrollIntoView({ block: "center" });
+  if (quote && !location.hash) quote.scrollIntoView({ block: "start" });
+  else if (moment && !location.hash) moment.scrollIntoView({ block: "center" });
 
   function send(message) {
     if (frame) frame.contentWindow.postMessage(JSON.stringify(message), origin);

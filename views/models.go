@@ -117,6 +117,10 @@ type Line struct {
 	WatchURL string // the moment on YouTube
 	Start    int    // seconds, for the player
 	CopyURL  string // our own URL of the moment, to copy or bookmark
+	// QuoteURL, on the lines after a linked moment, quotes the passage
+	// from the moment to the end of this line (?t=898-960): choosing a
+	// range with plain links.
+	QuoteURL string
 	Text     string
 	// Speaker is set on the first line of each speaker's turn: their name
 	// is shown as text there, not told apart by colour alone, a link to
@@ -126,6 +130,15 @@ type Line struct {
 	// Chapters are the headings of the chapters this line is the first
 	// of (usually none or one).
 	Chapters []ChapterLink
+	// Repeated: the line is repeated text (a sponsor read, an intro, an
+	// outro said nearly word for word in other videos), shown dimmed,
+	// never hidden. The first line of a block of them carries its label
+	// ("repeated in 23 videos") and SkipURL, the first line after the
+	// block ("" when the block ends the transcript).
+	Repeated    bool
+	RepeatLabel string
+	SkipURL     string
+	SkipLabel   string // "skip 4 repeated lines"
 	// With an in-video search: the line's words with matches marked, and
 	// the anchors of the previous and next matching lines.
 	Match     bool
@@ -144,19 +157,34 @@ type VideoSearch struct {
 	ClearURL string
 }
 
-// Tick is one matching moment: a link in the list and on the timeline.
+// Tick is one matching moment: a link in the list, with a few words
+// around the match, and on the timeline.
 type Tick struct {
 	Anchor   string
 	Time     string
+	Datetime string
 	Position string // 0–1000 along the video, for the timeline
+	Snippet  []Fragment
 }
 
-// Moment is the line a moment URL (/videos/ID?t=898) points at.
+// Moment is the line a moment URL (/videos/ID?t=898) points at, or the
+// passage a range (?t=898-960) quotes.
 type Moment struct {
-	Quote    string // the line's words, shortened
-	Time     string
+	Quote    string // the line's words, shortened (a single moment)
+	Time     string // "14:58", or "14:58–16:00" for a range
 	Anchor   string
 	WatchURL string
+	// A range: its lines, who says them, and the quote as text to copy
+	// (speakers' names, the words, the title and the link).
+	Lines     []QuoteLine
+	QuoteText string
+	Link      string // the range's own URL
+}
+
+// QuoteLine is one line of a quoted passage.
+type QuoteLine struct {
+	Speaker string // set when the speaker changes (and known)
+	Text    string
 }
 
 // ChapterLink is a chapter of a video: a heading in the transcript and an
@@ -190,7 +218,9 @@ type Video struct {
 	ID          string // the YouTube id, for the player
 	PlayerURL   string // the embed URL the player appends the id to
 	Lines       []Line
-	Downloads   []Download
+	// RepeatKey explains the mark of repeated lines, when there are any.
+	RepeatKey string
+	Downloads []Download
 }
 
 // Fragment is a piece of a search snippet, highlighted when Match.
@@ -295,6 +325,9 @@ type Search struct {
 	// Browse: no words, only filters (a speaker, a channel, dates): every
 	// line they allow is listed.
 	Browse bool
+	// Tips suggest searches from this collection, on the page with no
+	// query and when nothing matched.
+	Tips *Tips
 	// Downloads export the whole result set (CSV, clip list, feed).
 	Downloads []Download
 }
@@ -302,6 +335,24 @@ type Search struct {
 // Doc is a page rendered from the shipped Markdown.
 type Doc struct {
 	HTML string // trusted HTML from goldmark
+	Tips *Tips  // on the search help: examples from this collection
+}
+
+// Tips are search examples drawn from the collection itself: its
+// frequent words and a prefix that starts several of them, each a link
+// to its search. Nil for an empty catalog.
+type Tips struct {
+	Words       []Example // frequent words, most frequent first
+	Prefix      Example   // "inves*"
+	PrefixWords []string  // what it finds: "investor", "investing"
+	Either      Example   // "pricing OR runway"
+	Without     Example   // "pricing -runway"
+}
+
+// Example is a search to try: the query as typed, and its results.
+type Example struct {
+	Query string
+	URL   string
 }
 
 // Error is a page for a failed request.

@@ -60,6 +60,11 @@ type apiSegment struct {
 	Speaker     string `json:"speaker,omitempty"` // who says it, when the transcript names them
 	URL         string `json:"url"`               // the line on our page
 	YouTubeURL  string `json:"youtube_url"`       // the moment on YouTube
+	// Repeated: the line is repeated text (a sponsor read, an intro said
+	// in many videos), said in RepeatVideos videos, this one included
+	// (0 when not repeated).
+	Repeated     bool `json:"repeated"`
+	RepeatVideos int  `json:"repeat_videos"`
 }
 
 // apiVideos is /videos.json: a page of the catalog.
@@ -101,7 +106,7 @@ type apiHit struct {
 	MomentSecond int      `json:"moment_second"` // where the YouTube link starts
 	Snippet      string   `json:"snippet"`       // plain text
 	SnippetHTML  string   `json:"snippet_html"`  // escaped, matches in <mark>
-	URL          string   `json:"url"`           // the line on our video page
+	URL          string   `json:"url"`           // the line on our video page, searched for the query
 	YouTubeURL   string   `json:"youtube_url"`
 	Missing      []string `json:"missing,omitempty"` // in relaxed results, the query's words the line lacks
 	// Repeated: the line is repeated text (a sponsor read, an intro said
@@ -270,7 +275,7 @@ func (s *server) channelsJSON(c echo.Context) error {
 }
 
 // videoJSON is a video page as JSON.
-func (s *server) videoJSON(c echo.Context, v catalog.Video, chapters []catalog.Chapter, segs []catalog.Segment) apiTranscript {
+func (s *server) videoJSON(c echo.Context, v catalog.Video, chapters []catalog.Chapter, segs []catalog.Segment, repeats map[int64]catalog.Repeat) apiTranscript {
 	out := apiTranscript{Video: s.apiVideo(c, v), Chapters: []apiChapter{}, Segments: make([]apiSegment, 0, len(segs))}
 	for _, ch := range chapters {
 		out.Chapters = append(out.Chapters, apiChapter{
@@ -282,12 +287,14 @@ func (s *server) videoJSON(c echo.Context, v catalog.Video, chapters []catalog.C
 	}
 	for _, seg := range segs {
 		out.Segments = append(out.Segments, apiSegment{
-			StartSecond: seg.Start,
-			EndSecond:   seg.End,
-			Text:        seg.Text,
-			Speaker:     seg.Speaker,
-			URL:         s.absolute(c, lineURL(v.ID, seg.Start)),
-			YouTubeURL:  catalog.WatchURL(v.ID, seg.Start),
+			StartSecond:  seg.Start,
+			EndSecond:    seg.End,
+			Text:         seg.Text,
+			Speaker:      seg.Speaker,
+			URL:          s.absolute(c, lineURL(v.ID, seg.Start)),
+			YouTubeURL:   catalog.WatchURL(v.ID, seg.Start),
+			Repeated:     repeats[seg.ID] != (catalog.Repeat{}),
+			RepeatVideos: repeats[seg.ID].Videos,
 		})
 	}
 	return out
@@ -374,7 +381,7 @@ func (s *server) apiHit(c echo.Context, sr searchResult, h search.Hit) apiHit {
 		MomentSecond: h.Moment,
 		Snippet:      plain.String(),
 		SnippetHTML:  marked.String(),
-		URL:          s.absolute(c, lineURL(h.VideoID, h.Start)),
+		URL:          s.absolute(c, sr.inVideoURL(h.VideoID, h.Start)),
 		YouTubeURL:   catalog.WatchURL(h.VideoID, h.Moment),
 		Missing:      h.Missing,
 		Repeated:     h.Repeat != 0,

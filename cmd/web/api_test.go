@@ -247,7 +247,7 @@ newline augment`, "Title, with comma"))
 	found := false
 	for _, r := range records[1:] {
 		start, end, moment := atoi(r[2]), atoi(r[3]), atoi(r[4])
-		if moment < start || moment > end || r[6] != youTubeAt(r[0], moment) || r[7] != fmt.Sprintf("http://example.com/videos/%s#t%d", r[0], start) {
+		if moment < start || moment > end || r[6] != youTubeAt(r[0], moment) || r[7] != fmt.Sprintf("http://example.com/videos/%s?q=augment#t%d", r[0], start) {
 			t.Errorf("row %v", r)
 		}
 		if r[0] == "escapes_001" {
@@ -377,7 +377,8 @@ func TestSearchAtomNewestImportsFirst(t *testing.T) {
 		t.Errorf("feed updated %s, entries %s then %s", feed.Updated, first.Updated, feed.Entries[1].Updated)
 	}
 	for _, e := range feed.Entries {
-		if len(e.Links) != 2 || e.Links[0].Href != e.ID || !strings.HasPrefix(e.Links[1].Href, "https://www.youtube.com/watch?v=") {
+		// The entry's id stays the line's; its link keeps the query.
+		if len(e.Links) != 2 || e.Links[0].Href != strings.Replace(e.ID, "#", "?q=augment#", 1) || !strings.HasPrefix(e.Links[1].Href, "https://www.youtube.com/watch?v=") {
 			t.Errorf("entry links %+v", e.Links)
 		}
 	}
@@ -525,7 +526,7 @@ func TestSearchJSONGroupsAndFacets(t *testing.T) {
 	sum := 0
 	for _, g := range res.Groups {
 		sum += g.Count
-		if len(g.Hits) == 0 || g.URL != "http://example.com/videos/"+g.VideoID+"?q=the" {
+		if len(g.Hits) == 0 || g.URL != "http://example.com/videos/"+g.VideoID+"?q=the#matches" {
 			t.Errorf("group %+v", g)
 		}
 	}

@@ -94,7 +94,7 @@ func TestBrowserSearchToMomentAndBack(t *testing.T) {
 		chromedp.WithPollingTimeout(10*time.Second)))
 
 	vu, _ := url.Parse(videoURL)
-	if vu.Path+"#"+vu.Fragment != firstLine {
+	if vu.RequestURI()+"#"+vu.Fragment != firstLine {
 		t.Errorf("landed on %s, want %s", videoURL, firstLine)
 	}
 	if targetID != vu.Fragment || targetID == "" {

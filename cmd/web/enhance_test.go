@@ -40,7 +40,7 @@ window.advance = function (s) {
 const player = `document.querySelector("#player iframe").contentWindow`
 
 // playerSite serves the app with the fake player on the same test server.
-func playerSite(t *testing.T) (*httptest.Server, *testApp) {
+func playerSite(t *testing.T, extra ...string) (*httptest.Server, *testApp) {
 	t.Helper()
 	mux := http.NewServeMux()
 	mux.HandleFunc("/fake-embed/", func(w http.ResponseWriter, r *http.Request) {
@@ -49,7 +49,7 @@ func playerSite(t *testing.T) (*httptest.Server, *testApp) {
 	})
 	ts := httptest.NewServer(mux)
 	t.Cleanup(ts.Close)
-	app := newTestAppWith(t, Config{SearchTimeout: testSearchTimeout, CacheBytes: 8 << 20, PlayerURL: ts.URL + "/fake-embed/"})
+	app := newTestAppWith(t, Config{SearchTimeout: testSearchTimeout, CacheBytes: 8 << 20, PlayerURL: ts.URL + "/fake-embed/"}, extra...)
 	mux.Handle("/", app.handler)
 	return ts, app
 }
@@ -224,12 +224,14 @@ func emulateMedia(t *testing.T, ctx context.Context, features ...*emulation.Medi
 }
 
 // pagesToCheck are the pages the browser tests look at in every theme and
-// width: home, video, results, no results, error.
-var pagesToCheck = []string{"/", "/videos/MpdbFLXOOIw?q=augment", "/search?q=augment", "/search?q=xylophone", "/videos/nopenopenop"}
+// width: home, video (searched, a quoted passage, with repeated lines),
+// results (each view, with a folded sponsor read), no results, help, error.
+var pagesToCheck = []string{"/", "/videos/MpdbFLXOOIw?q=augment", "/videos/MpdbFLXOOIw?t=893-946", "/videos/episode0002",
+	"/search?q=augment", "/search?q=the&group=video", "/search?q=mattress&group=none", "/search?q=xylophone", "/search", "/help/search", "/videos/nopenopenop"}
 
 func TestBrowserThemesAndPhones(t *testing.T) {
 	ctx := browser(t)
-	ts, _ := playerSite(t)
+	ts, _ := playerSite(t, sponsoredEpisodes()...)
 	for _, scheme := range []string{"light", "dark"} {
 		setColorScheme(t, ctx, scheme)
 		if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/")); err != nil {
@@ -265,7 +267,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		}
 		t.Skip("axe-core not installed (npm ci): skipping the accessibility audit")
 	}
-	ts, _ := playerSite(t)
+	ts, _ := playerSite(t, sponsoredEpisodes()...)
 	for _, scheme := range []string{"light", "dark"} {
 		setColorScheme(t, ctx, scheme)
 		for _, p := range pagesToCheck {

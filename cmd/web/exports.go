@@ -31,7 +31,7 @@ func (s *server) searchCSV(c echo.Context) error {
 		func(h search.Hit) error {
 			return w.Write([]string{
 				h.VideoID, export.CSVCell(displayTitle(h.VideoID, h.Title)), strconv.Itoa(h.Start), strconv.Itoa(h.End), strconv.Itoa(h.Moment),
-				export.CSVCell(h.Text), catalog.WatchURL(h.VideoID, h.Moment), s.absolute(c, lineURL(h.VideoID, h.Start)),
+				export.CSVCell(h.Text), catalog.WatchURL(h.VideoID, h.Moment), s.absolute(c, searchedLineURL(h.VideoID, strings.TrimSpace(c.QueryParam("q")), h.Start)),
 			})
 		},
 		func() error { w.Flush(); return w.Error() })

@@ -57,7 +57,7 @@ func (s *server) searchAtom(c echo.Context) error {
 			Title:   fmt.Sprintf("“%s” at %s — %s", excerpt.Words(h.Text, 100), export.Clock(h.Start), title),
 			Updated: syndication.Time(h.ImportedAt),
 			Links: []syndication.Link{
-				{Rel: "alternate", Type: "text/html", Href: s.absolute(c, lineURL(h.VideoID, h.Start))},
+				{Rel: "alternate", Type: "text/html", Href: s.absolute(c, searchedLineURL(h.VideoID, q, h.Start))},
 				{Rel: "related", Type: "text/html", Href: catalog.WatchURL(h.VideoID, h.Moment)},
 			},
 			Summary:   h.Text,

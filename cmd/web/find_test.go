@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -93,7 +94,7 @@ func TestGroupedResults(t *testing.T) {
 		}
 		all := g.Find("a").Last()
 		u, _ := url.Parse(all.AttrOr("href", ""))
-		if u.Path != title.AttrOr("href", "") || u.Query().Get("q") != "the" || !strings.HasPrefix(all.Text(), "all ") {
+		if all.AttrOr("href", "") != title.AttrOr("href", "") || u.Query().Get("q") != "the" || !strings.HasPrefix(all.Text(), "all ") {
 			t.Errorf("group %d all-moments link %q %q", i, all.AttrOr("href", ""), all.Text())
 		}
 		// The video page, searched, counts the same moments.
@@ -124,7 +125,7 @@ func TestFacetLinks(t *testing.T) {
 		t.Errorf("filtered summary %q, facet said %s", got, want)
 	}
 	filtered.Find("li.hit h2 a").Each(func(_ int, a *goquery.Selection) {
-		if !strings.HasPrefix(a.AttrOr("href", ""), "/videos/"+id+"#") {
+		if !strings.HasPrefix(a.AttrOr("href", ""), "/videos/"+id+"?q=the#") {
 			t.Errorf("filtered hit %q", a.AttrOr("href", ""))
 		}
 	})
@@ -177,6 +178,17 @@ func TestInVideoSearchPage(t *testing.T) {
 				t.Errorf("%s links %q, not a match", sel, h)
 			}
 		}
+	}
+	// The list leads: each match with its time and a few words around it,
+	// before the transcript; the form lands on it.
+	doc.Find("ol.moments li").Each(func(i int, li *goquery.Selection) {
+		words := len(strings.Fields(li.Find(".moment-snippet").Text()))
+		if li.Find("time").Length() != 1 || li.Find(".moment-snippet mark").Length() == 0 || words > 16 {
+			t.Errorf("listed match %d: %q", i, li.Text())
+		}
+	})
+	if got := doc.Find("form.in-video").AttrOr("action", ""); got != "/videos/MpdbFLXOOIw#matches" || doc.Find("#matches").Length() != 1 {
+		t.Errorf("in-video form goes to %q", got)
 	}
 	// Lines keep their own timestamps and links.
 	if doc.Find("ol.transcript li:not(.match) mark").Length() != 0 {
@@ -455,5 +467,60 @@ func TestSearchByChannelSpeakerAndDate(t *testing.T) {
 	if res := decodeJSON[apiSearch](t, body); len(res.ChannelFacets) != 2 || len(res.YearFacets) != 2 || len(res.SpeakerFacets) != 3 ||
 		!strings.Contains(res.ChannelFacets[0].URL, "/search.json?") {
 		t.Errorf("JSON facets %+v %+v %+v", res.ChannelFacets, res.YearFacets, res.SpeakerFacets)
+	}
+}
+
+// TestOneRuleForHitLinks: whatever the view (grouped, every moment) and in
+// JSON, a hit's text and title lead to our line with the query kept, its
+// timestamp to the moment on YouTube.
+func TestOneRuleForHitLinks(t *testing.T) {
+	app := newTestApp(t)
+	check := func(where, line, ts, videoID string, start, moment int) {
+		t.Helper()
+		if want := fmt.Sprintf("/videos/%s?q=augment#t%d", videoID, start); !strings.HasSuffix(line, want) {
+			t.Errorf("%s: line link %q, want …%s", where, line, want)
+		}
+		if want := youTubeAt(videoID, moment); ts != want {
+			t.Errorf("%s: timestamp link %q, want %s", where, ts, want)
+		}
+	}
+	type hit struct {
+		VideoID string `json:"video_id"`
+		Start   int    `json:"start_second"`
+		Moment  int    `json:"moment_second"`
+		URL     string `json:"url"`
+		YouTube string `json:"youtube_url"`
+	}
+	for _, group := range []string{"none", "video"} {
+		_, body := app.fetch(t, "/search.json?q=augment&group="+group, http.StatusOK, "application/json")
+		var res struct {
+			Hits   []hit `json:"hits"`
+			Groups []struct {
+				Hits []hit `json:"hits"`
+			} `json:"groups"`
+		}
+		if err := json.Unmarshal(body, &res); err != nil {
+			t.Fatal(err)
+		}
+		hits := res.Hits
+		for _, g := range res.Groups {
+			hits = append(hits, g.Hits...)
+		}
+		if len(hits) == 0 {
+			t.Fatalf("group=%s: no hits", group)
+		}
+		for _, h := range hits {
+			check("JSON group="+group, h.URL, h.YouTube, h.VideoID, h.Start, h.Moment)
+		}
+		doc := app.page(t, "/search?q=augment&group="+group, http.StatusOK)
+		rows := doc.Find("li.hit, .group-hits li")
+		if rows.Length() != len(hits) {
+			t.Fatalf("group=%s: %d hits on the page, %d in JSON", group, rows.Length(), len(hits))
+		}
+		rows.Each(func(i int, row *goquery.Selection) {
+			h := hits[i]
+			text := row.Find("h2 a, a.snippet").First().AttrOr("href", "")
+			check("page group="+group, text, row.Find("a.ts").AttrOr("href", ""), h.VideoID, h.Start, h.Moment)
+		})
 	}
 }

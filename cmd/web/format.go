@@ -35,6 +35,17 @@ func anchor(sec int) string { return "t" + strconv.Itoa(sec) }
 // lineURL is our page of a video scrolled to the line starting at sec.
 func lineURL(videoID string, sec int) string { return videoURL(videoID) + "#" + anchor(sec) }
 
+// searchedLineURL is our page of a video searched for q, scrolled to the
+// line starting at sec (or to the list of matches when sec < 0): where a
+// hit's text and title link, so its words stay marked after the click.
+func searchedLineURL(videoID, q string, sec int) string {
+	u := withQuery(videoURL(videoID), url.Values{"q": {q}})
+	if sec < 0 {
+		return u + "#matches"
+	}
+	return u + "#" + anchor(sec)
+}
+
 // displayTitle is how a video is named on the site; the dataset has
 // untitled videos, and the database keeps them untitled.
 func displayTitle(videoID, title string) string {

@@ -379,8 +379,9 @@ func newServer(cfg Config, cat *catalog.Catalog, engine *search.Engine, log *slo
 		catalog: cat, search: engine, assets: assets, docs: pages, log: log,
 		baseURL: cfg.BaseURL, trustProxy: cfg.TrustProxy, cors: cfg.CORS,
 		playerURL: cfg.PlayerURL, playerOrigin: player.Scheme + "://" + player.Host,
-		pages:   pagecache.New(cfg.CacheBytes),
-		limiter: newSearchLimiter(cfg.Limits),
-		version: &versionCache{read: cat.Version, ttl: cfg.VersionTTL, build: strconv.FormatInt(time.Now().UnixNano(), 36)},
+		pages:    pagecache.New(cfg.CacheBytes),
+		limiter:  newSearchLimiter(cfg.Limits),
+		version:  &versionCache{read: cat.Version, ttl: cfg.VersionTTL, build: strconv.FormatInt(time.Now().UnixNano(), 36)},
+		tipCache: &tipsCache{},
 	}, nil
 }

@@ -12,6 +12,10 @@ import (
 func (s *server) docPage(name string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		p := s.docs[name] // presence checked in newServer
-		return s.render(c, http.StatusOK, views.DocPage(s.chrome(c, p.Title, "", ""), views.Doc{HTML: p.HTML}))
+		doc := views.Doc{HTML: p.HTML}
+		if name == "search-help" {
+			doc.Tips = s.tips(c.Request().Context())
+		}
+		return s.render(c, http.StatusOK, views.DocPage(s.chrome(c, p.Title, "", ""), doc))
 	}
 }

@@ -284,13 +284,15 @@ func (r searchResult) copiesParams(cluster int64) url.Values {
 }
 
 // inVideoURL is a video's page searched for the query, scrolled to the
-// line starting at sec when sec >= 0.
+// line starting at sec when sec >= 0. It is where every link to a hit's
+// line or video goes, so the words stay marked after the click; a
+// corrected query is the one searched, so it is the one kept.
 func (r searchResult) inVideoURL(videoID string, sec int) string {
-	u := withQuery(videoURL(videoID), url.Values{"q": {r.request.Query}})
-	if sec >= 0 {
-		u += "#" + anchor(sec)
+	q := r.request.Query
+	if r.results.Corrected != "" {
+		q = r.results.Corrected
 	}
-	return u
+	return searchedLineURL(videoID, q, sec)
 }
 
 // searchPage shows a page of results for ?q=, or how to search when q is
@@ -302,7 +304,7 @@ func (s *server) searchPage(c echo.Context) error {
 	}
 	chrome := s.chrome(c, "Search", "Search every transcript for the moment something was said.", r.Query)
 	if r.Query == "" && !r.Narrow.Narrowed() {
-		return s.render(c, http.StatusOK, views.SearchPage(chrome, views.Search{}))
+		return s.render(c, http.StatusOK, views.SearchPage(chrome, views.Search{Tips: s.tips(c.Request().Context())}))
 	}
 	params := canonicalSearchParams(r)
 	chrome.Title = "“" + r.Query + "” · Search"
@@ -325,6 +327,9 @@ func (s *server) searchPage(c echo.Context) error {
 		return s.render(c, status, views.SearchPage(chrome, m))
 	}
 	m := searchModel(res)
+	if m.Empty {
+		m.Tips = s.tips(c.Request().Context())
+	}
 	chrome.Prev, chrome.Next = m.Pager.Prev, m.Pager.Next
 	return s.render(c, http.StatusOK, views.SearchPage(chrome, m))
 }
@@ -468,7 +473,7 @@ func searchModel(sr searchResult) views.Search {
 		vg := views.Group{
 			Title:     displayTitle(g.VideoID, g.Title),
 			Thumbnail: g.Thumbnail,
-			VideoURL:  videoURL(g.VideoID),
+			VideoURL:  sr.inVideoURL(g.VideoID, -1),
 			Count:     plural(g.Count, "matching moment", "matching moments"),
 			AllURL:    sr.inVideoURL(g.VideoID, -1),
 			AllLabel:  "all " + plural(g.Count, "moment", "moments") + " in this video",
@@ -497,13 +502,15 @@ func searchModel(sr searchResult) views.Search {
 	return m
 }
 
-// hitModel maps one hit: the timestamp is when the matched words are
-// spoken, the line link the segment's anchor.
+// hitModel maps one hit with the one rule for its links, the same in
+// every view and in JSON: its text and title go to our line with the
+// query kept (/videos/ID?q=…#t82), its timestamp to the moment the matched
+// words are spoken on YouTube.
 func hitModel(sr searchResult, h search.Hit) views.Hit {
 	hit := views.Hit{
 		Title:      displayTitle(h.VideoID, h.Title),
 		Thumbnail:  h.Thumbnail,
-		LineURL:    lineURL(h.VideoID, h.Start),
+		LineURL:    sr.inVideoURL(h.VideoID, h.Start),
 		WatchURL:   catalog.WatchURL(h.VideoID, h.Moment),
 		Time:       export.Clock(h.Moment),
 		Datetime:   isoDuration(h.Moment),

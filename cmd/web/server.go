@@ -28,6 +28,7 @@ type server struct {
 	cors       bool
 	pages      *pagecache.Cache
 	version    *versionCache
+	tipCache   *tipsCache // search examples drawn from the collection
 	limiter    *searchLimiter
 	// The "Watch here" player: the embed URL and the origin pages may frame.
 	playerURL, playerOrigin string

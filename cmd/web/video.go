@@ -58,7 +58,11 @@ func (s *server) video(c echo.Context) error {
 	case "":
 		return s.videoPage(c, v, chapters, segs)
 	case ".json":
-		return c.JSON(http.StatusOK, s.videoJSON(c, v, chapters, segs))
+		repeats, err := s.catalog.RepeatedIn(ctx, id)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, s.videoJSON(c, v, chapters, segs, repeats))
 	}
 	for _, f := range transcriptFormats {
 		if f.ext == ext {
@@ -78,21 +82,30 @@ func setAttachment(c echo.Context, filename string) {
 	c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, filename))
 }
 
-// videoPage shows one video's whole transcript; ?t= marks a moment.
+// videoPage shows one video's whole transcript; ?t= marks a moment, or
+// a passage to quote (?t=898-960).
 func (s *server) videoPage(c echo.Context, v catalog.Video, chapters []catalog.Chapter, segs []catalog.Segment) error {
-	moment := -1
+	sp := span{from: -1, to: -1}
 	if t := c.QueryParam("t"); t != "" {
-		sec, ok := parseMoment(t)
-		if !ok {
-			return badRequest("The moment t must be a time in the video, such as 898, 898s, 14m58s or 14:58.")
+		var ok bool
+		if sp, ok = parseSpan(t); !ok {
+			return badRequest("The moment t must be a time in the video, such as 898, 898s, 14m58s or 14:58, or a passage from one to another, such as 898-960.")
 		}
-		moment = sec
 	}
+	moment := sp.from
 	speakers, err := s.catalog.Speakers(c.Request().Context(), v.ID)
 	if err != nil {
 		return err
 	}
-	m := videoModel(v, chapters, speakers, segs, moment)
+	repeats, err := s.catalog.RepeatedIn(c.Request().Context(), v.ID)
+	if err != nil {
+		return err
+	}
+	m := videoModel(v, chapters, speakers, segs, sp)
+	markRepeats(&m, segs, repeats)
+	if m.Moment != nil && len(m.Moment.Lines) > 0 {
+		m.Moment.QuoteText = quoteText(m.Title, m.Moment, s.absolute(c, m.Moment.Link))
+	}
 	m.PlayerURL = s.playerURL
 	if q := strings.TrimSpace(c.QueryParam("q")); q != "" {
 		if err := s.searchVideo(c, &m, v, segs, excerpt.Prefix(q, maxQueryBytes)); err != nil {
@@ -105,10 +118,14 @@ func (s *server) videoPage(c echo.Context, v catalog.Video, chapters []catalog.C
 	chrome.Alternates = []views.Alternate{{Type: "application/json", Href: videoURL(v.ID) + ".json", Title: "This transcript as JSON"}}
 	chrome.JSONLD = s.videoObject(c, v, m.Title, chapters, segs)
 	if m.Moment != nil {
-		// A moment URL previews as the words said then.
+		// A moment URL previews as the words said then; a passage, as
+		// the passage, who said what.
 		chrome.Title = "“" + excerpt.Words(segs[segmentAt(segs, moment)].Text, 90) + "” at " + m.Moment.Time + " — " + m.Title
 		chrome.Description = m.Moment.Quote
-		chrome.Canonical = s.absolute(c, videoURL(v.ID)+"?t="+strconv.Itoa(moment))
+		chrome.Canonical = s.absolute(c, videoURL(v.ID)+"?t="+sp.String())
+		if len(m.Moment.Lines) > 0 {
+			chrome.Description = excerpt.Words(quoteProse(m.Moment.Lines), 300)
+		}
 	}
 	return s.render(c, http.StatusOK, views.VideoPage(chrome, m))
 }
@@ -141,7 +158,10 @@ func (s *server) searchVideo(c echo.Context, m *views.Video, v catalog.Video, se
 		if v.Duration > 0 {
 			pos = min(994, mt.Moment*1000/v.Duration)
 		}
-		vs.Moments = append(vs.Moments, views.Tick{Anchor: anchor(mt.Start), Time: export.Clock(mt.Moment), Position: strconv.Itoa(pos)})
+		vs.Moments = append(vs.Moments, views.Tick{
+			Anchor: anchor(mt.Start), Time: export.Clock(mt.Moment), Datetime: isoDuration(mt.Moment),
+			Position: strconv.Itoa(pos), Snippet: around(mt.Text, snippetWords),
+		})
 	}
 	for i := range m.Lines {
 		j, ok := byStart[segs[i].Start]
@@ -163,12 +183,100 @@ func (s *server) searchVideo(c echo.Context, m *views.Video, v catalog.Video, se
 	return nil
 }
 
+// snippetWords is how many words of a matching line the list of matches
+// shows: about a phone's two lines.
+const snippetWords = 14
+
+// around cuts a marked line to about n words around its first match, a
+// few words of context before it, with "…" where words were left out.
+func around(fs []search.Fragment, n int) []views.Fragment {
+	type token struct {
+		text  string
+		match bool
+	}
+	var tokens []token // words and the spaces between them
+	var words []int    // the index of each word among tokens
+	first := -1        // the first matching word
+	for _, f := range fs {
+		for _, t := range tokenPattern.FindAllString(f.Text, -1) {
+			if strings.TrimSpace(t) != "" {
+				if f.Match && first < 0 {
+					first = len(words)
+				}
+				words = append(words, len(tokens))
+			}
+			tokens = append(tokens, token{t, f.Match})
+		}
+	}
+	if len(words) == 0 {
+		return nil
+	}
+	from := max(0, first-4)
+	to := min(len(words), from+n)
+	from = max(0, to-n)
+	var out []views.Fragment
+	add := func(text string, match bool) {
+		if k := len(out) - 1; k >= 0 && out[k].Match == match {
+			out[k].Text += text
+			return
+		}
+		out = append(out, views.Fragment{Text: text, Match: match})
+	}
+	if from > 0 {
+		add("…", false)
+	}
+	for _, t := range tokens[words[from] : words[to-1]+1] {
+		add(t.text, t.match)
+	}
+	if to < len(words) {
+		add("…", false)
+	}
+	return out
+}
+
+var tokenPattern = regexp.MustCompile(`\s+|\S+`)
+
 // chapterAnchor is the fragment of a chapter's heading.
 func chapterAnchor(sec int) string { return "chapter-" + strconv.Itoa(sec) }
 
-// videoModel maps a video and its transcript to the view; moment is the
-// second a moment URL points at, or -1.
-func videoModel(v catalog.Video, chapters []catalog.Chapter, speakers []catalog.Speaker, segs []catalog.Segment, moment int) views.Video {
+// span is what ?t= points at: a moment (to == from), a passage, or
+// nothing (from < 0).
+type span struct{ from, to int }
+
+// String is the span as ?t= writes it: 898, or 898-960.
+func (sp span) String() string {
+	if sp.to == sp.from {
+		return strconv.Itoa(sp.from)
+	}
+	return strconv.Itoa(sp.from) + "-" + strconv.Itoa(sp.to)
+}
+
+// parseSpan reads ?t=: a moment (898, 14:58, …) or two of them joined by
+// "-", the second not before the first.
+func parseSpan(t string) (span, bool) {
+	a, b, isRange := strings.Cut(t, "-")
+	from, ok := parseMoment(a)
+	if !ok || a == "" || (isRange && b == "") {
+		return span{}, false
+	}
+	if !isRange {
+		return span{from, from}, true
+	}
+	to, ok := parseMoment(b)
+	if !ok || to < from {
+		return span{}, false
+	}
+	return span{from, to}, true
+}
+
+// maxQuoteLines bounds how far past a moment "quote to here" is offered:
+// a passage, not a chapter.
+const maxQuoteLines = 30
+
+// videoModel maps a video and its transcript to the view; sp is what a
+// moment URL points at.
+func videoModel(v catalog.Video, chapters []catalog.Chapter, speakers []catalog.Speaker, segs []catalog.Segment, sp span) views.Video {
+	moment := sp.from
 	m := views.Video{
 		Title:       displayTitle(v.ID, v.Title),
 		Thumbnail:   v.Thumbnail,
@@ -179,7 +287,7 @@ func videoModel(v catalog.Video, chapters []catalog.Chapter, speakers []catalog.
 		Tags:        v.Tags,
 		Meta:        export.Clock(v.Duration) + " · " + plural(v.Segments, "transcript line", "transcript lines"),
 		Lines:       make([]views.Line, 0, len(segs)),
-		SearchURL:   videoURL(v.ID),
+		SearchURL:   videoURL(v.ID) + "#matches",
 		ID:          v.ID,
 	}
 	if v.ChannelID != "" {
@@ -195,6 +303,10 @@ func videoModel(v catalog.Video, chapters []catalog.Chapter, speakers []catalog.
 		})
 	}
 	at := segmentAt(segs, moment)
+	last := at // the last line of the passage
+	if at >= 0 {
+		last = max(at, segmentAt(segs, sp.to))
+	}
 	next := 0 // the next chapter to head a line
 	for i, seg := range segs {
 		// A chapter heads the first line that starts in it (the last
@@ -220,7 +332,7 @@ func videoModel(v catalog.Video, chapters []catalog.Chapter, speakers []catalog.
 			Speaker:    speaker,
 			SpeakerURL: speakerURL,
 			Anchor:     anchor(seg.Start),
-			Moment:     i == at,
+			Moment:     at >= 0 && i >= at && i <= last,
 			Time:       export.Clock(seg.Start),
 			Datetime:   isoDuration(seg.Start),
 			WatchURL:   catalog.WatchURL(v.ID, seg.Start),
@@ -228,6 +340,9 @@ func videoModel(v catalog.Video, chapters []catalog.Chapter, speakers []catalog.
 			CopyURL:    videoURL(v.ID) + "?t=" + strconv.Itoa(seg.Start) + "#" + anchor(seg.Start),
 			Text:       seg.Text,
 		})
+		if at >= 0 && i > at && i <= at+maxQuoteLines {
+			m.Lines[i].QuoteURL = videoURL(v.ID) + "?t=" + span{segs[at].Start, seg.Start}.String() + "#" + anchor(segs[at].Start)
+		}
 	}
 	if at >= 0 {
 		m.Moment = &views.Moment{
@@ -236,12 +351,94 @@ func videoModel(v catalog.Video, chapters []catalog.Chapter, speakers []catalog.
 			Anchor:   anchor(segs[at].Start),
 			WatchURL: catalog.WatchURL(v.ID, moment),
 		}
+		if sp.to > sp.from {
+			m.Moment.Time = export.Clock(sp.from) + "–" + export.Clock(max(sp.to, segs[last].End))
+			m.Moment.Link = videoURL(v.ID) + "?t=" + sp.String()
+			for i := at; i <= last; i++ {
+				speaker := ""
+				if segs[i].Speaker != "" && (i == at || segs[i].Speaker != segs[i-1].Speaker) {
+					speaker = segs[i].Speaker
+				}
+				m.Moment.Lines = append(m.Moment.Lines, views.QuoteLine{Speaker: speaker, Text: segs[i].Text})
+			}
+		}
 	}
 	for _, f := range transcriptFormats {
 		m.Downloads = append(m.Downloads, views.Download{Label: f.label, Href: videoURL(v.ID) + f.ext})
 	}
 	m.Downloads = append(m.Downloads, views.Download{Label: "JSON", Href: videoURL(v.ID) + ".json"})
 	return m
+}
+
+// quoteProse is a passage as running text, each change of speaker named:
+// what a link preview quotes.
+func quoteProse(lines []views.QuoteLine) string {
+	var b strings.Builder
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		if l.Speaker != "" {
+			b.WriteString(l.Speaker + ": ")
+		}
+		b.WriteString(l.Text)
+	}
+	return b.String()
+}
+
+// quoteText is a passage to paste elsewhere, as a Markdown quote: a
+// paragraph per turn, each after its speaker's name, then where it is from
+// and its link.
+func quoteText(title string, mo *views.Moment, link string) string {
+	var b strings.Builder
+	for i, l := range mo.Lines {
+		switch {
+		case i == 0:
+			b.WriteString("> ")
+		case l.Speaker != "":
+			b.WriteString("\n>\n> ")
+		default:
+			b.WriteString(" ")
+		}
+		if l.Speaker != "" {
+			b.WriteString(l.Speaker + ": ")
+		}
+		b.WriteString(l.Text)
+	}
+	b.WriteString("\n\n— “" + title + "”, " + mo.Time + "\n" + link + "\n")
+	return b.String()
+}
+
+// markRepeats marks the lines that are repeated text: every line of a
+// block of them dimmed, its first line labelled with the number of videos
+// that say it and a link past the block, and a key above the transcript.
+func markRepeats(m *views.Video, segs []catalog.Segment, repeats map[int64]catalog.Repeat) {
+	if len(repeats) == 0 {
+		return
+	}
+	for i := 0; i < len(segs); {
+		r, ok := repeats[segs[i].ID]
+		if !ok {
+			i++
+			continue
+		}
+		end := i + 1 // the first line after the block
+		for end < len(segs) && repeats[segs[end].ID] != (catalog.Repeat{}) {
+			end++
+		}
+		first := &m.Lines[i]
+		first.RepeatLabel = "repeated in " + plural(r.Videos, "video", "videos")
+		if end < len(segs) {
+			first.SkipURL = "#" + anchor(segs[end].Start)
+			first.SkipLabel = "skip " + plural(end-i, "repeated line", "repeated lines")
+		}
+		for j := i; j < end; j++ {
+			m.Lines[j].Repeated = true
+		}
+		i = end
+	}
+	m.RepeatKey = "Dimmed lines are repeated text: said nearly word for word in other videos too (sponsor reads, intros, outros). " +
+		"They are kept, marked “repeated in N videos”, with a link to skip past them."
 }
 
 // segmentAt returns the index of the segment being spoken at sec (the last

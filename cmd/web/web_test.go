@@ -110,6 +110,8 @@ func (a *testApp) exec(t *testing.T, query string) {
 // get performs a request through the whole Echo stack.
 func (a *testApp) get(t *testing.T, target string) *http.Response {
 	t.Helper()
+	// As a browser does, the fragment of a link is not sent.
+	target, _, _ = strings.Cut(target, "#")
 	rec := httptest.NewRecorder()
 	a.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
 	return rec.Result()

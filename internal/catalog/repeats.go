@@ -46,7 +46,8 @@ const (
 
 // shingles returns the hashes of the stored shingles of text: lowercase
 // words of letters and digits, shingleWords at a time, one in
-// shingleSample by hash. A text shorter than a shingle is one shingle.
+// shingleSample by hash (every one of a short line). A text shorter than a
+// shingle is one shingle.
 // Each word is hashed once and the window's hash rolls over them, so a
 // segment costs about as much as reading its words.
 func shingles(text string) []int64 {
@@ -72,17 +73,31 @@ func shingles(text string) []int64 {
 	for i := range k {
 		roll = roll*rollBase + hw[i]
 	}
-	var out []int64
+	var out, all []int64
 	for i := 0; ; i++ {
-		if v := int64(mix(roll) >> 1); v%shingleSample == 0 && !slices.Contains(out, v) {
-			out = append(out, v)
+		v := int64(mix(roll) >> 1)
+		if !slices.Contains(all, v) {
+			all = append(all, v)
+			if v%shingleSample == 0 {
+				out = append(out, v)
+			}
 		}
 		if i+k >= len(words) {
-			return out
+			break
 		}
 		roll = (roll-hw[i]*top)*rollBase + hw[i+k]
 	}
+	// A short line keeps every shingle: a sample of a few would often be
+	// none, and its copies keep the same ones.
+	if len(out) < minKept {
+		return all
+	}
+	return out
 }
+
+// minKept is how many sampled shingles a line needs for the sample to
+// stand for it; a shorter line keeps all of its shingles.
+const minKept = 4
 
 // rollBase is the multiplier of the rolling hash (an odd 64-bit constant).
 const rollBase = 0x9E3779B97F4A7C15
