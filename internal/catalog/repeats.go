@@ -38,10 +38,11 @@ const (
 	shingleSample = 8
 	repeatVideos  = 3
 	repeatShare   = 0.5
-	// bulkSegments: an import of more new segments than this recomputes
-	// every mark in one pass over the shingles; a smaller one, only the
-	// segments that share a shingle with it.
-	bulkSegments = 50_000
+	// bulkSegments: an import of more new segments than this, and of a
+	// quarter of the collection or more, recomputes every mark in one pass
+	// over the shingles; a smaller one, only the segments that share a
+	// shingle with it.
+	bulkSegments = 5_000
 )
 
 // shingles returns the hashes of the stored shingles of text: lowercase
@@ -160,7 +161,9 @@ func updateRepeats(ctx context.Context, tx *sql.Tx, rewritten []rewrite) error {
 		return fmt.Errorf("repeats: %w", err)
 	}
 	fresh := 0
-	bulk := last-from > bulkSegments
+	// Marking everything costs a pass over every shingle; marking around
+	// what is new costs in proportion to it.
+	bulk := last-from > bulkSegments && 4*(last-from) > last
 	// A range of ids at a time: rows read, then their shingles written,
 	// sorted, so the writes walk the table's order.
 	const span = 50_000
@@ -189,7 +192,20 @@ func updateRepeats(ctx context.Context, tx *sql.Tx, rewritten []rewrite) error {
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		return insertShingles(ctx, tx, out)
+		if bulk {
+			return insertShingles(ctx, tx, "temp.new_shingles", out)
+		}
+		return insertShingles(ctx, tx, "segment_shingles", out)
+	}
+	if bulk {
+		// A bulk import's shingles are gathered unsorted in a temporary
+		// table, then written in the table's order in one statement
+		// (SQLite sorts them): row by row they would land all over a
+		// table larger than the page cache.
+		if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS new_shingles (hash INTEGER, video INTEGER, segment_id INTEGER)`); err != nil {
+			return fmt.Errorf("repeats: %w", err)
+		}
+		defer tx.ExecContext(ctx, `DROP TABLE IF EXISTS temp.new_shingles`)
 	}
 	for lo := from + 1; lo <= last; lo += span {
 		if err := shingleSegments(`SELECT s.id, v.rowid, s.text FROM segments s JOIN videos v USING (video_id) WHERE s.id BETWEEN ? AND ?`, lo, lo+span-1); err != nil {
@@ -207,6 +223,13 @@ func updateRepeats(ctx context.Context, tx *sql.Tx, rewritten []rewrite) error {
 			return fmt.Errorf("repeats: shingles: %w", err)
 		}
 	}
+	if bulk {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT OR IGNORE INTO segment_shingles (hash, video, segment_id)
+			SELECT hash, video, segment_id FROM temp.new_shingles ORDER BY hash, video, segment_id`); err != nil {
+			return fmt.Errorf("repeats: shingles: %w", err)
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE repeat_state SET shingled = ? WHERE id = 1`, last); err != nil {
 		return fmt.Errorf("repeats: %w", err)
 	}
@@ -220,8 +243,9 @@ func updateRepeats(ctx context.Context, tx *sql.Tx, rewritten []rewrite) error {
 // row through the driver costs more than SQLite's work on it.
 const insertRows = 300
 
-// insertShingles stores rows, sorted so the writes walk the table's order.
-func insertShingles(ctx context.Context, tx *sql.Tx, rows []shingleRow) error {
+// insertShingles stores rows in table, sorted so the writes walk its
+// order.
+func insertShingles(ctx context.Context, tx *sql.Tx, table string, rows []shingleRow) error {
 	slices.SortFunc(rows, func(a, b shingleRow) int {
 		if c := cmp.Compare(a.hash, b.hash); c != 0 {
 			return c
@@ -231,7 +255,8 @@ func insertShingles(ctx context.Context, tx *sql.Tx, rows []shingleRow) error {
 		}
 		return cmp.Compare(a.segment, b.segment)
 	})
-	full, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO segment_shingles (hash, video, segment_id) VALUES `+
+	// table is one of two constants: nothing of the caller's reaches the SQL.
+	full, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO `+table+` (hash, video, segment_id) VALUES `+
 		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", insertRows), ", "))
 	if err != nil {
 		return err
@@ -249,7 +274,7 @@ func insertShingles(ctx context.Context, tx *sql.Tx, rows []shingleRow) error {
 		rows = rows[insertRows:]
 	}
 	for _, r := range rows {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO segment_shingles (hash, video, segment_id) VALUES (?, ?, ?)`, r.hash, r.video, r.segment); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO `+table+` (hash, video, segment_id) VALUES (?, ?, ?)`, r.hash, r.video, r.segment); err != nil {
 			return err
 		}
 	}
