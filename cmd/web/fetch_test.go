@@ -138,6 +138,21 @@ func TestFetchChannelRerunRefreshUpdate(t *testing.T) {
 	if got := videoTitle(t, db, vOwn); got != "Video "+vOwn {
 		t.Errorf("title %q", got)
 	}
+	// The .info.json gives the video its channel and date too.
+	func() {
+		c, err := catalog.OpenReadOnly(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		v, err := c.Video(ctx, vOwn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Channel != "Chan" || v.ChannelID != "UCchanchanchanchanchan00" || v.Published.Format("2006-01-02") != "2024-01-02" {
+			t.Errorf("metadata from the .info.json: channel %q (%s), published %v", v.Channel, v.ChannelID, v.Published)
+		}
+	}()
 	for _, f := range []string{vOwn + ".en.vtt", vOwn + ".info.json", vNoSubs + ".info.json"} {
 		if _, err := os.Stat(filepath.Join(db+".cache", f)); err != nil {
 			t.Errorf("cache: %v", err)

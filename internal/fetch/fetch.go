@@ -104,6 +104,7 @@ func (s *Summary) Failed() bool {
 type video struct {
 	id, title, source string
 	sub               string // its subtitle file, once fetched
+	info              string // its .info.json, when yt-dlp wrote one
 }
 
 // Run lists every source, fetches the videos the catalog lacks (all with
@@ -351,7 +352,7 @@ func (r *runner) fetch(ctx context.Context, v *video) error {
 	if sub == "" {
 		return noSubtitles(dir, v.id, r.plan.Options)
 	}
-	v.sub = sub
+	v.sub, v.info = sub, info
 	return nil
 }
 
@@ -414,12 +415,15 @@ func (r *runner) importBatch(ctx context.Context, batch []*video) error {
 	return nil
 }
 
-// importFiles are the files of v handed to the importer.
-//
-// TODO(info.json import): add the .info.json once internal/ingest reads
-// it (channel, dates, chapters); until then the title fetch read from it
-// is passed along.
-func importFiles(v *video) []string { return []string{v.sub} }
+// importFiles are the files of v handed to the importer: its subtitles
+// and, when there is one, its .info.json, which gives the video its
+// channel, date, length, description, tags and chapters.
+func importFiles(v *video) []string {
+	if v.info == "" {
+		return []string{v.sub}
+	}
+	return []string{v.sub, v.info}
+}
 
 // records reads the files of every video of batch, counting each video's
 // rows in rows.
