@@ -5,10 +5,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"hash/fnv"
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Repeated text: sponsor reads, intros and outros said nearly word for
@@ -52,19 +52,11 @@ const (
 // Each word is hashed once and the window's hash rolls over them, so a
 // segment costs about as much as reading its words.
 func shingles(text string) []int64 {
-	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
-	if len(words) == 0 {
+	hw := wordHashes(text)
+	if len(hw) == 0 {
 		return nil
 	}
-	k := min(shingleWords, len(words))
-	hw := make([]uint64, len(words))
-	for i, w := range words {
-		h := fnv.New64a()
-		h.Write([]byte(w))
-		hw[i] = h.Sum64()
-	}
+	k := min(shingleWords, len(hw))
 	// Polynomial rolling hash: sum of hw[i] * rollBase^(k-1-(i-start)).
 	var top uint64 = 1 // rollBase^(k-1)
 	for range k - 1 {
@@ -74,16 +66,15 @@ func shingles(text string) []int64 {
 	for i := range k {
 		roll = roll*rollBase + hw[i]
 	}
-	var out, all []int64
+	ws := make([]int64, 0, len(hw)-k+1)
+	var out []int64
 	for i := 0; ; i++ {
 		v := int64(mix(roll) >> 1)
-		if !slices.Contains(all, v) {
-			all = append(all, v)
-			if v%shingleSample == 0 {
-				out = append(out, v)
-			}
+		ws = append(ws, v)
+		if v%shingleSample == 0 && !slices.Contains(out, v) {
+			out = append(out, v)
 		}
-		if i+k >= len(words) {
+		if i+k >= len(hw) {
 			break
 		}
 		roll = (roll-hw[i]*top)*rollBase + hw[i+k]
@@ -91,7 +82,8 @@ func shingles(text string) []int64 {
 	// A short line keeps every shingle: a sample of a few would often be
 	// none, and its copies keep the same ones.
 	if len(out) < minKept {
-		return all
+		slices.Sort(ws)
+		return slices.Compact(ws)
 	}
 	return out
 }
@@ -99,6 +91,54 @@ func shingles(text string) []int64 {
 // minKept is how many sampled shingles a line needs for the sample to
 // stand for it; a shorter line keeps all of its shingles.
 const minKept = 4
+
+// wordHashes returns the FNV-1a hash of each word of text, lowercased: a
+// word is a run of letters and digits. One pass over the bytes, nothing
+// allocated but the result.
+func wordHashes(text string) []uint64 {
+	const (
+		offset = 14695981039346656037
+		prime  = 1099511628211
+	)
+	hw := make([]uint64, 0, len(text)/5)
+	h, in := uint64(offset), false
+	end := func() {
+		if in {
+			hw = append(hw, h)
+		}
+		h, in = offset, false
+	}
+	var buf [utf8.UTFMax]byte
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			default:
+				end()
+				continue
+			}
+			h = (h ^ uint64(c)) * prime
+			in = true
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			end()
+			continue
+		}
+		for _, b := range buf[:utf8.EncodeRune(buf[:], unicode.ToLower(r))] {
+			h = (h ^ uint64(b)) * prime
+		}
+		in = true
+	}
+	end()
+	return hw
+}
 
 // rollBase is the multiplier of the rolling hash (an odd 64-bit constant).
 const rollBase = 0x9E3779B97F4A7C15
