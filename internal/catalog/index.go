@@ -394,6 +394,15 @@ func (x *Index) Speakers(ctx context.Context, ids []int64, limit int) ([]search.
 	return cs, nil
 }
 
+// Described implements search.Index, as read with the runs.
+func (x *Index) Described(ctx context.Context) (bool, error) {
+	runs, err := x.segmentRuns(ctx)
+	if err != nil {
+		return false, err
+	}
+	return runs.described, nil
+}
+
 // Speaker implements search.Index from the names kept with the runs.
 func (x *Index) Speaker(ctx context.Context, name string) (string, bool, error) {
 	runs, err := x.segmentRuns(ctx)

@@ -45,6 +45,8 @@ type segmentRuns struct {
 	// speakers maps each speaker's name, lowercased, to how the
 	// collection writes it.
 	speakers map[string]string
+	// described: some video names its channel or publication day.
+	described bool
 }
 
 // video returns the video of segment id, or "" when no run holds it.
@@ -98,7 +100,11 @@ func (x *Index) segmentRuns(ctx context.Context) (*segmentRuns, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &segmentRuns{version: v.N, ranges: rs, repeats: repeats, speakers: speakers}
+	var described bool
+	if err := x.c.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM videos WHERE channel_id <> '' OR published <> '')`).Scan(&described); err != nil {
+		return nil, fmt.Errorf("catalog: described: %w", err)
+	}
+	m := &segmentRuns{version: v.N, ranges: rs, repeats: repeats, speakers: speakers, described: described}
 	x.mu.Lock()
 	x.runs = m
 	x.mu.Unlock()

@@ -90,9 +90,15 @@ func (e *Engine) buckets(ctx context.Context, res *Results, w walk) error {
 	if len(w.postings) == 0 {
 		return nil
 	}
-	vs, err := e.index.Videos(ctx, w.order)
+	described, err := e.index.Described(ctx)
 	if err != nil {
 		return err
+	}
+	var vs []Video
+	if described {
+		if vs, err = e.index.Videos(ctx, w.order); err != nil {
+			return err
+		}
 	}
 	channels, names, years := map[string]int{}, map[string]string{}, map[string]int{}
 	for _, v := range vs {

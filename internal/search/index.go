@@ -57,6 +57,9 @@ type Index interface {
 	// order, each with its text marked.
 	InVideo(ctx context.Context, videoID string, q Query) ([]MarkedSegment, error)
 
+	// Described reports whether any video names its channel or its day
+	// of publication: without, results have no such facets to count.
+	Described(ctx context.Context) (bool, error)
 	// Speakers counts the speakers of the segments ids, most first, at
 	// most limit of them; none when the collection names no speaker.
 	Speakers(ctx context.Context, ids []int64, limit int) ([]Count, error)
