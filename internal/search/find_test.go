@@ -377,6 +377,19 @@ func TestMisspeltWordsAreCorrected(t *testing.T) {
 			t.Errorf("%q verbatim was corrected to %q", in, exact.Corrected)
 		}
 	}
+	// A question with a typo: corrected, then relaxed, and no hit says it
+	// lacks the misspelt word.
+	res := find(t, e, search.Request{Query: "what did they say about supervsed contrastiv learning", Group: search.GroupNone})
+	if !res.Relaxed || !strings.Contains(res.Corrected, "supervised contrastive") || len(res.Hits) == 0 {
+		t.Fatalf("relaxed %v, corrected %q, %d hits", res.Relaxed, res.Corrected, len(res.Hits))
+	}
+	for _, h := range res.Hits {
+		for _, m := range h.Missing {
+			if m == "supervsed" || m == "contrastiv" {
+				t.Errorf("a hit lacks the misspelt %q", m)
+			}
+		}
+	}
 }
 
 // TestSelectiveRankingIsFullBM25: below the cap, the engine ranks exactly

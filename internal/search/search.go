@@ -330,31 +330,36 @@ func (e *Engine) forgiving(ctx context.Context, q Query, r Request) (plan, error
 	if err != nil || p.total() >= PerPage {
 		return p, err
 	}
-	if !r.Verbatim {
-		fixed, fixes, err := e.correct(ctx, q)
+	if r.Verbatim {
+		return p, nil
+	}
+	// The corrected words are relaxed too when they find nothing together:
+	// a question with a typo in it is both.
+	loose, looseFixes := p.q, []Correction(nil)
+	fixed, fixes, err := e.correct(ctx, q)
+	if err != nil {
+		return plan{}, err
+	}
+	if len(fixes) > 0 {
+		corrected, err := e.strict(ctx, fixed, r)
 		if err != nil {
 			return plan{}, err
 		}
-		if len(fixes) > 0 {
-			corrected, err := e.strict(ctx, fixed, r)
-			if err != nil {
-				return plan{}, err
-			}
-			if corrected.total() > p.total() {
-				corrected.corrections = fixes
-				p = corrected
-			}
+		if corrected.total() > p.total() {
+			corrected.corrections = fixes
+			p = corrected
 		}
+		loose, looseFixes = fixed, fixes
 	}
-	if p.total() >= PerPage || r.Verbatim || !p.q.relaxable() {
+	if p.total() >= PerPage || !loose.relaxable() {
 		return p, nil
 	}
-	relaxed, err := e.relaxed(ctx, p.q, r)
+	relaxed, err := e.relaxed(ctx, loose, r)
 	if err != nil {
 		return plan{}, err
 	}
 	if relaxed.total() > p.total() {
-		relaxed.corrections = p.corrections
+		relaxed.corrections = looseFixes
 		p = relaxed
 	}
 	return p, nil
