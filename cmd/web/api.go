@@ -222,13 +222,9 @@ func (s *server) videosJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var head *catalog.Channel
-	if r.channel != "" {
-		ch, err := s.catalog.Channel(c.Request().Context(), r.channel)
-		if err != nil {
-			return err
-		}
-		head = &ch
+	head, err := s.channelOf(c, r)
+	if err != nil {
+		return err
 	}
 	return s.listingJSON(c, "/videos.json", r, head)
 }

@@ -68,15 +68,23 @@ func (s *server) homePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var head *catalog.Channel
-	if r.channel != "" {
-		ch, err := s.catalog.Channel(c.Request().Context(), r.channel)
-		if err != nil {
-			return err
-		}
-		head = &ch
+	head, err := s.channelOf(c, r)
+	if err != nil {
+		return err
 	}
 	return s.listing(c, "/", r, head)
+}
+
+// channelOf is the channel a catalog request is filtered by, or nil.
+func (s *server) channelOf(c echo.Context, r catalogRequest) (*catalog.Channel, error) {
+	if r.channel == "" {
+		return nil, nil
+	}
+	ch, err := s.catalog.Channel(c.Request().Context(), r.channel)
+	if err != nil {
+		return nil, err
+	}
+	return &ch, nil
 }
 
 // listing renders a page of the catalog at path (/ or a channel's page).
