@@ -160,7 +160,7 @@ type apiSearch struct {
 	Query    string     `json:"query"`
 	Total    int        `json:"total"`
 	Capped   bool       `json:"capped"`   // more than total match; only the best are ranked
-	Unranked bool       `json:"unranked"` // not ranked (words in most segments, or out of time): the newest are listed first
+	Unranked bool       `json:"unranked"` // not ranked (words in most segments): the newest are listed first
 	Videos   int        `json:"videos"`
 	Page     int        `json:"page"`
 	Pages    int        `json:"pages"`
@@ -338,19 +338,10 @@ func (s *server) searchJSON(c echo.Context) error {
 	f := res.Filter
 	out.Filters = apiFilters{Channel: f.Channel, Speaker: f.Speaker, After: f.After, Before: f.Before}
 	out.ChannelFacets, out.SpeakerFacets, out.YearFacets = []apiBucket{}, []apiBucket{}, []apiBucket{}
+	into := map[string]*[]apiBucket{"channel": &out.ChannelFacets, "speaker": &out.SpeakerFacets, "year": &out.YearFacets}
 	for _, g := range facetGroups(sr, "/search.json") {
-		var buckets []search.Bucket
-		var into *[]apiBucket
-		switch g.Title {
-		case "Channels":
-			buckets, into = res.Channels, &out.ChannelFacets
-		case "Speakers":
-			buckets, into = res.Speakers, &out.SpeakerFacets
-		case "Years":
-			buckets, into = res.Years, &out.YearFacets
-		}
-		for i, b := range buckets {
-			*into = append(*into, apiBucket{Value: b.Value, Label: b.Label, Count: b.Count, URL: s.absolute(c, g.Facets[i].URL)})
+		for i, b := range g.buckets {
+			*into[g.field] = append(*into[g.field], apiBucket{Value: b.Value, Label: b.Label, Count: b.Count, URL: s.absolute(c, g.Facets[i].URL)})
 		}
 	}
 	p := pager("/search.json", sr.params, r.Page, res.Pages())

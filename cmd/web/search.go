@@ -232,46 +232,57 @@ func channelName(res search.Results, id string) string {
 	return id
 }
 
+// facetGroup is one facet of results (channels, speakers, years) with its
+// links, and the buckets they were made from.
+type facetGroup struct {
+	views.FacetGroup
+	field   string // what it narrows by: "channel", "speaker" or "year"
+	buckets []search.Bucket
+}
+
 // facetGroups maps the channel, speaker and year facets: each value's
 // link (on path: the page or its JSON twin) narrows the search to it, or
 // lifts that filter when it is on.
-func facetGroups(sr searchResult, path string) []views.FacetGroup {
+func facetGroups(sr searchResult, path string) []facetGroup {
 	res := sr.results
-	group := func(title, param string, bs []search.Bucket, current string, value func(search.Bucket) string) views.FacetGroup {
-		g := views.FacetGroup{Title: title}
+	// narrow is the parameters of a bucket's link, and whether it is on.
+	group := func(title, field string, bs []search.Bucket, narrow func(search.Bucket) (url.Values, bool)) facetGroup {
+		g := facetGroup{FacetGroup: views.FacetGroup{Title: title}, field: field, buckets: bs}
 		for _, b := range bs {
-			val := value(b)
-			active := current != "" && current == val
-			v := sr.withParam(param, val)
-			if active {
-				v = sr.withParam(param, "")
-			}
+			v, active := narrow(b)
 			g.Facets = append(g.Facets, views.Facet{Title: b.Label, Count: count(b.Count), URL: withQuery(path, v), Active: active})
 		}
 		return g
 	}
-	var gs []views.FacetGroup
+	// toggle narrows by param = the bucket's value, or lifts it when on.
+	toggle := func(param, current string) func(search.Bucket) (url.Values, bool) {
+		return func(b search.Bucket) (url.Values, bool) {
+			if current != "" && current == b.Value {
+				return sr.withParam(param, ""), true
+			}
+			return sr.withParam(param, b.Value), false
+		}
+	}
+	var gs []facetGroup
 	if len(res.Channels) > 1 || res.Filter.Channel != "" {
-		gs = append(gs, group("Channels", "channel", res.Channels, res.Filter.Channel, func(b search.Bucket) string { return b.Value }))
+		gs = append(gs, group("Channels", "channel", res.Channels, toggle("channel", res.Filter.Channel)))
 	}
 	if len(res.Speakers) > 0 {
-		gs = append(gs, group("Speakers", "speaker", res.Speakers, res.Filter.Speaker, func(b search.Bucket) string { return b.Value }))
+		gs = append(gs, group("Speakers", "speaker", res.Speakers, toggle("speaker", res.Filter.Speaker)))
 	}
 	if len(res.Years) > 1 {
 		// A year narrows to its first and last day.
-		g := views.FacetGroup{Title: "Years"}
-		for _, b := range res.Years {
+		gs = append(gs, group("Years", "year", res.Years, func(b search.Bucket) (url.Values, bool) {
 			from, to := b.Value+"-01-01", b.Value+"-12-31"
-			active := res.Filter.After == from && res.Filter.Before == to
+			if res.Filter.After == from && res.Filter.Before == to {
+				v := sr.withParam("after", "")
+				v.Del("before")
+				return v, true
+			}
 			v := sr.withParam("after", from)
 			v.Set("before", to)
-			if active {
-				v.Del("after")
-				v.Del("before")
-			}
-			g.Facets = append(g.Facets, views.Facet{Title: b.Label, Count: count(b.Count), URL: withQuery(path, v), Active: active})
-		}
-		gs = append(gs, g)
+			return v, false
+		}))
 	}
 	return gs
 }
@@ -452,7 +463,9 @@ func searchModel(sr searchResult) views.Search {
 			views.Option{Label: "oldest", URL: withQuery("/search", sr.withParam("sort", "oldest")), Current: r.Sort == search.Oldest})
 	}
 	m.Filters = filterModels(sr)
-	m.FacetGroups = facetGroups(sr, "/search")
+	for _, g := range facetGroups(sr, "/search") {
+		m.FacetGroups = append(m.FacetGroups, g.FacetGroup)
+	}
 	m.Groupings = []views.Option{
 		{Label: "by video", URL: withQuery("/search", sr.withParam("group", "video")), Current: res.Grouped},
 		{Label: "every moment", URL: withQuery("/search", sr.withParam("group", "none")), Current: !res.Grouped},
