@@ -116,3 +116,28 @@ func TestParseFoldsCompatibilityForms(t *testing.T) {
 		}
 	}
 }
+
+// TestCostly: the shapes the site runs fewer of at once. A question of
+// many words is costly however plain its words are; two or three words
+// are not.
+func TestCostly(t *testing.T) {
+	for in, want := range map[string]bool{
+		"network":                                   false,
+		"learning rate":                             false,
+		"gradient descent learning rate":            false,
+		"-dropout learning rate":                    false,
+		"what did they say about the learning rate": true,
+		"the a of and to":                           true,
+		"net*":                                      true,
+		"dropout OR regularization":                 true,
+		`"learning rate"`:                           true,
+	} {
+		q, err := Parse(in)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", in, err)
+		}
+		if got := q.Costly(); got != want {
+			t.Errorf("Parse(%q).Costly() = %v, want %v", in, got, want)
+		}
+	}
+}
