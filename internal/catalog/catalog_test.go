@@ -666,3 +666,55 @@ func TestSegmentRangesMapEverySegment(t *testing.T) {
 	}
 	check()
 }
+
+// TestDerivedTablesAfterDeletingTheNewest: deleting the newest video
+// frees its ids, and the next import reuses them (SQLite's rowid rule);
+// its segments still reach the champion lists and the shingles of
+// repeated-text detection, which had already gone past those ids.
+func TestDerivedTablesAfterDeletingTheNewest(t *testing.T) {
+	ctx := context.Background()
+	c, _ := openTemp(t)
+	const vidC = "cccccccccc1"
+	for _, recs := range [][]catalog.Record{
+		{seg(vidA, 0, 10, "alpha words said first"), seg(vidA, 10, 20, "more alpha said later")},
+		{seg(vidB, 0, 10, "beta words said first"), seg(vidB, 10, 20, "more beta said later")},
+	} {
+		if _, err := c.Import(ctx, records(recs...), catalog.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.Delete(ctx, []string{vidB}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Import(ctx, records(seg(vidC, 0, 10, "zebra words said first"), seg(vidC, 10, 20, "more zebra said later")), catalog.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	rows, err := c.DB().Query(`SELECT id FROM segments WHERE video_id = ? ORDER BY id`, vidC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) != 2 || ids[0] != 3 {
+		t.Fatalf("the new video's ids are %v, want the freed 3 and 4 (the case under test)", ids)
+	}
+	var docs, shingled int
+	if err := c.DB().QueryRow(`SELECT coalesce(sum(docs), 0) FROM segment_champions WHERE term = 'zebra'`).Scan(&docs); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DB().QueryRow(`SELECT count(*) FROM segment_shingles WHERE segment_id IN (?, ?)`, ids[0], ids[1]).Scan(&shingled); err != nil {
+		t.Fatal(err)
+	}
+	if docs != 2 || shingled == 0 {
+		t.Errorf("the new video's segments: %d in the champion lists of zebra (want 2), %d shingles (want some)", docs, shingled)
+	}
+}

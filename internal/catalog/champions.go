@@ -204,83 +204,54 @@ func avgLength(rows, tokens int64) float64 {
 	return float64(tokens) / float64(rows)
 }
 
-// writeChampions adds to the lists every segment with an id above the
-// lists' through_id: an import's new segments (and, once, every segment
-// of a database from before migration 0009, or written since by another
-// tool). It reads them in id order and keeps the lists of one block in
+// newChampionWriter starts adding to the lists every segment with an id
+// above the lists' through_id: an import's new segments (and, once, every
+// segment of a database from before migration 0009, or written since by
+// another tool). Segments are then added in id order (add), and finish
+// writes the last block's lists. It keeps the lists of one block in
 // memory at a time, merged with the block's stored rows when an earlier
-// import wrote part of it.
-func writeChampions(ctx context.Context, tx *sql.Tx) error {
+// import wrote part of it. before is the largest id before the import:
+// ids above it are new even when through_id is higher (the segments that
+// had them were deleted). A writer with nothing to add writes nothing.
+func newChampionWriter(ctx context.Context, tx *sql.Tx, before, last int64) (*championWriter, error) {
 	st, err := readChampionState(ctx, tx)
 	if err != nil {
-		return fmt.Errorf("champions: %w", err)
+		return nil, fmt.Errorf("champions: %w", err)
 	}
-	var last int64
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM segments`).Scan(&last); err != nil {
-		return fmt.Errorf("champions: %w", err)
-	}
-	if last <= st.through {
-		return nil
+	from := min(st.through, before)
+	w := &championWriter{tx: tx, st: st, from: from, last: last, tok: newTokenizer(), lists: map[string]*termList{}, block: -1}
+	if last <= from {
+		return w, nil
 	}
 	nrows, ntokens, err := ftsTotals(ctx, tx)
 	if err != nil {
-		return fmt.Errorf("champions: %w", err)
+		return nil, fmt.Errorf("champions: %w", err)
 	}
-	w := &championWriter{tx: tx, st: st, tok: newTokenizer(), lists: map[string]*termList{}, block: -1}
 	if nrows == 0 {
 		// FTS5 writes its totals at commit: a first import weighs by the
 		// length of its own first segments.
-		if w.avgdl, err = sampleLength(ctx, tx, st.through, w.tok); err != nil {
-			return fmt.Errorf("champions: %w", err)
+		if w.avgdl, err = sampleLength(ctx, tx, from, w.tok); err != nil {
+			return nil, fmt.Errorf("champions: %w", err)
 		}
 	} else {
 		w.avgdl = avgLength(nrows, ntokens)
 	}
 	if w.put, err = tx.PrepareContext(ctx, `INSERT OR REPLACE INTO segment_champions (term, block, docs, best) VALUES (?, ?, ?, ?)`); err != nil {
-		return fmt.Errorf("champions: %w", err)
+		return nil, fmt.Errorf("champions: %w", err)
+	}
+	return w, nil
+}
+
+// finish writes the lists in memory and the id they now run through.
+func (w *championWriter) finish(ctx context.Context) error {
+	if w.last <= w.from {
+		return nil
 	}
 	defer w.put.Close()
-
-	// Rows are read a batch at a time, so no statement stays open while
-	// the lists are written.
-	const batch = 4096
-	type row struct {
-		id   int64
-		text string
-	}
-	rows := make([]row, 0, batch)
-	for from := st.through; ; {
-		rows = rows[:0]
-		rs, err := tx.QueryContext(ctx, `SELECT id, text FROM segments WHERE id > ? ORDER BY id LIMIT ?`, from, batch)
-		if err != nil {
-			return fmt.Errorf("champions: %w", err)
-		}
-		for rs.Next() {
-			var r row
-			if err := rs.Scan(&r.id, &r.text); err != nil {
-				rs.Close()
-				return fmt.Errorf("champions: %w", err)
-			}
-			rows = append(rows, r)
-		}
-		rs.Close()
-		if err := rs.Err(); err != nil {
-			return fmt.Errorf("champions: %w", err)
-		}
-		for _, r := range rows {
-			if err := w.add(ctx, r.id, r.text); err != nil {
-				return fmt.Errorf("champions: %w", err)
-			}
-		}
-		if len(rows) < batch {
-			break
-		}
-		from = rows[len(rows)-1].id
-	}
 	if err := w.flush(ctx); err != nil {
 		return fmt.Errorf("champions: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE champion_state SET through_id = ? WHERE id = 1`, last); err != nil {
+	if _, err := w.tx.ExecContext(ctx, `UPDATE champion_state SET through_id = ? WHERE id = 1`, w.last); err != nil {
 		return fmt.Errorf("champions: %w", err)
 	}
 	return nil
@@ -311,17 +282,19 @@ func sampleLength(ctx context.Context, tx *sql.Tx, after int64, tok *tokenizer) 
 
 // championWriter builds one block's lists at a time.
 type championWriter struct {
-	tx    *sql.Tx
-	put   *sql.Stmt
-	st    championState
-	avgdl float64
-	tok   *tokenizer
-	block int64 // the block whose lists are in memory, -1 before the first
-	lists map[string]*termList
-	tf    map[string]int // of the segment being added
+	tx         *sql.Tx
+	put        *sql.Stmt
+	st         championState
+	from, last int64 // the ids it adds: from+1 to last
+	avgdl      float64
+	tok        *tokenizer
+	block      int64 // the block whose lists are in memory, -1 before the first
+	lists      map[string]*termList
+	tf         map[string]int // of the segment being added
 }
 
-// add weighs one segment's terms into its block's lists.
+// add weighs one segment's terms into its block's lists; segments come
+// in id order.
 func (w *championWriter) add(ctx context.Context, id int64, text string) error {
 	if b := id / w.st.blockSize; b != w.block {
 		if err := w.flush(ctx); err != nil {

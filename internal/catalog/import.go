@@ -428,9 +428,6 @@ func (c *Catalog) Import(ctx context.Context, records iter.Seq2[Record, error], 
 		GROUP BY video_id, run`, lastID); err != nil {
 		return stats, fmt.Errorf("catalog: import: segment ranges: %w", err)
 	}
-	if err := writeChampions(ctx, tx); err != nil {
-		return stats, fmt.Errorf("catalog: import: %w", err)
-	}
 	stats.Inserted = int(inserted)
 	stats.Updated = w.updated
 	stats.Unchanged = stats.Segments - stats.Inserted - stats.Updated
@@ -441,8 +438,8 @@ func (c *Catalog) Import(ctx context.Context, records iter.Seq2[Record, error], 
 		return stats, fmt.Errorf("catalog: import: %w", err)
 	}
 	// After the videos: shingles are stored with their video's rowid.
-	if err := updateRepeats(ctx, tx, w.rewritten); err != nil {
-		return stats, fmt.Errorf("catalog: import: %w", err)
+	if err := writeDerived(ctx, tx, lastID, w.rewritten); err != nil {
+		return stats, err
 	}
 	if stats.Inserted+stats.Updated > 0 || videos.metaChanged {
 		if err := bumpVersion(ctx, tx, c.now()); err != nil {

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -49,10 +50,25 @@ const (
 // words of letters and digits, shingleWords at a time, one in
 // shingleSample by hash (every one of a short line). A text shorter than a
 // shingle is one shingle.
-// Each word is hashed once and the window's hash rolls over them, so a
-// segment costs about as much as reading its words.
 func shingles(text string) []int64 {
-	hw := wordHashes(text)
+	var s shingler
+	return s.shingles(text)
+}
+
+// shingler computes shingles with buffers kept from call to call: what
+// it returns is valid until its next call.
+type shingler struct {
+	words   []uint64 // each word's hash
+	windows []int64  // each window's hash
+	out     []int64
+}
+
+// shingles is the package function shingles, on s's buffers. Each word is
+// hashed once and the window's hash rolls over them, so a segment costs
+// about as much as reading its words.
+func (s *shingler) shingles(text string) []int64 {
+	s.words = wordHashes(s.words[:0], text)
+	hw := s.words
 	if len(hw) == 0 {
 		return nil
 	}
@@ -66,8 +82,7 @@ func shingles(text string) []int64 {
 	for i := range k {
 		roll = roll*rollBase + hw[i]
 	}
-	ws := make([]int64, 0, len(hw)-k+1)
-	var out []int64
+	ws, out := s.windows[:0], s.out[:0]
 	for i := 0; ; i++ {
 		v := int64(mix(roll) >> 1)
 		ws = append(ws, v)
@@ -79,6 +94,7 @@ func shingles(text string) []int64 {
 		}
 		roll = (roll-hw[i]*top)*rollBase + hw[i+k]
 	}
+	s.windows, s.out = ws, out
 	// A short line keeps every shingle: a sample of a few would often be
 	// none, and its copies keep the same ones.
 	if len(out) < minKept {
@@ -92,15 +108,14 @@ func shingles(text string) []int64 {
 // stand for it; a shorter line keeps all of its shingles.
 const minKept = 4
 
-// wordHashes returns the FNV-1a hash of each word of text, lowercased: a
-// word is a run of letters and digits. One pass over the bytes, nothing
-// allocated but the result.
-func wordHashes(text string) []uint64 {
+// wordHashes appends to hw the FNV-1a hash of each word of text,
+// lowercased: a word is a run of letters and digits. One pass over the
+// bytes.
+func wordHashes(hw []uint64, text string) []uint64 {
 	const (
 		offset = 14695981039346656037
 		prime  = 1099511628211
 	)
-	hw := make([]uint64, 0, len(text)/5)
 	h, in := uint64(offset), false
 	end := func() {
 		if in {
@@ -167,125 +182,156 @@ type rewrite struct {
 	old string
 }
 
-// updateRepeats brings the repeated-text marks up to date inside an
+// repeatWriter brings the repeated-text marks up to date inside an
 // import's transaction: it stores the shingles of the segments above the
-// last shingled id and of the rewritten ones, then marks again the
-// segments that share a shingle with them.
-func updateRepeats(ctx context.Context, tx *sql.Tx, rewritten []rewrite) error {
-	var from int64
-	if err := tx.QueryRowContext(ctx, `SELECT shingled FROM repeat_state WHERE id = 1`).Scan(&from); err != nil {
-		return fmt.Errorf("repeats: %w", err)
+// last shingled id (add, in id order) and of the rewritten ones, then
+// marks again the segments that share a shingle with them (finish).
+type repeatWriter struct {
+	tx         *sql.Tx
+	from, last int64 // the ids it adds: from+1 to last
+	rewritten  []rewrite
+	// bulk: marking everything costs a pass over every shingle, marking
+	// around what is new costs in proportion to it.
+	bulk    bool
+	batch   *shingleBatch  // a bulk import's shingles
+	out     []shingleRow   // another's
+	touched map[int64]bool // and the hashes they hold
+}
+
+// newRepeatWriter starts storing the shingles of the segments above the
+// last shingled id, or above before (the largest id before the import)
+// when that is lower: the segments that had the ids between were deleted.
+func newRepeatWriter(ctx context.Context, tx *sql.Tx, before, last int64, rewritten []rewrite) (*repeatWriter, error) {
+	w := &repeatWriter{tx: tx, last: last, touched: map[int64]bool{}}
+	if err := tx.QueryRowContext(ctx, `SELECT shingled FROM repeat_state WHERE id = 1`).Scan(&w.from); err != nil {
+		return nil, fmt.Errorf("repeats: %w", err)
 	}
-	touched := map[int64]bool{}
-	if len(rewritten) > 0 {
-		var gone []shingleRow
-		for _, r := range rewritten {
-			if r.id > from {
-				continue // never shingled
-			}
-			video, err := videoRowOf(ctx, tx, r.id)
-			if err != nil {
-				return fmt.Errorf("repeats: %w", err)
-			}
-			for _, h := range shingles(r.old) {
-				gone = append(gone, shingleRow{h, video, r.id})
-				touched[h] = true
-			}
+	w.from = min(w.from, before)
+	var gone []shingleRow
+	for _, r := range rewritten {
+		if r.id > w.from {
+			continue // never shingled
 		}
-		if err := deleteShingles(ctx, tx, gone); err != nil {
-			return fmt.Errorf("repeats: %w", err)
-		}
-	}
-	var last int64
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM segments`).Scan(&last); err != nil {
-		return fmt.Errorf("repeats: %w", err)
-	}
-	fresh := 0
-	// Marking everything costs a pass over every shingle; marking around
-	// what is new costs in proportion to it.
-	bulk := last-from > bulkSegments && 4*(last-from) > last
-	// A range of ids at a time: rows read, then their shingles written,
-	// sorted, so the writes walk the table's order.
-	const span = 50_000
-	shingleSegments := func(query string, args ...any) error {
-		rows, err := tx.QueryContext(ctx, query, args...)
+		w.rewritten = append(w.rewritten, r)
+		video, err := videoRowOf(ctx, tx, r.id)
 		if err != nil {
-			return err
+			return nil, fmt.Errorf("repeats: %w", err)
 		}
-		var out []shingleRow
+		for _, h := range shingles(r.old) {
+			gone = append(gone, shingleRow{h, video, r.id})
+			w.touched[h] = true
+		}
+	}
+	if err := deleteShingles(ctx, tx, gone); err != nil {
+		return nil, fmt.Errorf("repeats: %w", err)
+	}
+	w.bulk = last-w.from > bulkSegments && 4*(last-w.from) > last
+	if w.bulk {
+		// A bulk import's shingles are gathered unsorted in a temporary
+		// table, a row per segment, then written in the table's order in
+		// one statement (SQLite sorts them): row by row they would land
+		// all over a table larger than the page cache.
+		if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS temp.new_shingles;
+			CREATE TEMP TABLE new_shingles (segment_id INTEGER, video INTEGER, hashes TEXT)`); err != nil {
+			return nil, fmt.Errorf("repeats: %w", err)
+		}
+		var err error
+		if w.batch, err = newShingleBatch(ctx, tx); err != nil {
+			return nil, fmt.Errorf("repeats: %w", err)
+		}
+	}
+	return w, nil
+}
+
+// add stores the shingles of a segment of video (its rowid).
+func (w *repeatWriter) add(ctx context.Context, segment, video int64, hashes []int64) error {
+	if w.bulk {
+		return w.batch.add(ctx, segment, video, hashes)
+	}
+	for _, h := range hashes {
+		w.out = append(w.out, shingleRow{h, video, segment})
+		w.touched[h] = true
+	}
+	return nil
+}
+
+// finish stores the rewritten segments' new shingles and what add
+// queued, then marks.
+func (w *repeatWriter) finish(ctx context.Context) error {
+	if w.bulk {
+		defer w.tx.ExecContext(ctx, `DROP TABLE IF EXISTS temp.new_shingles`)
+		defer w.batch.close()
+	}
+	if len(w.rewritten) > 0 {
+		ids := make([]int64, len(w.rewritten))
+		for i, r := range w.rewritten {
+			ids[i] = r.id
+		}
+		rows, err := w.tx.QueryContext(ctx, `SELECT s.id, v.rowid, s.text FROM segments s JOIN videos v USING (video_id) WHERE s.id IN (SELECT value FROM json_each(?))`, jsonIDs(ids))
+		if err != nil {
+			return fmt.Errorf("repeats: shingles: %w", err)
+		}
+		type again struct {
+			id, video int64
+			hashes    []int64
+		}
+		var texts []again
 		for rows.Next() {
-			var id, video int64
+			var a again
 			var text string
-			if err := rows.Scan(&id, &video, &text); err != nil {
+			if err := rows.Scan(&a.id, &a.video, &text); err != nil {
 				rows.Close()
-				return err
+				return fmt.Errorf("repeats: shingles: %w", err)
 			}
-			fresh++
-			for _, h := range shingles(text) {
-				out = append(out, shingleRow{h, video, id})
-				if !bulk {
-					touched[h] = true
-				}
-			}
+			a.hashes = shingles(text)
+			texts = append(texts, a)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return err
-		}
-		if bulk {
-			return insertShingles(ctx, tx, "temp.new_shingles", out)
-		}
-		return insertShingles(ctx, tx, "segment_shingles", out)
-	}
-	if bulk {
-		// A bulk import's shingles are gathered unsorted in a temporary
-		// table, then written in the table's order in one statement
-		// (SQLite sorts them): row by row they would land all over a
-		// table larger than the page cache.
-		if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS new_shingles (hash INTEGER, video INTEGER, segment_id INTEGER)`); err != nil {
-			return fmt.Errorf("repeats: %w", err)
-		}
-		defer tx.ExecContext(ctx, `DROP TABLE IF EXISTS temp.new_shingles`)
-	}
-	for lo := from + 1; lo <= last; lo += span {
-		if err := shingleSegments(`SELECT s.id, v.rowid, s.text FROM segments s JOIN videos v USING (video_id) WHERE s.id BETWEEN ? AND ?`, lo, lo+span-1); err != nil {
 			return fmt.Errorf("repeats: shingles: %w", err)
 		}
-	}
-	var again []int64
-	for _, r := range rewritten {
-		if r.id <= from {
-			again = append(again, r.id)
+		for _, a := range texts {
+			if err := w.add(ctx, a.id, a.video, a.hashes); err != nil {
+				return fmt.Errorf("repeats: shingles: %w", err)
+			}
 		}
 	}
-	if len(again) > 0 {
-		if err := shingleSegments(`SELECT s.id, v.rowid, s.text FROM segments s JOIN videos v USING (video_id) WHERE s.id IN (SELECT value FROM json_each(?))`, jsonIDs(again)); err != nil {
+	if w.bulk {
+		if err := w.batch.flush(ctx); err != nil {
 			return fmt.Errorf("repeats: shingles: %w", err)
 		}
-	}
-	if bulk {
-		if _, err := tx.ExecContext(ctx, `
+		// SQLite's sorter may sort its runs on a second thread (4–7 %
+		// of a 1M import, BENCHMARKS.md); the connection goes back to the
+		// pool as it was.
+		if _, err := w.tx.ExecContext(ctx, `PRAGMA threads = 2`); err != nil {
+			return fmt.Errorf("repeats: shingles: %w", err)
+		}
+		defer w.tx.ExecContext(ctx, `PRAGMA threads = 0`)
+		if _, err := w.tx.ExecContext(ctx, `
 			INSERT OR IGNORE INTO segment_shingles (hash, video, segment_id)
-			SELECT hash, video, segment_id FROM temp.new_shingles ORDER BY hash, video, segment_id`); err != nil {
+			SELECT h.value, n.video, n.segment_id FROM temp.new_shingles n, json_each(n.hashes) h
+			ORDER BY 1, 2, 3`); err != nil {
 			return fmt.Errorf("repeats: shingles: %w", err)
 		}
+	} else if err := insertShingles(ctx, w.tx, w.out); err != nil {
+		return fmt.Errorf("repeats: shingles: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE repeat_state SET shingled = ? WHERE id = 1`, last); err != nil {
+	if _, err := w.tx.ExecContext(ctx, `UPDATE repeat_state SET shingled = ? WHERE id = 1`, w.last); err != nil {
 		return fmt.Errorf("repeats: %w", err)
 	}
-	if bulk {
-		return markAll(ctx, tx)
+	if w.bulk {
+		return markAll(ctx, w.tx)
 	}
-	return markAround(ctx, tx, keys(touched))
+	return markAround(ctx, w.tx, keys(w.touched))
 }
 
 // insertRows is how many shingles one INSERT writes: one statement per
 // row through the driver costs more than SQLite's work on it.
 const insertRows = 300
 
-// insertShingles stores rows in table, sorted so the writes walk its
-// order.
-func insertShingles(ctx context.Context, tx *sql.Tx, table string, rows []shingleRow) error {
+// insertShingles stores rows in segment_shingles, sorted so the writes
+// walk its order.
+func insertShingles(ctx context.Context, tx *sql.Tx, rows []shingleRow) error {
 	slices.SortFunc(rows, func(a, b shingleRow) int {
 		if c := cmp.Compare(a.hash, b.hash); c != 0 {
 			return c
@@ -295,8 +341,7 @@ func insertShingles(ctx context.Context, tx *sql.Tx, table string, rows []shingl
 		}
 		return cmp.Compare(a.segment, b.segment)
 	})
-	// table is one of two constants: nothing of the caller's reaches the SQL.
-	full, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO `+table+` (hash, video, segment_id) VALUES `+
+	full, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO segment_shingles (hash, video, segment_id) VALUES `+
 		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", insertRows), ", "))
 	if err != nil {
 		return err
@@ -314,12 +359,71 @@ func insertShingles(ctx context.Context, tx *sql.Tx, table string, rows []shingl
 		rows = rows[insertRows:]
 	}
 	for _, r := range rows {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO `+table+` (hash, video, segment_id) VALUES (?, ?, ?)`, r.hash, r.video, r.segment); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO segment_shingles (hash, video, segment_id) VALUES (?, ?, ?)`, r.hash, r.video, r.segment); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// batchSegments is how many segments' shingles one INSERT into the
+// temporary table of a bulk import writes.
+const batchSegments = 500
+
+// shingleBatch writes a bulk import's shingles to temp.new_shingles, a
+// row per segment holding its hashes as a JSON array: a tenth of the rows
+// and arguments a row per shingle takes.
+type shingleBatch struct {
+	tx   *sql.Tx
+	full *sql.Stmt
+	args []any
+	buf  []byte
+}
+
+func newShingleBatch(ctx context.Context, tx *sql.Tx) (*shingleBatch, error) {
+	full, err := tx.PrepareContext(ctx, `INSERT INTO temp.new_shingles (segment_id, video, hashes) VALUES `+
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", batchSegments), ", "))
+	if err != nil {
+		return nil, err
+	}
+	return &shingleBatch{tx: tx, full: full, args: make([]any, 0, 3*batchSegments)}, nil
+}
+
+// add queues a segment's shingles, writing a full batch.
+func (b *shingleBatch) add(ctx context.Context, segment, video int64, hashes []int64) error {
+	if len(hashes) == 0 {
+		return nil
+	}
+	b.buf = append(b.buf[:0], '[')
+	for i, h := range hashes {
+		if i > 0 {
+			b.buf = append(b.buf, ',')
+		}
+		b.buf = strconv.AppendInt(b.buf, h, 10)
+	}
+	b.buf = append(b.buf, ']')
+	b.args = append(b.args, segment, video, string(b.buf))
+	if len(b.args) == cap(b.args) {
+		if _, err := b.full.ExecContext(ctx, b.args...); err != nil {
+			return err
+		}
+		b.args = b.args[:0]
+	}
+	return nil
+}
+
+// flush writes what is queued.
+func (b *shingleBatch) flush(ctx context.Context) error {
+	for i := 0; i < len(b.args); i += 3 {
+		if _, err := b.tx.ExecContext(ctx, `INSERT INTO temp.new_shingles (segment_id, video, hashes) VALUES (?, ?, ?)`, b.args[i:i+3]...); err != nil {
+			return err
+		}
+	}
+	b.args = b.args[:0]
+	return nil
+}
+
+func (b *shingleBatch) close() { b.full.Close() }
 
 // deleteShingles removes rows by their key.
 func deleteShingles(ctx context.Context, tx *sql.Tx, rows []shingleRow) error {
