@@ -157,21 +157,24 @@ type apiFacet struct {
 
 // apiSearch is /search.json.
 type apiSearch struct {
-	Query    string     `json:"query"`
-	Total    int        `json:"total"`
-	Capped   bool       `json:"capped"`   // more than total match; only the best are ranked
-	Unranked bool       `json:"unranked"` // not ranked (words in most segments): the newest are listed first
-	Videos   int        `json:"videos"`
-	Page     int        `json:"page"`
-	Pages    int        `json:"pages"`
-	PerPage  int        `json:"per_page"`
-	Grouped  bool       `json:"grouped"`
-	Hits     []apiHit   `json:"hits"`
-	Groups   []apiGroup `json:"groups,omitempty"`
-	Facets   []apiFacet `json:"facets"`
-	Next     string     `json:"next,omitempty"`
-	Prev     string     `json:"prev,omitempty"`
-	Notices  []string   `json:"notices"` // what the page says about these results, e.g. words ignored
+	Query    string `json:"query"`
+	Total    int    `json:"total"`
+	Capped   bool   `json:"capped"`   // more than total match; only the best are ranked
+	Unranked bool   `json:"unranked"` // not ranked (words in most segments): the newest are listed first
+	Videos   int    `json:"videos"`
+	// VideosMore: more videos than videos may match (capped); later
+	// grouped pages find them.
+	VideosMore bool       `json:"videos_more"`
+	Page       int        `json:"page"`
+	Pages      int        `json:"pages"`
+	PerPage    int        `json:"per_page"`
+	Grouped    bool       `json:"grouped"`
+	Hits       []apiHit   `json:"hits"`
+	Groups     []apiGroup `json:"groups,omitempty"`
+	Facets     []apiFacet `json:"facets"`
+	Next       string     `json:"next,omitempty"`
+	Prev       string     `json:"prev,omitempty"`
+	Notices    []string   `json:"notices"` // what the page says about these results, e.g. words ignored
 	// Relaxed: no line has every word; hits hold most of the meaningful
 	// ones and name those they lack (missing).
 	Relaxed bool `json:"relaxed"`
@@ -309,7 +312,7 @@ func (s *server) searchJSON(c echo.Context) error {
 	}
 	res := sr.results
 	out := apiSearch{
-		Query: r.Query, Total: res.Total, Capped: res.Capped, Unranked: res.Unranked, Videos: res.Videos,
+		Query: r.Query, Total: res.Total, Capped: res.Capped, Unranked: res.Unranked, Videos: res.Videos, VideosMore: res.VideosMore,
 		Page: r.Page, Pages: res.Pages(), PerPage: search.PerPage, Grouped: res.Grouped,
 		Hits: []apiHit{}, Facets: []apiFacet{}, Notices: sr.notices,
 		Relaxed: res.Relaxed, Corrected: res.Corrected, Repeated: res.Repeated,

@@ -37,7 +37,7 @@ func TestSearchParameters(t *testing.T) {
 		"/search?q=the&video=short":                                http.StatusBadRequest,
 		"/search?q=the&video=%3Cscript%3E":                         http.StatusBadRequest,
 		"/search?q=the&page=50":                                    http.StatusOK,
-		"/search?q=the&page=51":                                    http.StatusBadRequest,
+		"/search?q=the&page=10001":                                 http.StatusBadRequest,
 		"/search?q=the&" + strings.Repeat("video=aaaaaaaaaaa&", 1): http.StatusOK,
 	} {
 		app.page(t, target, status)
@@ -315,25 +315,26 @@ func TestVeryCommonSearchesSayHowTheyAreListed(t *testing.T) {
 			if got := doc.Find(".lede").Text(); !strings.HasPrefix(got, c.summary) {
 				t.Errorf("%s: summary %q", c.query, got)
 			}
-			// Each video's count is of the newest 20,000 matches only.
-			if got := doc.Find("li.group .meta").First().Text(); !strings.HasSuffix(got, "among the newest 20,000") {
+			// Each video's count is of all its matches, though the total
+			// stops at 20,000.
+			if got := doc.Find("li.group .meta").First().Text(); got != "500 matching moments" {
 				t.Errorf("%s: a video's count reads %q", c.query, got)
 			}
 			_, body := app.fetch(t, "/search.json?"+url.Values{"q": {c.query}}.Encode(), http.StatusOK, "application/json")
-			if res := decodeJSON[apiSearch](t, body); !res.Capped || res.Unranked != c.unranked || res.Total != search.CountCap {
-				t.Errorf("%s: JSON capped %v, unranked %v, total %d", c.query, res.Capped, res.Unranked, res.Total)
+			if res := decodeJSON[apiSearch](t, body); !res.Capped || res.Unranked != c.unranked || res.Total != search.CountCap || !res.VideosMore {
+				t.Errorf("%s: JSON capped %v, unranked %v, total %d, videos_more %v", c.query, res.Capped, res.Unranked, res.Total, res.VideosMore)
 			}
 		}
 	}
 	check([]listing{
-		{"same words", "", "20,000+ moments · the best 1,000 in", false},
-		{"same OR platypus", "", "20,000+ moments · the best 1,000 in", false},
+		{"same words", "", "20,000+ moments in 41+ videos · page 1 of 5+", false},
+		{"same OR platypus", "", "20,000+ moments in 41+ videos · page 1 of 5+", false},
 	})
 	app.exec(t, `INSERT INTO segments (video_id, start_second, end_second, text) VALUES ('cap00000040', 9000, 9010, 'the same words every time, written by another tool');
 		UPDATE catalog_version SET version = version + 1`)
 	check([]listing{
-		{"same words", "too common to rank: the most recently imported are shown first", "20,000+ moments · the newest 1,000 in", true},
-		{"same OR platypus", "the best among the 2,000 most recently imported are shown", "20,000+ moments · the best 1,000 in", false},
+		{"same words", "too common to rank: the most recently imported are shown first", "20,000+ moments in 41+ videos", true},
+		{"same OR platypus", "the best among the 2,000 most recently imported are shown", "20,000+ moments in 41+ videos", false},
 	})
 	// Several notices at once: every one is shown, not the last written.
 	long := strings.Repeat("same words ", 100) // over 1,000 bytes and 24 words

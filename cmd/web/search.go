@@ -35,7 +35,7 @@ func searchRequest(c echo.Context) (search.Request, bool, error) {
 		r.Query = excerpt.Prefix(r.Query, maxQueryBytes)
 	}
 	var err error
-	if r.Page, err = parsePage(params.Get("page"), search.MaxPage); err != nil {
+	if r.Page, err = parsePage(params.Get("page"), search.MaxGroupPage); err != nil {
 		return r, cut, err
 	}
 	switch params.Get("sort") {
@@ -425,13 +425,17 @@ func searchModel(sr searchResult) views.Search {
 	if res.Total == 1 {
 		m.Summary = "1 moment"
 	}
+	videos := plural(res.Videos, "video", "videos")
+	if res.VideosMore {
+		videos = count(res.Videos) + "+ videos"
+	}
 	switch {
 	case res.Ranked < res.Total && res.Unranked: // only the newest are listed
-		m.Summary += " · the newest " + count(search.RankCap) + " in " + plural(res.Videos, "video", "videos")
+		m.Summary += " · the newest " + count(search.RankCap) + " in " + videos
 	case res.Ranked < res.Total: // only the best are ranked
-		m.Summary += " · the best " + count(search.RankCap) + " in " + plural(res.Videos, "video", "videos")
+		m.Summary += " · the best " + count(search.RankCap) + " in " + videos
 	default:
-		m.Summary += " in " + plural(res.Videos, "video", "videos")
+		m.Summary += " in " + videos
 	}
 	if res.Repeated > 0 && r.Repeat == 0 {
 		m.Summary += " · " + count(res.Repeated) + " in repeated text (sponsor reads, intros), listed last"
@@ -439,6 +443,9 @@ func searchModel(sr searchResult) views.Search {
 	pages := res.Pages()
 	if pages > 1 {
 		m.Summary += " · page " + count(r.Page) + " of " + count(pages)
+		if res.Grouped && res.VideosMore {
+			m.Summary += "+"
+		}
 	}
 	m.Pager = pager("/search", sr.params, r.Page, pages)
 	if len(r.Videos) > 0 {
@@ -492,9 +499,6 @@ func searchModel(sr searchResult) views.Search {
 			AllLabel:  "all " + plural(g.Count, "moment", "moments") + " in this video",
 		}
 		switch {
-		case res.Capped: // counted among the newest CountCap matches only
-			vg.Count += " among the newest " + count(search.CountCap)
-			vg.AllLabel = "all its moments"
 		case g.Count == 1:
 			vg.AllLabel = "the moment in its transcript"
 		}

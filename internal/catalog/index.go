@@ -4,9 +4,11 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,13 +51,38 @@ func (x *Index) Matches(ctx context.Context, q search.Query, f search.Filter, li
 	if err != nil {
 		return nil, x.fail("matches", err)
 	}
-	where, args := filterSQL(f)
 	var list string
-	if err := x.queryRow(ctx, `SELECT coalesce(group_concat(rowid), '') FROM (
-			SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?`+where+`
-			ORDER BY rowid DESC LIMIT ?)`,
-		append(append([]any{MatchExpr(q)}, args...), limit), &list); err != nil {
-		return nil, x.fail("matches", err)
+	if len(f.Videos) > 0 && !f.Narrowed() && f.Repeat == 0 {
+		// Within videos, FTS5 is asked for each run of their ids, a range
+		// it seeks to; asked for their ids (rowid IN …), it looks each up
+		// alone, which for a prefix means expanding it again for every
+		// line (86 s for one video and the* at 1M segments). Lines written
+		// since the last import by another tool are in no run yet: above
+		// the runs, membership is tested on the matches instead.
+		var above int64
+		if n := len(runs.ranges); n > 0 {
+			above = runs.ranges[n-1].LastID
+		}
+		expr := MatchExpr(q)
+		if err := x.queryRow(ctx, `SELECT coalesce(group_concat(id), '') FROM (
+				SELECT segments_fts.rowid AS id FROM segment_ranges r
+					CROSS JOIN segments_fts ON segments_fts.rowid BETWEEN r.first_id AND r.last_id
+				WHERE r.video_id IN (SELECT value FROM json_each(?1)) AND segments_fts MATCH ?2
+				UNION ALL
+				SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?2 AND rowid > ?3
+					AND +rowid IN (SELECT id FROM segments WHERE video_id IN (SELECT value FROM json_each(?1)))
+				ORDER BY id DESC LIMIT ?4)`,
+			[]any{jsonStrings(f.Videos), expr, above, limit}, &list); err != nil {
+			return nil, x.fail("matches", err)
+		}
+	} else {
+		where, args := filterSQL(f)
+		if err := x.queryRow(ctx, `SELECT coalesce(group_concat(rowid), '') FROM (
+				SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?`+where+`
+				ORDER BY rowid DESC LIMIT ?)`,
+			append(append([]any{MatchExpr(q)}, args...), limit), &list); err != nil {
+			return nil, x.fail("matches", err)
+		}
 	}
 	ids, err := parseIDs(list)
 	if err != nil {
@@ -82,6 +109,69 @@ func (x *Index) Matches(ctx context.Context, q search.Query, f search.Filter, li
 		return nil, x.fail("matches", err)
 	}
 	return ps, nil
+}
+
+// probeRuns is how many runs of ids one statement of MoreVideos probes.
+const probeRuns = 256
+
+// MoreVideos implements search.Index. It probes the runs of ids below
+// below, newest first, each with one MATCH bounded to the run's ids
+// (FTS5 seeks each word's list to the run rather than reading it), a
+// statement per probeRuns runs, until it has limit videos.
+func (x *Index) MoreVideos(ctx context.Context, q search.Query, f search.Filter, below int64, skip map[string]bool, limit int) ([]string, error) {
+	runs, err := x.segmentRuns(ctx)
+	if err != nil {
+		return nil, x.fail("more videos", err)
+	}
+	where, fargs := filterSQL(f)
+	found := map[string]bool{}
+	var out []string
+	type probe [3]any // video, first id, last id
+	batch := make([]probe, 0, probeRuns)
+	i := sort.Search(len(runs.ranges), func(i int) bool { return runs.ranges[i].FirstID >= below })
+	for i > 0 && len(out) < limit {
+		batch = batch[:0]
+		for ; i > 0 && len(batch) < probeRuns; i-- {
+			r := runs.ranges[i-1]
+			if !skip[r.VideoID] && !found[r.VideoID] {
+				batch = append(batch, probe{r.VideoID, r.FirstID, min(r.LastID, below-1)})
+			}
+		}
+		if len(batch) == 0 {
+			break
+		}
+		list, err := json.Marshal(batch)
+		if err != nil {
+			return nil, x.fail("more videos", err)
+		}
+		// json_each yields the runs in order, and the LIMIT stops the
+		// probing once enough videos are found (an ORDER BY would probe
+		// them all first).
+		args := append(append([]any{string(list), MatchExpr(q)}, fargs...), limit-len(out))
+		rows, err := x.query(ctx, `SELECT r.value->>0 FROM json_each(?) r
+			WHERE EXISTS (SELECT 1 FROM segments_fts WHERE segments_fts MATCH ?
+				AND rowid BETWEEN r.value->>1 AND r.value->>2`+where+`)
+			LIMIT ?`, args...)
+		if err != nil {
+			return nil, x.fail("more videos", err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, x.fail("more videos", err)
+			}
+			if !found[id] {
+				found[id] = true
+				out = append(out, id)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, x.fail("more videos", err)
+		}
+	}
+	return out[:min(len(out), limit)], nil
 }
 
 // TitleMatches implements search.Index.

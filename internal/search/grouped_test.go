@@ -2,52 +2,84 @@ package search_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/transcripts/site/internal/search"
 )
 
 // TestGroupedPagesReachEveryVideo: a grouped search lists every video
 // with a match across its pages, once, each with its number of matching
-// segments.
+// segments: also when the walk stops counting at CountCap (here made
+// small), for a word (ranked by the index's best) and a prefix (ranked
+// the usual way), the older videos found as the pages reach them.
 func TestGroupedPagesReachEveryVideo(t *testing.T) {
 	e, st := newEngine(t, generated())
-	want := map[string]int{}
-	rows, err := st.raw.Query(`SELECT s.video_id, count(*) FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid
-		WHERE segments_fts MATCH 'the' GROUP BY s.video_id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var v string
-		var n int
-		if err := rows.Scan(&v, &n); err != nil {
-			t.Fatal(err)
-		}
-		want[v] = n
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	first := find(t, e, search.Request{Query: "the", Group: search.GroupVideos})
-	if len(want) <= search.GroupsPerPage || first.Pages() < 2 {
-		t.Fatalf("%d videos on %d pages: need more than a page", len(want), first.Pages())
-	}
-	got := map[string]int{}
-	for p := 1; p <= first.Pages(); p++ {
-		for _, g := range find(t, e, search.Request{Query: "the", Group: search.GroupVideos, Page: p}).Groups {
-			if _, twice := got[g.VideoID]; twice {
-				t.Errorf("video %s on two pages", g.VideoID)
+	capped := search.NewWithCaps(st.index, time.Minute, 100, 40)
+	for _, c := range []struct {
+		name   string
+		e      *search.Engine
+		query  string
+		capped bool
+	}{
+		{"every match counted", e, "the", false},
+		{"capped, a word", capped, "the", true},
+		{"capped, a prefix", capped, "the*", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			want := map[string]int{}
+			rows, err := st.raw.Query(`SELECT s.video_id, count(*) FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid
+				WHERE segments_fts MATCH ? GROUP BY s.video_id`, c.query)
+			if err != nil {
+				t.Fatal(err)
 			}
-			got[g.VideoID] = g.Count
-		}
-	}
-	if len(got) != len(want) || first.Videos != len(want) {
-		t.Errorf("%d videos listed, %d said, %d have a match", len(got), first.Videos, len(want))
-	}
-	for v, n := range want {
-		if got[v] != n {
-			t.Errorf("video %s: count %d, %d matching segments", v, got[v], n)
-		}
+			for rows.Next() {
+				var v string
+				var n int
+				if err := rows.Scan(&v, &n); err != nil {
+					t.Fatal(err)
+				}
+				want[v] = n
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+			first := find(t, c.e, search.Request{Query: c.query, Group: search.GroupVideos})
+			if len(want) <= 2*search.GroupsPerPage || first.Pages() < 2 || first.Capped != c.capped {
+				t.Fatalf("%d videos on %d pages, capped %v: the case needs more than two pages", len(want), first.Pages(), first.Capped)
+			}
+			if c.capped && (!first.VideosMore || first.Videos >= len(want)) {
+				t.Errorf("first page: %d videos, more %v; the walk cannot have met all %d", first.Videos, first.VideosMore, len(want))
+			}
+			got := map[string]int{}
+			var last search.Results
+			for p := 1; ; p++ {
+				res := find(t, c.e, search.Request{Query: c.query, Group: search.GroupVideos, Page: p})
+				if p > res.Pages() {
+					t.Fatalf("page %d of %d", p, res.Pages())
+				}
+				for _, g := range res.Groups {
+					if _, twice := got[g.VideoID]; twice {
+						t.Errorf("video %s on two pages", g.VideoID)
+					}
+					got[g.VideoID] = g.Count
+				}
+				last = res
+				if p == res.Pages() {
+					break
+				}
+			}
+			if len(got) != len(want) || last.Videos != len(want) || last.VideosMore {
+				t.Errorf("%d videos listed, the last page says %d (more: %v), %d have a match", len(got), last.Videos, last.VideosMore, len(want))
+			}
+			if !c.capped && first.Videos != len(want) {
+				t.Errorf("the first page says %d videos, %d have a match", first.Videos, len(want))
+			}
+			for v, n := range want {
+				if got[v] != n {
+					t.Errorf("video %s: count %d, %d matching segments", v, got[v], n)
+				}
+			}
+		})
 	}
 }

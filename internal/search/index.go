@@ -20,6 +20,11 @@ type Index interface {
 	// Matches returns up to limit segments matching q within f, newest
 	// first (the highest segment id first), without scoring them.
 	Matches(ctx context.Context, q Query, f Filter, limit int) ([]Posting, error)
+	// MoreVideos returns up to limit videos, other than those in skip,
+	// holding a segment below id below that matches q within f, newest
+	// first: the videos a grouped page lists after those its walk of the
+	// newest CountCap matches found.
+	MoreVideos(ctx context.Context, q Query, f Filter, below int64, skip map[string]bool, limit int) ([]string, error)
 	// Lines returns up to limit segments within f (which narrows by
 	// something), newest first, whatever they say.
 	Lines(ctx context.Context, f Filter, limit int) ([]Posting, error)

@@ -129,23 +129,34 @@ func (e *Engine) titleOnly(ctx context.Context, w walk, videos []string, cs []ca
 const highlightCost = 60 * time.Microsecond
 
 // bestOfVideos ranks the matches of some videos, known from the walk, in
-// one pass and returns each video's best n; a video found by its title
-// alone gives its first segment. The pass reads the query's matches
-// between the lowest and highest of them (at most CountCap) but scores
-// only theirs: a grouped page of a word said ten thousand times scores the
-// few dozen said in the videos it shows. A ubiquitous query's videos show
-// their newest matches, unscored, unless the index has its best (then,
-// as for every query matching more than CountCap segments, every match of
-// the videos is ranked).
-func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, videos []string, n int) (map[string][]candidate, error) {
+// one pass and returns each video's best n and its number of matches; a
+// video found by its title alone gives its first segment. The pass reads
+// the query's matches between the lowest and highest of them (at most
+// CountCap) but scores only theirs: a grouped page of a word said ten
+// thousand times scores the few dozen said in the videos it shows. A
+// ubiquitous query's videos show their newest matches, unscored, unless
+// the index has its best (then, as for every query matching more than
+// CountCap segments, every match of the videos is ranked). When the walk
+// stopped at CountCap, the videos' own matches are read again, all of
+// them: a video may have more than the walk counted, or none of its.
+func (e *Engine) bestOfVideos(ctx context.Context, q Query, f Filter, w walk, videos []string, n int) (map[string][]candidate, map[string]int, error) {
 	shown := map[string]bool{}
 	for _, v := range videos {
 		shown[v] = true
 	}
+	postings := w.postings
+	if w.capped() && !w.best && len(videos) > 0 {
+		own := f
+		own.Videos = videos
+		var err error
+		if postings, err = e.index.Matches(ctx, q, own, CountCap); err != nil {
+			return nil, nil, err
+		}
+	}
 	var ids []int64
 	perVideo := map[string]int{}
 	best := map[string][]candidate{}
-	for _, p := range w.postings {
+	for _, p := range postings {
 		if !shown[p.Video] {
 			continue
 		}
@@ -159,10 +170,14 @@ func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, videos []str
 	}
 	if w.best {
 		// More than CountCap matches: every match of these videos, by
-		// the index's best.
+		// the index's best, which also counts them.
 		var err error
 		if best, err = e.bestInVideos(ctx, q, w, videos); err != nil {
-			return nil, err
+			return nil, nil, err
+		}
+		clear(perVideo)
+		for v, cs := range best {
+			perVideo[v] = len(cs)
 		}
 	} else if len(ids) > 0 && !w.ubiquitous {
 		// Each candidate is highlighted in this pass when highlighting the
@@ -178,7 +193,7 @@ func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, videos []str
 		mark := time.Duration(unshown)*highlightCost <= w.took
 		scored, err := e.index.ScoreSegments(ctx, q, ids, mark)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, s := range scored {
 			c := candidate{id: s.Segment, video: s.Video, score: s.Score, marked: s.Marked, repeat: s.Repeat}
@@ -195,12 +210,12 @@ func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, videos []str
 	}
 	firsts, err := e.titleOnly(ctx, w, videos, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, c := range firsts {
 		best[c.video] = []candidate{c}
 	}
-	return best, nil
+	return best, perVideo, nil
 }
 
 // groupOrder lists the videos of a walk for grouped pages: those whose

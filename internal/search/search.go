@@ -38,6 +38,11 @@ const (
 	RankCap = 1_000
 	// MaxPage is the deepest page of hits.
 	MaxPage = RankCap / PerPage
+	// MaxGroupPage is the deepest page a request may ask for: grouped
+	// pages list every matching video, GroupsPerPage a page, and a
+	// collection of 100,000 videos fills this many; a page of hits past
+	// MaxPage is empty.
+	MaxGroupPage = 10_000
 	// MaxVideoFilters bounds the video= filters of one search.
 	MaxVideoFilters = 20
 
@@ -160,8 +165,10 @@ type Group struct {
 	VideoID   string
 	Title     string
 	Thumbnail string
-	Count     int   // the video's matching segments (among the first CountCap matches)
-	Hits      []Hit // its best, at most SnippetsPerGroup
+	// Count is the video's matching segments: all of them on a grouped
+	// page by relevance, those among the ranked on one in another order.
+	Count int
+	Hits  []Hit // its best, at most SnippetsPerGroup
 }
 
 // Bucket is a value of a facet (a channel, a speaker, a year) with the
@@ -192,8 +199,15 @@ type Results struct {
 	// which BM25 weighs at almost nothing: the newest matches are listed,
 	// unscored.
 	Unranked bool
-	Ranked   int // the best matches ranked, grouped and paged: at most RankCap
-	Videos   int // distinct videos among the matches (within CountCap)
+	// Ranked counts the best matches ranked, grouped and paged: at most
+	// RankCap, or all of them on a grouped page by relevance.
+	Ranked int
+	// Videos counts the distinct videos with a match: those among the
+	// first CountCap matches, and on a grouped page those found for it.
+	Videos int
+	// VideosMore: more videos than Videos may match (the query matches
+	// more than CountCap segments); later grouped pages find them.
+	VideosMore bool
 	// Repeated counts the matches (within CountCap) in repeated text:
 	// sponsor reads, intros and outros said in many videos.
 	Repeated int
@@ -239,8 +253,8 @@ func badRequest(input, reason string) error {
 func (r Request) check() (Query, error) {
 	if strings.TrimSpace(r.Query) == "" && r.Narrow.Narrowed() {
 		// No words, only filters: every line they allow, listed (Browse).
-		if r.Page < 1 || r.Page > MaxPage {
-			return Query{}, badRequest(r.Query, fmt.Sprintf("Results go from page 1 to %d.", MaxPage))
+		if r.Page < 1 || r.Page > MaxGroupPage {
+			return Query{}, badRequest(r.Query, fmt.Sprintf("Results go from page 1 to %d.", MaxGroupPage))
 		}
 		return Query{}, nil
 	}
@@ -248,8 +262,8 @@ func (r Request) check() (Query, error) {
 	if err != nil {
 		return Query{}, fmt.Errorf("search %q: %w", r.Query, err)
 	}
-	if r.Page < 1 || r.Page > MaxPage {
-		return Query{}, badRequest(r.Query, fmt.Sprintf("Results go from page 1 to %d.", MaxPage))
+	if r.Page < 1 || r.Page > MaxGroupPage {
+		return Query{}, badRequest(r.Query, fmt.Sprintf("Results go from page 1 to %d.", MaxGroupPage))
 	}
 	if len(r.Videos) > MaxVideoFilters {
 		return Query{}, badRequest(r.Query, fmt.Sprintf("A search can be limited to at most %d videos.", MaxVideoFilters))
@@ -413,6 +427,7 @@ func (e *Engine) results(ctx context.Context, r Request, p plan) (Results, error
 	res.Windowed = res.Capped && !w.ubiquitous && !w.best
 	res.Ranked = min(res.Total, RankCap)
 	res.Videos = w.videos()
+	res.VideosMore = w.capped()
 	res.Repeated = w.repeated
 	res.Grouped = r.Group == GroupVideos || (r.Group == GroupAuto && res.Total > PerPage && res.Videos > 1)
 	var cs []candidate // the page's, in order
@@ -420,19 +435,34 @@ func (e *Engine) results(ctx context.Context, r Request, p plan) (Results, error
 	switch {
 	case res.Grouped && r.Sort == Relevance && p.byVideo:
 		// A grouped page by relevance needs no collection-wide ranking:
-		// the matches of the videos it shows are ranked.
-		// Every matching video (among the first CountCap matches) is
-		// reachable, in groupOrder.
+		// the matches of the videos it shows are ranked. Every matching
+		// video is reachable: those the walk met in groupOrder, then,
+		// when it stopped counting, the older ones, newest first, found
+		// as far as this page and the next need.
 		videos := groupOrder(w)
+		res.Ranked = res.Total // every match of every video it shows
+		if w.capped() {
+			need := r.Page*GroupsPerPage + 1 - len(videos)
+			res.VideosMore = true
+			if need > 0 {
+				more, err := e.index.MoreVideos(ctx, p.q, r.filter(), w.lowest(), set(videos), need)
+				if err != nil {
+					return Results{}, err
+				}
+				videos = append(videos, more...)
+				res.VideosMore = len(more) == need
+			}
+			res.Videos = len(videos)
+		}
 		res.groupPages = PageCount(len(videos), GroupsPerPage)
 		shown := pageOf(videos, r.Page, GroupsPerPage)
-		best, err := e.bestOfVideos(ctx, p.q, w, shown, SnippetsPerGroup)
+		best, counts, err := e.bestOfVideos(ctx, p.q, r.filter(), w, shown, SnippetsPerGroup)
 		if err != nil {
 			return Results{}, err
 		}
 		for _, id := range shown {
 			if len(best[id]) > 0 {
-				res.Groups = append(res.Groups, Group{VideoID: id})
+				res.Groups = append(res.Groups, Group{VideoID: id, Count: max(1, counts[id])})
 				for _, c := range best[id] {
 					cs, groupOf = append(cs, c), append(groupOf, len(res.Groups)-1)
 				}
@@ -465,7 +495,7 @@ func (e *Engine) results(ctx context.Context, r Request, p plan) (Results, error
 		gs := groups(ranked)
 		res.groupPages = PageCount(len(gs), GroupsPerPage)
 		for _, g := range pageOf(gs, r.Page, GroupsPerPage) {
-			res.Groups = append(res.Groups, Group{VideoID: g[0].video})
+			res.Groups = append(res.Groups, Group{VideoID: g[0].video, Count: max(1, w.perVideo[g[0].video])})
 			for _, c := range g[:min(len(g), SnippetsPerGroup)] {
 				cs, groupOf = append(cs, c), append(groupOf, len(res.Groups)-1)
 			}
@@ -483,8 +513,6 @@ func (e *Engine) results(ctx context.Context, r Request, p plan) (Results, error
 			g := &res.Groups[groupOf[i]]
 			g.Hits = append(g.Hits, h)
 			g.Title, g.Thumbnail = h.Title, h.Thumbnail
-			// Counted over every match (within CountCap), not just the ranked.
-			g.Count = max(1, w.perVideo[g.VideoID])
 		}
 	}
 	// The facets name the videos and always include the filtered ones, so

@@ -236,7 +236,7 @@ func TestPaging(t *testing.T) {
 	if len(past.Hits) != 0 || past.Total != first.Total {
 		t.Errorf("past the last page: %d hits, total %d", len(past.Hits), past.Total)
 	}
-	for _, p := range []int{0, -1, search.MaxPage + 1} {
+	for _, p := range []int{0, -1, search.MaxGroupPage + 1} {
 		if _, err := engine(t).Search(context.Background(), search.Request{Query: "the", Page: p}); !errors.Is(err, search.ErrBadQuery) {
 			t.Errorf("page %d: err = %v, want ErrBadQuery", p, err)
 		}

@@ -44,12 +44,29 @@ func (w walk) total() (int, bool) {
 			n++ // found by its title alone
 		}
 	}
-	limit := w.countCap
-	if limit == 0 {
-		limit = CountCap
-	}
-	return min(n, limit), w.matches > limit
+	return min(n, w.limit()), w.capped()
 }
+
+// limit is the most matches the walk counts.
+func (w walk) limit() int {
+	if w.countCap == 0 {
+		return CountCap
+	}
+	return w.countCap
+}
+
+// lowest is the oldest match the walk read: with capped, older videos
+// may match too.
+func (w walk) lowest() int64 {
+	if len(w.postings) == 0 {
+		return 0
+	}
+	return w.postings[len(w.postings)-1].Segment
+}
+
+// capped reports whether the walk stopped counting: the query matches
+// more segments (and videos, perhaps) than it read.
+func (w walk) capped() bool { return w.matches > w.limit() }
 
 // videos returns the number of distinct videos with a match.
 func (w walk) videos() int {
@@ -152,3 +169,12 @@ func (q Query) near() (Query, bool) {
 // nearWords is how many other words may stand between two of a query's
 // words for them to count as together.
 const nearWords = 4
+
+// set returns the members of ids as a set.
+func set(ids []string) map[string]bool {
+	m := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
+}
