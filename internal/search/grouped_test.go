@@ -83,3 +83,30 @@ func TestGroupedPagesReachEveryVideo(t *testing.T) {
 		})
 	}
 }
+
+// TestVideoFilterFindsEveryLine: a search within videos finds their lines
+// by prefix as by word, and the lines another tool wrote since the last
+// import (in no run of ids yet) too.
+func TestVideoFilterFindsEveryLine(t *testing.T) {
+	e, st := newEngine(t, generated())
+	const video = "gen00000012"
+	if _, err := st.raw.Exec(`INSERT INTO segments (video_id, start_second, end_second, text) VALUES (?, 9000, 9010, 'a wombat written by another tool')`, video); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"gradient", "gradi*", "wombat", "wom*"} {
+		var want int
+		if err := st.raw.QueryRow(`SELECT count(*) FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid
+			WHERE segments_fts MATCH ? AND s.video_id = ?`, q, video).Scan(&want); err != nil {
+			t.Fatal(err)
+		}
+		res := find(t, e, search.Request{Query: q, Videos: []string{video}, Group: search.GroupNone})
+		if want == 0 || res.Total != want || len(res.Hits) != want {
+			t.Errorf("%s in %s: %d found, %d listed, %d there", q, video, res.Total, len(res.Hits), want)
+		}
+		for _, h := range res.Hits {
+			if h.VideoID != video {
+				t.Errorf("%s: a hit of %s", q, h.VideoID)
+			}
+		}
+	}
+}
