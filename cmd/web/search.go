@@ -443,7 +443,7 @@ func searchModel(sr searchResult) views.Search {
 	pages := res.Pages()
 	if pages > 1 {
 		m.Summary += " · page " + count(r.Page) + " of " + count(pages)
-		if res.Grouped && res.VideosMore {
+		if res.Grouped && res.VideosMore && !res.Partial { // later pages find more
 			m.Summary += "+"
 		}
 	}
@@ -499,6 +499,9 @@ func searchModel(sr searchResult) views.Search {
 			AllLabel:  "all " + plural(g.Count, "moment", "moments") + " in this video",
 		}
 		switch {
+		case res.Partial: // counted among the newest CountCap matches only
+			vg.Count += " among the newest " + count(search.CountCap)
+			vg.AllLabel = "all its moments"
 		case g.Count == 1:
 			vg.AllLabel = "the moment in its transcript"
 		}

@@ -136,27 +136,17 @@ const highlightCost = 60 * time.Microsecond
 // thousand times scores the few dozen said in the videos it shows. A
 // ubiquitous query's videos show their newest matches, unscored, unless
 // the index has its best (then, as for every query matching more than
-// CountCap segments, every match of the videos is ranked). When the walk
-// stopped at CountCap, the videos' own matches are read again, all of
-// them: a video may have more than the walk counted, or none of its.
-func (e *Engine) bestOfVideos(ctx context.Context, q Query, f Filter, w walk, videos []string, n int) (map[string][]candidate, map[string]int, error) {
+// CountCap segments, every match of the videos is ranked and counted;
+// without it, the counts are of the walk's matches).
+func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, videos []string, n int) (map[string][]candidate, map[string]int, error) {
 	shown := map[string]bool{}
 	for _, v := range videos {
 		shown[v] = true
 	}
-	postings := w.postings
-	if w.capped() && !w.best && len(videos) > 0 {
-		own := f
-		own.Videos = videos
-		var err error
-		if postings, err = e.index.Matches(ctx, q, own, CountCap); err != nil {
-			return nil, nil, err
-		}
-	}
 	var ids []int64
 	perVideo := map[string]int{}
 	best := map[string][]candidate{}
-	for _, p := range postings {
+	for _, p := range w.postings {
 		if !shown[p.Video] {
 			continue
 		}
