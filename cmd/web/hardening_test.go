@@ -172,7 +172,7 @@ func TestBusySearchesAnswer503(t *testing.T) {
 	lim.running <- struct{}{}
 	app.page(t, "/search?q=augment", http.StatusOK)
 	for _, target := range []string{"/search?q=aug*", "/search?q=augment+OR+mixup", `/search?q="decision+boundary"`, "/search.csv?q=augment",
-		"/search?q=what+did+they+say+about+the+decision+boundary"} {
+		"/search?q=what+did+they+say+about+the+decision+boundary", "/search?q=augment&page=51"} {
 		resp, _ := app.getWith(t, target, nil)
 		if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "1" {
 			t.Errorf("costly %s beside a costly search: %d, Retry-After %q", target, resp.StatusCode, resp.Header.Get("Retry-After"))

@@ -16,9 +16,10 @@ import (
 // searchLimiter bounds the searches running at once to what the database
 // pool can serve, so that a burst of them queues briefly and then is told
 // to come back, instead of every search, page and health check waiting
-// for a connection. Costly searches (a prefix, OR, a phrase, or a whole
-// export) have fewer slots of their own: a few of them at once take every
-// core. Cached pages are answered before the limiter (fromCache), and
+// for a connection. Costly searches (a prefix, OR, a phrase, more than
+// four words, a whole export, or a grouped page past search.MaxPage,
+// which looks for older videos one by one) have fewer slots of their own:
+// a few of them at once take every core. Cached pages are answered before the limiter (fromCache), and
 // pages other than searches and /healthz never meet it.
 type searchLimiter struct {
 	running chan struct{} // a token per search running
@@ -131,6 +132,9 @@ func (s *server) limitSearches(next echo.HandlerFunc) echo.HandlerFunc {
 			costly = true
 		}
 		if q, err := search.Parse(c.QueryParam("q")); err == nil && q.Costly() {
+			costly = true
+		}
+		if page, err := strconv.Atoi(c.QueryParam("page")); err == nil && page > search.MaxPage {
 			costly = true
 		}
 		release, err := s.limiter.acquire(c.Request().Context(), costly)

@@ -11,8 +11,9 @@ import (
 const deriveBatch = 4096
 
 // writeDerived brings up to date, inside an import's transaction, the two
-// tables derived from the segments' text: the champion lists (best.go)
-// and the shingles of repeated-text detection (repeats.go). The new
+// tables derived from the segments' text: the champion lists
+// (champions.go) and the shingles of repeated-text detection
+// (repeats.go). The new
 // segments (ids above before, the largest id before the import, or above
 // where either table stopped) are read once, in id order, a batch at a
 // time; each batch is weighed into the lists on one goroutine while its
@@ -35,10 +36,12 @@ func writeDerived(ctx context.Context, tx *sql.Tx, before int64, rewritten []rew
 	type row struct {
 		id, video int64
 		text      string
-		hashes    int // rw's shingles of it are hashes[row.hashes:next row's]
 	}
 	rows := make([]row, 0, deriveBatch)
+	// The shingles of rows[i] are hashes[at[i]:at[i+1]]: apart from rows,
+	// which the lists' goroutine reads meanwhile.
 	var hashes []int64
+	at := make([]int, 0, deriveBatch+1)
 	var sh shingler
 	for from := min(cw.from, rw.from); from < last; {
 		rows = rows[:0]
@@ -76,28 +79,27 @@ func writeDerived(ctx context.Context, tx *sql.Tx, before int64, rewritten []rew
 				}
 			}
 		})
-		hashes = hashes[:0]
-		for i := range rows {
-			rows[i].hashes = len(hashes)
-			if rows[i].id > rw.from {
-				hashes = append(hashes, sh.shingles(rows[i].text)...)
+		hashes, at = hashes[:0], at[:0]
+		for _, r := range rows {
+			at = append(at, len(hashes))
+			if r.id > rw.from {
+				hashes = append(hashes, sh.shingles(r.text)...)
 			}
 		}
+		at = append(at, len(hashes))
 		wg.Wait()
 		if cerr != nil {
 			return fmt.Errorf("catalog: import: champions: %w", cerr)
 		}
 		for i, r := range rows {
-			if r.id <= rw.from {
-				continue
+			if r.id > rw.from {
+				if err := rw.add(ctx, r.id, r.video, hashes[at[i]:at[i+1]]); err != nil {
+					return fmt.Errorf("catalog: import: repeats: %w", err)
+				}
 			}
-			end := len(hashes)
-			if i+1 < len(rows) {
-				end = rows[i+1].hashes
-			}
-			if err := rw.add(ctx, r.id, r.video, hashes[r.hashes:end]); err != nil {
-				return fmt.Errorf("catalog: import: repeats: %w", err)
-			}
+		}
+		if err := rw.flush(ctx); err != nil {
+			return fmt.Errorf("catalog: import: repeats: %w", err)
 		}
 	}
 	if err := cw.finish(ctx); err != nil {

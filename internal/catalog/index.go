@@ -94,46 +94,68 @@ func (x *Index) Matches(ctx context.Context, q search.Query, f search.Filter, li
 	return ps, nil
 }
 
-// probeRuns is how many runs of ids one statement of MoreVideos probes.
-const probeRuns = 256
+// probeVideos is how many videos one statement of MoreVideos probes.
+const probeVideos = 256
 
-// MoreVideos implements search.Index. It probes the runs of ids below
-// below, newest first, each with one MATCH bounded to the run's ids
-// (FTS5 seeks each word's list to the run rather than reading it), a
-// statement per probeRuns runs, until it has limit videos.
+// MoreVideos implements search.Index. It probes the videos with ids below
+// below, newest first, each with one MATCH bounded to each of its runs of
+// ids (FTS5 seeks each word's list to the run rather than reading it), a
+// statement per probeVideos videos, until it has limit videos.
 func (x *Index) MoreVideos(ctx context.Context, q search.Query, f search.Filter, below int64, skip map[string]bool, limit int) ([]string, error) {
 	runs, err := x.segmentRuns(ctx)
 	if err != nil {
 		return nil, x.fail("more videos", err)
 	}
-	where, fargs := filterSQL(f)
-	found := map[string]bool{}
-	var out []string
-	type probe [3]any // video, first id, last id
-	batch := make([]probe, 0, probeRuns)
-	i := sort.Search(len(runs.ranges), func(i int) bool { return runs.ranges[i].FirstID >= below })
-	for i > 0 && len(out) < limit {
-		batch = batch[:0]
-		for ; i > 0 && len(batch) < probeRuns; i-- {
-			r := runs.ranges[i-1]
-			if !skip[r.VideoID] && !found[r.VideoID] {
-				batch = append(batch, probe{r.VideoID, r.FirstID, min(r.LastID, below-1)})
-			}
+	within := map[string]bool{} // with a video filter, only its videos
+	for _, id := range f.Videos {
+		within[id] = true
+	}
+	// Each video once, by its newest run below below, with all its runs
+	// there: a video in several runs (imported in parts) is one probe.
+	type probe struct {
+		video string
+		runs  [][2]int64
+	}
+	var probes []probe
+	at := map[string]int{}
+	for i := sort.Search(len(runs.ranges), func(i int) bool { return runs.ranges[i].FirstID >= below }); i > 0; i-- {
+		r := runs.ranges[i-1]
+		if skip[r.VideoID] || len(within) > 0 && !within[r.VideoID] {
+			continue
 		}
-		if len(batch) == 0 {
+		j, ok := at[r.VideoID]
+		if !ok {
+			j = len(probes)
+			at[r.VideoID] = j
+			probes = append(probes, probe{video: r.VideoID})
+		}
+		probes[j].runs = append(probes[j].runs, [2]int64{r.FirstID, min(r.LastID, below-1)})
+	}
+	filter := f
+	filter.Videos = nil // the probes are the videos
+	where, fargs := filterSQL(filter)
+	var out []string
+	for batch := range slices.Chunk(probes, probeVideos) {
+		if len(out) == limit {
 			break
 		}
-		list, err := json.Marshal(batch)
+		list := make([][2]any, len(batch))
+		for i, p := range batch {
+			list[i] = [2]any{p.video, p.runs}
+		}
+		js, err := json.Marshal(list)
 		if err != nil {
 			return nil, x.fail("more videos", err)
 		}
-		// json_each yields the runs in order, and the LIMIT stops the
-		// probing once enough videos are found (an ORDER BY would probe
-		// them all first).
-		args := append(append([]any{string(list), MatchExpr(q)}, fargs...), limit-len(out))
-		rows, err := x.query(ctx, `SELECT r.value->>0 FROM json_each(?) r
-			WHERE EXISTS (SELECT 1 FROM segments_fts WHERE segments_fts MATCH ?
-				AND rowid BETWEEN r.value->>1 AND r.value->>2`+where+`)
+		// json_each yields the videos in the array's order (SQLite does
+		// so, though it does not promise it), and the LIMIT stops the
+		// probing once enough are found: an ORDER BY would probe them
+		// all first.
+		args := append(append([]any{string(js), MatchExpr(q)}, fargs...), limit-len(out))
+		rows, err := x.query(ctx, `SELECT v.value->>0 FROM json_each(?) v
+			WHERE EXISTS (SELECT 1 FROM json_each(v.value->1) r
+				WHERE EXISTS (SELECT 1 FROM segments_fts WHERE segments_fts MATCH ?
+					AND rowid BETWEEN r.value->>0 AND r.value->>1`+where+`))
 			LIMIT ?`, args...)
 		if err != nil {
 			return nil, x.fail("more videos", err)
@@ -144,17 +166,14 @@ func (x *Index) MoreVideos(ctx context.Context, q search.Query, f search.Filter,
 				rows.Close()
 				return nil, x.fail("more videos", err)
 			}
-			if !found[id] {
-				found[id] = true
-				out = append(out, id)
-			}
+			out = append(out, id)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, x.fail("more videos", err)
 		}
 	}
-	return out[:min(len(out), limit)], nil
+	return out, nil
 }
 
 // TitleMatches implements search.Index.
@@ -590,7 +609,9 @@ func inVideos(f search.Filter) bool {
 // from 0, scores every match in the collection first (6 s for one video
 // and a mid word at 10M segments; 86 s for a prefix in one video at 1M).
 // Lines written since the last import by another tool are in no run yet:
-// above the runs, membership is tested on the matches instead.
+// above the runs, membership is tested on the matches instead. A run is
+// trusted to hold its video's ids only, as every lookup of a segment's
+// video through the runs trusts it (imports and deletions keep them).
 func withinVideos(cols string) string {
 	return `SELECT ` + cols + ` FROM segment_ranges r
 			CROSS JOIN segments_fts ON segments_fts.rowid BETWEEN r.first_id AND r.last_id

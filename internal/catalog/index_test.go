@@ -3,6 +3,7 @@ package catalog_test
 import (
 	"bytes"
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -51,5 +52,53 @@ func TestPreparedStatementsAreReused(t *testing.T) {
 	round([]string{"data", "model", "mixup", "kaggle"}, videos[:3], 2)
 	if got := x.PreparedStatements(); got != n || n == 0 {
 		t.Errorf("%d statements prepared after the first round, %d after the second", n, got)
+	}
+}
+
+// TestMoreVideosCountsEachVideoOnce: a video imported in parts has
+// several runs of ids; it is one of the videos MoreVideos finds, and the
+// videos past it are still found.
+func TestMoreVideosCountsEachVideoOnce(t *testing.T) {
+	ctx := context.Background()
+	c, _ := openTemp(t)
+	const vidX, vidY, vidZ = "xxxxxxxxxx1", "yyyyyyyyyy1", "zzzzzzzzzz1"
+	for _, recs := range [][]catalog.Record{
+		{seg(vidY, 0, 10, "a wombat in the oldest video"), seg(vidY, 10, 20, "and nothing else")},
+		{seg(vidX, 0, 10, "a wombat in the first part"), seg(vidX, 10, 20, "of the other video")},
+		{seg(vidZ, 0, 10, "no such animal here"), seg(vidZ, 10, 20, "at all")},
+		{seg(vidX, 20, 30, "a wombat in the second part"), seg(vidX, 30, 40, "of the other video")},
+	} {
+		if _, err := c.Import(ctx, records(recs...), catalog.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x := catalog.NewIndex(c)
+	q, err := search.Parse("wombat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		f     search.Filter
+		skip  map[string]bool
+		limit int
+		want  []string
+	}{
+		{search.Filter{}, nil, 2, []string{vidX, vidY}},
+		{search.Filter{}, nil, 5, []string{vidX, vidY}},
+		{search.Filter{}, nil, 1, []string{vidX}},
+		{search.Filter{}, map[string]bool{vidX: true}, 2, []string{vidY}},
+		{search.Filter{Videos: []string{vidY, vidZ}}, nil, 2, []string{vidY}},
+	} {
+		got, err := x.MoreVideos(ctx, q, tc.f, 1_000, tc.skip, tc.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("MoreVideos(%+v, skip %v, limit %d) = %v, want %v", tc.f, tc.skip, tc.limit, got, tc.want)
+		}
+	}
+	// Below the second part's ids, X is found by its first part.
+	if got, err := x.MoreVideos(ctx, q, search.Filter{}, 7, nil, 2); err != nil || !slices.Equal(got, []string{vidX, vidY}) {
+		t.Errorf("below id 7: %v, %v", got, err)
 	}
 }

@@ -255,11 +255,23 @@ func (w *repeatWriter) add(ctx context.Context, segment, video int64, hashes []i
 	return nil
 }
 
+// flush stores what add queued.
+func (w *repeatWriter) flush(ctx context.Context) error {
+	if w.bulk {
+		return w.batch.flush(ctx)
+	}
+	err := insertShingles(ctx, w.tx, w.out)
+	w.out = w.out[:0]
+	return err
+}
+
 // finish stores the rewritten segments' new shingles and what add
 // queued, then marks.
 func (w *repeatWriter) finish(ctx context.Context) error {
 	if w.bulk {
-		defer w.tx.ExecContext(ctx, `DROP TABLE IF EXISTS temp.new_shingles`)
+		// On an error before this, the transaction's rollback drops the
+		// temporary table and closes the statement.
+		defer w.tx.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS temp.new_shingles`)
 		defer w.batch.close()
 	}
 	if len(w.rewritten) > 0 {
@@ -296,25 +308,25 @@ func (w *repeatWriter) finish(ctx context.Context) error {
 			}
 		}
 	}
+	if err := w.flush(ctx); err != nil {
+		return fmt.Errorf("repeats: shingles: %w", err)
+	}
 	if w.bulk {
-		if err := w.batch.flush(ctx); err != nil {
-			return fmt.Errorf("repeats: shingles: %w", err)
-		}
 		// SQLite's sorter may sort its runs on a second thread (4–7 %
-		// of a 1M import, BENCHMARKS.md); the connection goes back to the
-		// pool as it was.
+		// of a 1M import, BENCHMARKS.md). The setting is the
+		// connection's: it is set back after the copy, and when a failed
+		// import leaves it, a later sort on that connection merely may
+		// use a second thread.
 		if _, err := w.tx.ExecContext(ctx, `PRAGMA threads = 2`); err != nil {
 			return fmt.Errorf("repeats: shingles: %w", err)
 		}
-		defer w.tx.ExecContext(ctx, `PRAGMA threads = 0`)
+		defer w.tx.ExecContext(context.WithoutCancel(ctx), `PRAGMA threads = 0`)
 		if _, err := w.tx.ExecContext(ctx, `
 			INSERT OR IGNORE INTO segment_shingles (hash, video, segment_id)
 			SELECT h.value, n.video, n.segment_id FROM temp.new_shingles n, json_each(n.hashes) h
 			ORDER BY 1, 2, 3`); err != nil {
 			return fmt.Errorf("repeats: shingles: %w", err)
 		}
-	} else if err := insertShingles(ctx, w.tx, w.out); err != nil {
-		return fmt.Errorf("repeats: shingles: %w", err)
 	}
 	if _, err := w.tx.ExecContext(ctx, `UPDATE repeat_state SET shingled = ? WHERE id = 1`, w.last); err != nil {
 		return fmt.Errorf("repeats: %w", err)

@@ -10,8 +10,7 @@ import (
 // TestGroupedPagesReachEveryVideo: a grouped search lists every video
 // with a match across its pages, once, each with its number of matching
 // segments: also when the walk stops counting at CountCap (here made
-// small), for a word (ranked by the index's best) and a prefix (ranked
-// the usual way), the older videos found as the pages reach them.
+// small), the older videos found as the pages reach them.
 func TestGroupedPagesReachEveryVideo(t *testing.T) {
 	e, st := newEngine(t, generated())
 	capped := search.NewWithCaps(st.index, time.Minute, 100, 40)

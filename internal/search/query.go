@@ -263,19 +263,19 @@ func prefixLetters(word string) int {
 	return n
 }
 
-// costlyGroups is the most words a search may have before it counts as
+// maxCheapWords is the most words a search may have before it counts as
 // costly: every tier reads each word's matches again (the words together
 // with NEAR, then relaxation's subsets), so a question of ten common
 // words costs 20 to 100 times a search of two (80–380 ms against 4 ms at
 // 300k segments, BENCHMARKS.md).
-const costlyGroups = 4
+const maxCheapWords = 4
 
 // Costly reports whether q holds a prefix, an alternative (OR), a phrase
-// or more than costlyGroups words: the shapes whose cost grows with the
+// or more than maxCheapWords words: the shapes whose cost grows with the
 // vocabulary and the size of the collection rather than with what they
 // find. The site runs fewer of them at once than of other searches.
 func (q Query) Costly() bool {
-	if q.HasPrefix() || q.hasAlternatives() || len(q.Groups) > costlyGroups {
+	if q.HasPrefix() || q.hasAlternatives() || len(q.Groups) > maxCheapWords {
 		return true
 	}
 	for _, g := range q.Groups {

@@ -92,7 +92,9 @@ func (e *Engine) bestInVideos(ctx context.Context, q Query, w walk, videos []str
 	if len(videos) == 0 {
 		return best, nil
 	}
-	scored, err := e.index.Best(ctx, q, Filter{Videos: videos}, RankCap*len(videos))
+	// Every match, to count them: CountCap bounds a page's as it bounds
+	// a search's total.
+	scored, err := e.index.Best(ctx, q, Filter{Videos: videos}, CountCap)
 	if err != nil {
 		return nil, err
 	}

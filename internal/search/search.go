@@ -165,9 +165,8 @@ type Group struct {
 	VideoID   string
 	Title     string
 	Thumbnail string
-	// Count is the video's matching segments: all of them on a grouped
-	// page by relevance (among the newest CountCap with Partial), those
-	// among the ranked on one in another order.
+	// Count is the video's matching segments: all of them (up to
+	// CountCap a page), or with Partial those among the newest CountCap.
 	Count int
 	Hits  []Hit // its best, at most SnippetsPerGroup
 }
@@ -210,10 +209,11 @@ type Results struct {
 	// more than CountCap segments); later grouped pages find them unless
 	// Partial.
 	VideosMore bool
-	// Partial: a grouped page by relevance of a query matching more than
-	// CountCap segments that the index cannot rank all of (Index.Best):
-	// it lists the videos among the newest CountCap matches, each
-	// counting its matches there.
+	// Partial: a grouped page of a query matching more than CountCap
+	// segments that lists only the videos the walk met, each counting its
+	// matches among the newest CountCap: the index cannot rank every
+	// match (Index.Best: a prefix, a filter by speaker, channel or date),
+	// or the page is in another order than relevance, or relaxed.
 	Partial bool
 	// Repeated counts the matches (within CountCap) in repeated text:
 	// sponsor reads, intros and outros said in many videos.
@@ -257,11 +257,20 @@ func badRequest(input, reason string) error {
 	return fmt.Errorf("search %q: %w", input, &QueryError{Reason: reason})
 }
 
+// maxPage is the deepest page r may ask for: a list of hits ends at
+// MaxPage, grouped pages (perhaps, with GroupAuto) go further.
+func (r Request) maxPage() int {
+	if r.Group == GroupNone {
+		return MaxPage
+	}
+	return MaxGroupPage
+}
+
 func (r Request) check() (Query, error) {
 	if strings.TrimSpace(r.Query) == "" && r.Narrow.Narrowed() {
 		// No words, only filters: every line they allow, listed (Browse).
-		if r.Page < 1 || r.Page > MaxGroupPage {
-			return Query{}, badRequest(r.Query, fmt.Sprintf("Results go from page 1 to %d.", MaxGroupPage))
+		if maxPage := r.maxPage(); r.Page < 1 || r.Page > maxPage {
+			return Query{}, badRequest(r.Query, fmt.Sprintf("Results go from page 1 to %d.", maxPage))
 		}
 		return Query{}, nil
 	}
@@ -269,8 +278,8 @@ func (r Request) check() (Query, error) {
 	if err != nil {
 		return Query{}, fmt.Errorf("search %q: %w", r.Query, err)
 	}
-	if r.Page < 1 || r.Page > MaxGroupPage {
-		return Query{}, badRequest(r.Query, fmt.Sprintf("Results go from page 1 to %d.", MaxGroupPage))
+	if maxPage := r.maxPage(); r.Page < 1 || r.Page > maxPage {
+		return Query{}, badRequest(r.Query, fmt.Sprintf("Results go from page 1 to %d.", maxPage))
 	}
 	if len(r.Videos) > MaxVideoFilters {
 		return Query{}, badRequest(r.Query, fmt.Sprintf("A search can be limited to at most %d videos.", MaxVideoFilters))
@@ -451,8 +460,10 @@ func (e *Engine) results(ctx context.Context, r Request, p plan) (Results, error
 		// 0.1–0.25 s each at 10M segments. The videos are then those of
 		// the newest CountCap matches, and Partial says so.)
 		videos := groupOrder(w)
-		res.Ranked = res.Total // every match of every video it shows
 		res.Partial = w.capped() && !w.best
+		// Every match the page knows of each video it shows is ranked:
+		// the count of the best ranked says nothing here.
+		res.Ranked = res.Total
 		if w.capped() && w.best {
 			need := r.Page*GroupsPerPage + 1 - len(videos)
 			res.VideosMore = true
@@ -504,6 +515,8 @@ func (e *Engine) results(ctx context.Context, r Request, p plan) (Results, error
 			cs = pageOf(ranked, r.Page, PerPage)
 			break
 		}
+		// The videos of the ranked matches, each counted by the walk.
+		res.Partial = w.capped()
 		gs := groups(ranked)
 		res.groupPages = PageCount(len(gs), GroupsPerPage)
 		for _, g := range pageOf(gs, r.Page, GroupsPerPage) {
