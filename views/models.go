@@ -39,8 +39,11 @@ type Download struct {
 type Pager struct {
 	Page  int
 	Pages int
-	Prev  string
-	Next  string
+	// Of is the number of pages as the pager reads it: "1,204", or
+	// "44+" when later pages may find more.
+	Of   string
+	Prev string
+	Next string
 }
 
 // VideoCard is one video in the catalog grid.

@@ -68,6 +68,9 @@ func overlap(ctx context.Context, cfg config, mix map[string][]string, n int, ou
 		slices.Sort(matches)
 		fmt.Fprintf(out, "| %s | %d | %d | %d of 20 (%d) | %d of 20 (%d) | %s | %s |\n", class, len(qs), matches[len(matches)/2],
 			shared[len(shared)/2], shared[0], policy[len(policy)/2], policy[0], ms(pct(page, 50)), ms(pct(took, 50)))
+		if f, ok := out.(interface{ Flush() error }); ok {
+			f.Flush() // a class at a time: at 10M one takes many minutes
+		}
 	}
 	return nil
 }
@@ -166,8 +169,11 @@ func exhaustive(ctx context.Context, db *sql.DB, q search.Query) (bm25, tiered [
 	titles := map[int64]float64{} // segment → its title boost
 	if len(videos) > 0 {
 		list := `["` + strings.Join(videos, `","`) + `"]`
-		titled, err := read(`SELECT f.rowid, f.rank FROM segments_fts f WHERE f.segments_fts MATCH ?
-			AND f.rowid IN (SELECT id FROM segments WHERE video_id IN (SELECT value FROM json_each(?)))`, match, list)
+		// Run by run of the videos' ids: asked for their ids (rowid IN
+		// …), FTS5 scores every match in the collection first.
+		titled, err := read(`SELECT f.rowid, f.rank FROM segment_ranges r
+				CROSS JOIN segments_fts f ON f.rowid BETWEEN r.first_id AND r.last_id
+			WHERE r.video_id IN (SELECT value FROM json_each(?2)) AND f.segments_fts MATCH ?1`, match, list)
 		if err != nil {
 			return nil, nil, 0, err
 		}

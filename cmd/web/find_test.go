@@ -315,6 +315,11 @@ func TestVeryCommonSearchesSayHowTheyAreListed(t *testing.T) {
 			if got := doc.Find(".lede").Text(); got != c.summary && !strings.HasPrefix(got, c.summary+" ") {
 				t.Errorf("%s: summary %q", c.query, got)
 			}
+			// The pager agrees: "5+" while later pages may find videos.
+			of := c.summary[strings.LastIndex(c.summary, " ")+1:]
+			if got := doc.Find(".pager .current").Text(); got != "Page 1 of "+of {
+				t.Errorf("%s: pager %q, want page 1 of %s", c.query, got, of)
+			}
 			// Each video's count is of all its matches, though the total
 			// stops at 20,000, or says what it counts.
 			if got := doc.Find("li.group .meta").First().Text(); got != c.count {

@@ -105,7 +105,7 @@ func parsePage(s string, max int) (int, error) {
 
 // pager builds the links around page of pages.
 func pager(path string, query url.Values, page, pages int) views.Pager {
-	p := views.Pager{Page: page, Pages: max(pages, 1)}
+	p := views.Pager{Page: page, Pages: max(pages, 1), Of: count(max(pages, 1))}
 	if page > 1 {
 		p.Prev = pageURL(path, query, min(page-1, max(pages, 1)))
 	}

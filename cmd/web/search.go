@@ -441,13 +441,17 @@ func searchModel(sr searchResult) views.Search {
 		m.Summary += " · " + count(res.Repeated) + " in repeated text (sponsor reads, intros), listed last"
 	}
 	pages := res.Pages()
+	more := res.Grouped && res.VideosMore && !res.Partial // later pages find more videos
 	if pages > 1 {
 		m.Summary += " · page " + count(r.Page) + " of " + count(pages)
-		if res.Grouped && res.VideosMore && !res.Partial { // later pages find more
+		if more {
 			m.Summary += "+"
 		}
 	}
 	m.Pager = pager("/search", sr.params, r.Page, pages)
+	if more {
+		m.Pager.Of += "+"
+	}
 	if len(r.Videos) > 0 {
 		m.AllVideos = withQuery("/search", sr.withParam("video", ""))
 	}
