@@ -3,6 +3,7 @@ package catalog_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -100,5 +101,76 @@ func TestMoreVideosCountsEachVideoOnce(t *testing.T) {
 	// Below the second part's ids, X is found by its first part.
 	if got, err := x.MoreVideos(ctx, q, search.Filter{}, 7, nil, 2); err != nil || !slices.Equal(got, []string{vidX, vidY}) {
 		t.Errorf("below id 7: %v, %v", got, err)
+	}
+}
+
+// TestMatchesByChannelAndDay: a filter by channel or publication day is
+// read as the videos it allows, alone or with a video filter, and one no
+// video passes finds nothing.
+func TestMatchesByChannelAndDay(t *testing.T) {
+	ctx := context.Background()
+	c, _ := openTemp(t)
+	info := func(channel, day string) *catalog.VideoInfo {
+		return &catalog.VideoInfo{Channel: channel, Published: day}
+	}
+	var recs []catalog.Record
+	for i, v := range []struct {
+		id, channel, day string
+	}{
+		{"aaaaaaaaaa1", "Alpha", "2020-05-01"},
+		{"bbbbbbbbbb1", "Beta", "2021-05-01"},
+		{"aaaaaaaaaa2", "Alpha", "2022-05-01"},
+	} {
+		for s := range 3 {
+			r := seg(v.id, s*10, s*10+10, fmt.Sprintf("the wombat said line %d of video %d", s, i))
+			r.Info = info(v.channel, v.day)
+			recs = append(recs, r)
+		}
+	}
+	if _, err := c.Import(ctx, records(recs...), catalog.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	alpha, err := c.Video(ctx, "aaaaaaaaaa1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := catalog.NewIndex(c)
+	q, err := search.Parse("wombat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		f    search.Filter
+		want []string // the videos of the matches
+	}{
+		{search.Filter{Channel: alpha.ChannelID}, []string{"aaaaaaaaaa1", "aaaaaaaaaa2"}},
+		{search.Filter{After: "2021-01-01"}, []string{"aaaaaaaaaa2", "bbbbbbbbbb1"}},
+		{search.Filter{Channel: alpha.ChannelID, Before: "2021-01-01"}, []string{"aaaaaaaaaa1"}},
+		{search.Filter{Channel: alpha.ChannelID, Videos: []string{"aaaaaaaaaa2", "bbbbbbbbbb1"}}, []string{"aaaaaaaaaa2"}},
+		{search.Filter{After: "2999-01-01"}, nil},
+	} {
+		ps, err := x.Matches(ctx, q, tc.f, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scored, err := x.Score(ctx, q, tc.f, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]int{}
+		for _, p := range ps {
+			seen[p.Video]++
+		}
+		var got []string
+		for v, n := range seen {
+			if n != 3 {
+				t.Errorf("%+v: %d matches of %s, want 3", tc.f, n, v)
+			}
+			got = append(got, v)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, tc.want) || len(scored) != len(ps) {
+			t.Errorf("%+v: matches in %v (%d scored of %d), want %v", tc.f, got, len(scored), len(ps), tc.want)
+		}
 	}
 }
