@@ -174,3 +174,52 @@ func TestMatchesByChannelAndDay(t *testing.T) {
 		}
 	}
 }
+
+// TestMatchesBySpeaker: a filter by a speaker of many lines (tested on the
+// matches) and of a few (each line looked up) finds the same as asking
+// the segments table.
+func TestMatchesBySpeaker(t *testing.T) {
+	ctx := context.Background()
+	c, _ := openTemp(t)
+	var recs []catalog.Record
+	for i := range 2_600 {
+		r := seg(fmt.Sprintf("spk%08d", i/200), (i%200)*10, (i%200)*10+10, fmt.Sprintf("line %d", i))
+		switch {
+		case i%100 == 0:
+			r.Speaker = "Rare Guest"
+		case i%2 == 0:
+			r.Speaker = "Host"
+		default:
+			r.Speaker = "Cohost"
+		}
+		if i%3 == 0 {
+			r.Text += " the wombat"
+		}
+		recs = append(recs, r)
+	}
+	if _, err := c.Import(ctx, records(recs...), catalog.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	x := catalog.NewIndex(c)
+	q, err := search.Parse("wombat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, speaker := range []string{"Host", "Rare Guest"} {
+		var want int
+		if err := c.DB().QueryRow(`SELECT count(*) FROM segments WHERE speaker = ? AND text LIKE '%wombat%'`, speaker).Scan(&want); err != nil {
+			t.Fatal(err)
+		}
+		ps, err := x.Matches(ctx, q, search.Filter{Speaker: speaker}, 10_000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scored, err := x.Score(ctx, q, search.Filter{Speaker: speaker}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want == 0 || len(ps) != want || len(scored) != want {
+			t.Errorf("%s: %d matches, %d scored, %d said", speaker, len(ps), len(scored), want)
+		}
+	}
+}
