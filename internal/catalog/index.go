@@ -143,6 +143,9 @@ func (x *Index) MoreVideos(ctx context.Context, q search.Query, f search.Filter,
 	}
 	filter := f
 	filter.Videos = nil // the probes are the videos
+	// Search asks only when Best answers, which it does for no filter by
+	// speaker, channel, day or read: the filter is then empty. Were it
+	// not, a small one would be looked up line by line in every probe.
 	where, fargs, err := x.filterSQL(ctx, filter)
 	if err != nil {
 		return nil, x.fail("more videos", err)
@@ -629,8 +632,8 @@ const maxFilterVideos = 5_000
 // by channel or publication day (and perhaps videos) and nothing else,
 // and they are at most maxFilterVideos: a MATCH within them is read run
 // by run of their ids (withinVideos), where FTS5, given the filter as
-// rowid IN (…), read and tested every match of the words (4 s for
-// network in one channel of 40 at 1M segments; the is past the timeout).
+// rowid IN (…), looked each of their lines up alone (4 s for network in
+// one channel of 40 at 1M segments; the is past the timeout).
 // none reports that no video passes. Any other f comes back as it is.
 func (x *Index) byVideos(ctx context.Context, f search.Filter) (g search.Filter, none bool, err error) {
 	vc := videoConditions(f)
@@ -685,8 +688,8 @@ func inVideos(f search.Filter) bool {
 // trusted to hold its video's ids only, as every lookup of a segment's
 // video through the runs trusts it (imports and deletions keep them).
 func withinVideos(cols string) string {
-	// One lower bound each: FTS5 takes one, and given two (the run's
-	// first id and from) it may take the lower and read from there.
+	// One lower bound each: FTS5 uses one, and given two (the run's
+	// first id and from) it used from, reading each run from there.
 	return `SELECT ` + cols + ` FROM segment_ranges r
 			CROSS JOIN segments_fts ON segments_fts.rowid BETWEEN max(r.first_id, ?4) AND r.last_id
 		WHERE r.video_id IN (SELECT value FROM json_each(?1)) AND segments_fts MATCH ?2
@@ -722,30 +725,41 @@ func (x *Index) filterSQL(ctx context.Context, f search.Filter) (string, []any, 
 	if len(conds) == 0 && f.Repeat == 0 {
 		return "", nil, nil
 	}
-	var allowed string
-	var allowedArgs []any
+	// Each set of allowed lines, and how many it holds (up to one past
+	// maxFilterLookups): the smallest is looked up when few enough, the
+	// others tested on what it finds.
+	type set struct {
+		sql  string
+		args []any
+		n    int
+	}
+	var sets []set
 	if len(conds) > 0 {
-		allowed, allowedArgs = "SELECT id FROM segments WHERE "+strings.Join(conds, " AND "), args
-	} else {
-		allowed, allowedArgs = "SELECT segment_id FROM repeated_segments WHERE cluster = ?", []any{f.Repeat}
-	}
-	var n int
-	if err := x.queryRow(ctx, `SELECT count(*) FROM (`+allowed+` LIMIT ?)`, append(slices.Clone(allowedArgs), maxFilterLookups+1), &n); err != nil {
-		return "", nil, err
-	}
-	rowid := " AND rowid IN ("
-	if n > maxFilterLookups {
-		rowid = " AND +rowid IN ("
-	}
-	var where string
-	if len(conds) > 0 {
-		where += rowid + "SELECT id FROM segments WHERE " + strings.Join(conds, " AND ") + ")"
+		sets = append(sets, set{sql: "SELECT id FROM segments WHERE " + strings.Join(conds, " AND "), args: args})
 	}
 	if f.Repeat != 0 {
-		where += rowid + "SELECT segment_id FROM repeated_segments WHERE cluster = ?)"
-		args = append(args, f.Repeat)
+		sets = append(sets, set{sql: "SELECT segment_id FROM repeated_segments WHERE cluster = ?", args: []any{f.Repeat}})
 	}
-	return where, args, nil
+	smallest := 0
+	for i := range sets {
+		if err := x.queryRow(ctx, `SELECT count(*) FROM (`+sets[i].sql+` LIMIT ?)`, append(slices.Clone(sets[i].args), maxFilterLookups+1), &sets[i].n); err != nil {
+			return "", nil, err
+		}
+		if sets[i].n < sets[smallest].n {
+			smallest = i
+		}
+	}
+	var where string
+	var all []any
+	for i, st := range sets {
+		if i == smallest && st.n <= maxFilterLookups {
+			where += " AND rowid IN (" + st.sql + ")"
+		} else {
+			where += " AND +rowid IN (" + st.sql + ")"
+		}
+		all = append(all, st.args...)
+	}
+	return where, all, nil
 }
 
 // segmentConditions are f's tests of a segments row (all but Repeat).

@@ -172,6 +172,27 @@ func TestMatchesByChannelAndDay(t *testing.T) {
 		if !slices.Equal(got, tc.want) || len(scored) != len(ps) {
 			t.Errorf("%+v: matches in %v (%d scored of %d), want %v", tc.f, got, len(scored), len(ps), tc.want)
 		}
+		// Scoring from an id on: each run read from there, not before.
+		for _, from := range []int64{2, 5, 8} {
+			scored, err := x.Score(ctx, q, tc.f, from)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 0
+			for _, p := range ps {
+				if p.Segment >= from {
+					want++
+				}
+			}
+			for _, sc := range scored {
+				if sc.Segment < from {
+					t.Errorf("%+v from %d: segment %d scored", tc.f, from, sc.Segment)
+				}
+			}
+			if len(scored) != want {
+				t.Errorf("%+v from %d: %d scored, want %d", tc.f, from, len(scored), want)
+			}
+		}
 	}
 }
 

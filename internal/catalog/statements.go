@@ -8,11 +8,13 @@ import (
 	"sync"
 )
 
-// maxStatements bounds the statements an Index keeps prepared. Every
-// query text of the index is a constant (a list of ids travels as one
-// JSON argument, read with json_each), so the set is small and fixed; the
-// bound only guards against a future query built from its arguments.
-const maxStatements = 64
+// maxStatements bounds the statements an Index keeps prepared. No query
+// text of the index is built from a value (a list of ids travels as one
+// JSON argument, read with json_each), so the set is finite: about 150
+// texts with every combination of filters and of how each is read
+// (filterSQL). The bound guards against a query built from its arguments;
+// a text past it runs unprepared.
+const maxStatements = 256
 
 // statements prepares each query text once and reuses it: database/sql
 // keeps one prepared copy per connection of the pool. Parsing and
