@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -389,7 +388,6 @@ type shingleBatch struct {
 	tx   *sql.Tx
 	full *sql.Stmt
 	args []any
-	buf  []byte
 }
 
 func newShingleBatch(ctx context.Context, tx *sql.Tx) (*shingleBatch, error) {
@@ -406,15 +404,7 @@ func (b *shingleBatch) add(ctx context.Context, segment, video int64, hashes []i
 	if len(hashes) == 0 {
 		return nil
 	}
-	b.buf = append(b.buf[:0], '[')
-	for i, h := range hashes {
-		if i > 0 {
-			b.buf = append(b.buf, ',')
-		}
-		b.buf = strconv.AppendInt(b.buf, h, 10)
-	}
-	b.buf = append(b.buf, ']')
-	b.args = append(b.args, segment, video, string(b.buf))
+	b.args = append(b.args, segment, video, jsonIDs(hashes))
 	if len(b.args) == cap(b.args) {
 		if _, err := b.full.ExecContext(ctx, b.args...); err != nil {
 			return err

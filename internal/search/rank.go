@@ -139,25 +139,8 @@ const highlightCost = 60 * time.Microsecond
 // CountCap segments, every match of the videos is ranked and counted;
 // without it, the counts are of the walk's matches).
 func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, videos []string, n int) (map[string][]candidate, map[string]int, error) {
-	shown := map[string]bool{}
-	for _, v := range videos {
-		shown[v] = true
-	}
-	var ids []int64
 	perVideo := map[string]int{}
 	best := map[string][]candidate{}
-	for _, p := range w.postings {
-		if !shown[p.Video] {
-			continue
-		}
-		ids = append(ids, p.Segment)
-		perVideo[p.Video]++
-		if w.ubiquitous && !w.best && len(best[p.Video]) < n {
-			c := candidate{id: p.Segment, video: p.Video, repeat: p.Repeat}
-			c.boost(w)
-			best[p.Video] = append(best[p.Video], c)
-		}
-	}
 	if w.best {
 		// More than CountCap matches: every match of these videos, by
 		// the index's best, which also counts them.
@@ -165,34 +148,11 @@ func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, videos []str
 		if best, err = e.bestInVideos(ctx, q, w, videos); err != nil {
 			return nil, nil, err
 		}
-		clear(perVideo)
 		for v, cs := range best {
 			perVideo[v] = len(cs)
 		}
-	} else if len(ids) > 0 && !w.ubiquitous {
-		// Each candidate is highlighted in this pass when highlighting the
-		// ones not shown costs less than a second pass for the shown ones,
-		// estimated by the walk's own read of the matches: 0.2 ms for a
-		// rare word, over 100 ms for a phrase of common words, which must
-		// check every segment holding both. Either way the page is the
-		// same.
-		unshown := len(ids)
-		for _, c := range perVideo {
-			unshown -= min(n, c)
-		}
-		mark := time.Duration(unshown)*highlightCost <= w.took
-		scored, err := e.index.ScoreSegments(ctx, q, ids, mark)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, s := range scored {
-			c := candidate{id: s.Segment, video: s.Video, score: s.Score, marked: s.Marked, repeat: s.Repeat}
-			c.boost(w)
-			if w.near[s.Segment] {
-				c.tier = 1
-			}
-			best[c.video] = append(best[c.video], c)
-		}
+	} else if err := e.rankWalked(ctx, q, w, set(videos), n, best, perVideo); err != nil {
+		return nil, nil, err
 	}
 	for v, cs := range best {
 		slices.SortFunc(cs, byScore)
@@ -206,6 +166,51 @@ func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, videos []str
 		best[c.video] = []candidate{c}
 	}
 	return best, perVideo, nil
+}
+
+// rankWalked ranks the walk's matches in the shown videos into best,
+// counting them in perVideo: a ubiquitous query's newest n unscored, any
+// other's scored.
+func (e *Engine) rankWalked(ctx context.Context, q Query, w walk, shown map[string]bool, n int, best map[string][]candidate, perVideo map[string]int) error {
+	var ids []int64
+	for _, p := range w.postings {
+		if !shown[p.Video] {
+			continue
+		}
+		ids = append(ids, p.Segment)
+		perVideo[p.Video]++
+		if w.ubiquitous && len(best[p.Video]) < n {
+			c := candidate{id: p.Segment, video: p.Video, repeat: p.Repeat}
+			c.boost(w)
+			best[p.Video] = append(best[p.Video], c)
+		}
+	}
+	if len(ids) == 0 || w.ubiquitous {
+		return nil
+	}
+	// Each candidate is highlighted in this pass when highlighting the
+	// ones not shown costs less than a second pass for the shown ones,
+	// estimated by the walk's own read of the matches: 0.2 ms for a rare
+	// word, over 100 ms for a phrase of common words, which must check
+	// every segment holding both. Either way the page is the same.
+	unshown := len(ids)
+	for _, c := range perVideo {
+		unshown -= min(n, c)
+	}
+	mark := time.Duration(unshown)*highlightCost <= w.took
+	scored, err := e.index.ScoreSegments(ctx, q, ids, mark)
+	if err != nil {
+		return err
+	}
+	for _, s := range scored {
+		c := candidate{id: s.Segment, video: s.Video, score: s.Score, marked: s.Marked, repeat: s.Repeat}
+		c.boost(w)
+		if w.near[s.Segment] {
+			c.tier = 1
+		}
+		best[c.video] = append(best[c.video], c)
+	}
+	return nil
 }
 
 // groupOrder lists the videos of a walk for grouped pages: those whose
