@@ -338,8 +338,8 @@ func TestVeryCommonSearchesSayHowTheyAreListed(t *testing.T) {
 	app.exec(t, `INSERT INTO segments (video_id, start_second, end_second, text) VALUES ('cap00000040', 9000, 9010, 'the same words every time, written by another tool');
 		UPDATE catalog_version SET version = version + 1`)
 	check([]listing{
-		{"same words", "too common to rank: the most recently imported are shown first", "20,000+ moments in 41+ videos · page 1 of 5", "500 matching moments among the newest 20,000", true},
-		{"same OR platypus", "the best among the 2,000 most recently imported are shown", "20,000+ moments in 41+ videos · page 1 of 5", "500 matching moments among the newest 20,000", false},
+		{"same words", "too common to rank: the most recently imported are shown first", "20,000+ moments in 41+ videos · page 1 of 5+", "500 matching moments", true},
+		{"same OR platypus", "the best among the 2,000 most recently imported are shown", "20,000+ moments in 41+ videos · page 1 of 5+", "500 matching moments", false},
 	})
 	// Several notices at once: every one is shown, not the last written.
 	long := strings.Repeat("same words ", 100) // over 1,000 bytes and 24 words

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -66,7 +67,7 @@ func (x *Index) Matches(ctx context.Context, q search.Query, f search.Filter, li
 			return nil, x.fail("matches", err)
 		}
 	} else {
-		where, args, err := x.filterSQL(ctx, f)
+		where, args, err := x.filterSQL(ctx, q, f)
 		if err != nil {
 			return nil, x.fail("matches", err)
 		}
@@ -110,11 +111,30 @@ const probeVideos = 256
 // MoreVideos implements search.Index. It probes the videos with ids below
 // below, newest first, each with one MATCH bounded to each of its runs of
 // ids (FTS5 seeks each word's list to the run rather than reading it), a
-// statement per probeVideos videos, until it has limit videos.
+// statement per probeVideos videos, until it has limit videos. A query
+// with a prefix, or a filter by speaker or read, takes one pass over the
+// matches instead (passVideos).
 func (x *Index) MoreVideos(ctx context.Context, q search.Query, f search.Filter, below int64, skip map[string]bool, limit int) ([]string, error) {
 	runs, err := x.segmentRuns(ctx)
 	if err != nil {
 		return nil, x.fail("more videos", err)
+	}
+	f, none, err := x.byVideos(ctx, f)
+	if err != nil {
+		return nil, x.fail("more videos", err)
+	}
+	if none || limit <= 0 {
+		return nil, nil
+	}
+	if q.HasPrefix() || f.Narrowed() || f.Repeat != 0 {
+		// FTS5 expands a prefix again at every MATCH (0.1–0.25 s at 10M
+		// segments), and a filter by speaker or read is no run of ids:
+		// one pass over the matches instead.
+		out, err := x.passVideos(ctx, q, f, runs, below, skip, limit)
+		if err != nil {
+			return nil, x.fail("more videos", err)
+		}
+		return out, nil
 	}
 	within := map[string]bool{} // with a video filter, only its videos
 	for _, id := range f.Videos {
@@ -141,15 +161,6 @@ func (x *Index) MoreVideos(ctx context.Context, q search.Query, f search.Filter,
 		}
 		probes[j].runs = append(probes[j].runs, [2]int64{r.FirstID, min(r.LastID, below-1)})
 	}
-	filter := f
-	filter.Videos = nil // the probes are the videos
-	// Search asks only when Best answers, which it does for no filter by
-	// speaker, channel, day or read: the filter is then empty. Were it
-	// not, a small one would be looked up line by line in every probe.
-	where, fargs, err := x.filterSQL(ctx, filter)
-	if err != nil {
-		return nil, x.fail("more videos", err)
-	}
 	var out []string
 	for batch := range slices.Chunk(probes, probeVideos) {
 		if len(out) == limit {
@@ -167,12 +178,11 @@ func (x *Index) MoreVideos(ctx context.Context, q search.Query, f search.Filter,
 		// so, though it does not promise it), and the LIMIT stops the
 		// probing once enough are found: an ORDER BY would probe them
 		// all first.
-		args := append(append([]any{string(js), MatchExpr(q)}, fargs...), limit-len(out))
 		rows, err := x.query(ctx, `SELECT v.value->>0 FROM json_each(?) v
 			WHERE EXISTS (SELECT 1 FROM json_each(v.value->1) r
 				WHERE EXISTS (SELECT 1 FROM segments_fts WHERE segments_fts MATCH ?
-					AND rowid BETWEEN r.value->>0 AND r.value->>1`+where+`))
-			LIMIT ?`, args...)
+					AND rowid BETWEEN r.value->>0 AND r.value->>1))
+			LIMIT ?`, string(js), MatchExpr(q), limit-len(out))
 		if err != nil {
 			return nil, x.fail("more videos", err)
 		}
@@ -187,6 +197,78 @@ func (x *Index) MoreVideos(ctx context.Context, q search.Query, f search.Filter,
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, x.fail("more videos", err)
+		}
+	}
+	return out, nil
+}
+
+// videoSpan returns the lowest and highest ids of videos' lines: those of
+// their runs and, when there are any, the lines above the runs (another
+// tool's, since the last import). hi < lo when they have none.
+func (x *Index) videoSpan(ctx context.Context, runs *segmentRuns, videos []string) (lo, hi int64, err error) {
+	lo, hi = runs.span(videos)
+	var last int64
+	if err := x.queryRow(ctx, `SELECT coalesce(max(id), 0) FROM segments`, nil, &last); err != nil {
+		return 0, 0, err
+	}
+	if last > runs.last() {
+		lo, hi = min(lo, runs.last()+1), last
+	}
+	return lo, hi, nil
+}
+
+// passVideos is MoreVideos in one pass over the matches below below,
+// newest first, each new video taken as it comes, until limit: a MATCH
+// FTS5 expands once however many videos it finds. The lines above the
+// runs (written by another tool since the last import) are read first,
+// their videos looked up.
+func (x *Index) passVideos(ctx context.Context, q search.Query, f search.Filter, runs *segmentRuns, below int64, skip map[string]bool, limit int) ([]string, error) {
+	where, fargs, err := x.filterSQL(ctx, q, f)
+	if err != nil {
+		return nil, err
+	}
+	above := runs.last()
+	var out []string
+	found := map[string]bool{}
+	take := func(video string) {
+		if video != "" && !skip[video] && !found[video] && len(out) < limit {
+			found[video] = true
+			out = append(out, video)
+		}
+	}
+	read := func(lo, hi int64, each func(id int64)) error {
+		rows, err := x.query(ctx, `SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?`+where+`
+			AND rowid BETWEEN ? AND ? ORDER BY rowid DESC`,
+			append(append([]any{MatchExpr(q)}, fargs...), lo, hi)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for len(out) < limit && rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			each(id)
+		}
+		return rows.Err()
+	}
+	if below-1 > above {
+		var ids []int64
+		if err := read(above+1, below-1, func(id int64) { ids = append(ids, id) }); err != nil {
+			return nil, err
+		}
+		videos, err := x.videosOf(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			take(videos[id])
+		}
+	}
+	if len(out) < limit {
+		if err := read(0, min(below-1, above), func(id int64) { take(runs.video(id)) }); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
@@ -245,16 +327,40 @@ func (x *Index) Score(ctx context.Context, q search.Query, f search.Filter, from
 		return nil, nil
 	}
 	var rows *sql.Rows
-	if inVideos(f) {
-		rows, err = x.query(ctx, withinVideos("segments_fts.rowid, segments_fts.rank"), videoArgs(q, f, runs, from)...)
-	} else {
-		var where string
-		var args []any
-		if where, args, err = x.filterSQL(ctx, f); err != nil {
+	switch {
+	case inVideos(f) && q.HasPrefix():
+		// FTS5 expands a prefix at every MATCH (0.1–0.25 s at 10M
+		// segments), so a MATCH per run would cost an expansion each: one
+		// MATCH between the videos' lowest and highest ids instead, each
+		// match tested.
+		lo, hi, err := x.videoSpan(ctx, runs, f.Videos)
+		if err != nil {
 			return nil, x.fail("score", err)
 		}
-		rows, err = x.query(ctx, `SELECT rowid, rank FROM segments_fts WHERE segments_fts MATCH ?`+where+` AND rowid >= ?`,
-			append(append([]any{MatchExpr(q)}, args...), from)...)
+		rows, err = x.query(ctx, `SELECT rowid, rank FROM segments_fts WHERE segments_fts MATCH ?
+			AND rowid BETWEEN ? AND ?
+			AND +rowid IN (SELECT id FROM segments WHERE video_id IN (SELECT value FROM json_each(?)))`,
+			MatchExpr(q), max(lo, from), hi, jsonStrings(f.Videos))
+	case inVideos(f):
+		rows, err = x.query(ctx, withinVideos("segments_fts.rowid, segments_fts.rank"), videoArgs(q, f, runs, from)...)
+	default:
+		lo, hi := from, int64(math.MaxInt64)
+		if len(f.Videos) > 0 {
+			// Within videos and by speaker or read: the matches between
+			// the videos' lowest and highest ids.
+			var err error
+			if lo, hi, err = x.videoSpan(ctx, runs, f.Videos); err != nil {
+				return nil, x.fail("score", err)
+			}
+			lo = max(lo, from)
+		}
+		var where string
+		var args []any
+		if where, args, err = x.filterSQL(ctx, q, f); err != nil {
+			return nil, x.fail("score", err)
+		}
+		rows, err = x.query(ctx, `SELECT rowid, rank FROM segments_fts WHERE segments_fts MATCH ?`+where+` AND rowid BETWEEN ? AND ?`,
+			append(append([]any{MatchExpr(q)}, args...), lo, hi)...)
 	}
 	if err != nil {
 		return nil, x.fail("score", err)
@@ -701,11 +807,7 @@ func withinVideos(cols string) string {
 // videoArgs are the arguments of withinVideos: f's videos, q, the last id
 // the runs hold, and the lowest id wanted.
 func videoArgs(q search.Query, f search.Filter, runs *segmentRuns, from int64) []any {
-	var above int64
-	if n := len(runs.ranges); n > 0 {
-		above = runs.ranges[n-1].LastID
-	}
-	return []any{jsonStrings(f.Videos), MatchExpr(q), above, from}
+	return []any{jsonStrings(f.Videos), MatchExpr(q), runs.last(), from}
 }
 
 // maxFilterLookups is the most lines a filter may allow for a MATCH to look
@@ -720,7 +822,10 @@ const maxFilterLookups = 1_000
 // on the matches instead (+rowid: FTS5 reads them in order, SQLite tests
 // each against the allowed lines): at 1M segments, network said by one
 // of 50 speakers took 3.1 s looked up, 51 ms tested in the sqlite3 CLI.
-func (x *Index) filterSQL(ctx context.Context, f search.Filter) (string, []any, error) {
+//
+// With a prefix in q, every filter is tested on the matches: FTS5 would
+// expand the prefix again for each line looked up.
+func (x *Index) filterSQL(ctx context.Context, q search.Query, f search.Filter) (string, []any, error) {
 	conds, args := segmentConditions(f)
 	if len(conds) == 0 && f.Repeat == 0 {
 		return "", nil, nil
@@ -752,7 +857,7 @@ func (x *Index) filterSQL(ctx context.Context, f search.Filter) (string, []any, 
 	var where string
 	var all []any
 	for i, st := range sets {
-		if i == smallest && st.n <= maxFilterLookups {
+		if i == smallest && st.n <= maxFilterLookups && !q.HasPrefix() {
 			where += " AND rowid IN (" + st.sql + ")"
 		} else {
 			where += " AND +rowid IN (" + st.sql + ")"

@@ -138,21 +138,33 @@ const highlightCost = 60 * time.Microsecond
 // the index has its best (then, as for every query matching more than
 // CountCap segments, every match of the videos is ranked and counted;
 // without it, the counts are of the walk's matches).
-func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, videos []string, n int) (map[string][]candidate, map[string]int, error) {
+func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, f Filter, videos []string, n int) (map[string][]candidate, map[string]int, error) {
 	perVideo := map[string]int{}
 	best := map[string][]candidate{}
-	if w.best {
+	switch {
+	case w.best:
 		// More than CountCap matches: every match of these videos, by
 		// the index's best, which also counts them.
 		var err error
 		if best, err = e.bestInVideos(ctx, q, w, videos); err != nil {
 			return nil, nil, err
 		}
+	case w.capped():
+		// The walk holds only the newest CountCap matches: every match
+		// of these videos, scored by the index.
+		var err error
+		if best, err = e.scoreInVideos(ctx, q, w, f, videos); err != nil {
+			return nil, nil, err
+		}
+	default:
+		if err := e.rankWalked(ctx, q, w, set(videos), n, best, perVideo); err != nil {
+			return nil, nil, err
+		}
+	}
+	if w.best || w.capped() {
 		for v, cs := range best {
 			perVideo[v] = len(cs)
 		}
-	} else if err := e.rankWalked(ctx, q, w, set(videos), n, best, perVideo); err != nil {
-		return nil, nil, err
 	}
 	for v, cs := range best {
 		slices.SortFunc(cs, byScore)
@@ -166,6 +178,28 @@ func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, videos []str
 		best[c.video] = []candidate{c}
 	}
 	return best, perVideo, nil
+}
+
+// scoreInVideos scores every match of videos passing f, by video.
+func (e *Engine) scoreInVideos(ctx context.Context, q Query, w walk, f Filter, videos []string) (map[string][]candidate, error) {
+	best := map[string][]candidate{}
+	if len(videos) == 0 {
+		return best, nil
+	}
+	f.Videos = videos
+	scored, err := e.index.Score(ctx, q, f, 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range scored {
+		c := candidate{id: s.Segment, video: s.Video, score: s.Score, repeat: s.Repeat}
+		c.boost(w)
+		if w.near[s.Segment] {
+			c.tier = 1
+		}
+		best[c.video] = append(best[c.video], c)
+	}
+	return best, nil
 }
 
 // rankWalked ranks the walk's matches in the shown videos into best,

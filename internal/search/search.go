@@ -211,9 +211,8 @@ type Results struct {
 	VideosMore bool
 	// Partial: a grouped page of a query matching more than CountCap
 	// segments that lists only the videos the walk met, each counting its
-	// matches among the newest CountCap: the index cannot rank every
-	// match (Index.Best: a prefix, a filter by speaker, channel or date),
-	// or the page is in another order than relevance, or relaxed.
+	// matches among the newest CountCap: the page is in another order
+	// than relevance, or relaxed.
 	Partial bool
 	// Repeated counts the matches (within CountCap) in repeated text:
 	// sponsor reads, intros and outros said in many videos.
@@ -453,18 +452,13 @@ func (e *Engine) results(ctx context.Context, r Request, p plan) (Results, error
 		// A grouped page by relevance needs no collection-wide ranking:
 		// the matches of the videos it shows are ranked. Every matching
 		// video is reachable: those the walk met in groupOrder, then,
-		// when it stopped counting and the index has the best of every
-		// match, the older ones, newest first, found as far as this page
-		// and the next need. (Without the index's best, as for a prefix,
-		// finding them means expanding the query again for each video:
-		// 0.1–0.25 s each at 10M segments. The videos are then those of
-		// the newest CountCap matches, and Partial says so.)
+		// when it stopped counting, the older ones, newest first, found
+		// as far as this page and the next need.
 		videos := groupOrder(w)
-		res.Partial = w.capped() && !w.best
-		// Every match the page knows of each video it shows is ranked:
-		// the count of the best ranked says nothing here.
+		// Every match of each video it shows is ranked: the count of the
+		// best ranked says nothing here.
 		res.Ranked = res.Total
-		if w.capped() && w.best {
+		if w.capped() {
 			need := r.Page*GroupsPerPage + 1 - len(videos)
 			res.VideosMore = true
 			if need > 0 {
@@ -479,7 +473,7 @@ func (e *Engine) results(ctx context.Context, r Request, p plan) (Results, error
 		}
 		res.groupPages = PageCount(len(videos), GroupsPerPage)
 		shown := pageOf(videos, r.Page, GroupsPerPage)
-		best, counts, err := e.bestOfVideos(ctx, p.q, w, shown, SnippetsPerGroup)
+		best, counts, err := e.bestOfVideos(ctx, p.q, w, r.filter(), shown, SnippetsPerGroup)
 		if err != nil {
 			return Results{}, err
 		}
