@@ -350,7 +350,7 @@ func healthcheckCmd(ctx context.Context, args []string, getenv func(string) stri
 
 // newServer loads what every request needs: hashed assets and rendered
 // Markdown pages.
-func newServer(cfg Config, cat *catalog.Catalog, engine *search.Engine, log *slog.Logger) (*server, error) {
+func newServer(cfg Config, cat store, engine *search.Engine, log *slog.Logger) (*server, error) {
 	assets, err := static.Load()
 	if err != nil {
 		return nil, err

@@ -8,7 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
-	"github.com/transcripts/site/internal/catalog"
 	"github.com/transcripts/site/internal/docs"
 	"github.com/transcripts/site/internal/pagecache"
 	"github.com/transcripts/site/internal/search"
@@ -17,7 +16,7 @@ import (
 
 // server holds what the HTTP handlers depend on.
 type server struct {
-	catalog *catalog.Catalog
+	catalog store
 	search  *search.Engine
 	assets  *static.Assets
 	docs    map[string]docs.Page
