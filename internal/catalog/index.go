@@ -60,13 +60,29 @@ func (x *Index) Matches(ctx context.Context, q search.Query, f search.Filter, li
 		return nil, nil
 	}
 	var list string
-	if inVideos(f) {
+	switch {
+	case inVideos(f) && q.HasPrefix():
+		// One MATCH between the videos' lowest and highest ids, each
+		// match tested: FTS5 expands a prefix at every MATCH (0.1–0.25 s
+		// at 10M segments), so a MATCH per run costs one each.
+		lo, hi, err := x.videoSpan(ctx, f.Videos)
+		if err != nil {
+			return nil, x.fail("matches", err)
+		}
+		if err := x.queryRow(ctx, `SELECT coalesce(group_concat(rowid), '') FROM (
+				SELECT rowid FROM segments_fts WHERE segments_fts MATCH ? AND rowid BETWEEN ? AND ?
+					AND +rowid IN (SELECT id FROM segments WHERE video_id IN (SELECT value FROM json_each(?)))
+				ORDER BY rowid DESC LIMIT ?)`,
+			[]any{MatchExpr(q), lo, hi, jsonStrings(f.Videos), limit}, &list); err != nil {
+			return nil, x.fail("matches", err)
+		}
+	case inVideos(f):
 		if err := x.queryRow(ctx, `SELECT coalesce(group_concat(id), '') FROM (`+
 			withinVideos("segments_fts.rowid AS id")+` ORDER BY id DESC LIMIT ?5)`,
 			append(videoArgs(q, f, runs, 0), limit), &list); err != nil {
 			return nil, x.fail("matches", err)
 		}
-	} else {
+	default:
 		where, args, err := x.filterSQL(ctx, q, f)
 		if err != nil {
 			return nil, x.fail("matches", err)
@@ -202,73 +218,71 @@ func (x *Index) MoreVideos(ctx context.Context, q search.Query, f search.Filter,
 	return out, nil
 }
 
-// videoSpan returns the lowest and highest ids of videos' lines: those of
-// their runs and, when there are any, the lines above the runs (another
-// tool's, since the last import). hi < lo when they have none.
-func (x *Index) videoSpan(ctx context.Context, runs *segmentRuns, videos []string) (lo, hi int64, err error) {
-	lo, hi = runs.span(videos)
-	var last int64
-	if err := x.queryRow(ctx, `SELECT coalesce(max(id), 0) FROM segments`, nil, &last); err != nil {
-		return 0, 0, err
-	}
-	if last > runs.last() {
-		lo, hi = min(lo, runs.last()+1), last
-	}
-	return lo, hi, nil
+// videoSpan returns the lowest and highest ids of videos' lines (hi < lo
+// when they have none), read from the lines themselves: a line another
+// tool wrote may be in no run.
+func (x *Index) videoSpan(ctx context.Context, videos []string) (lo, hi int64, err error) {
+	err = x.queryRow(ctx, `SELECT coalesce(min(id), 1), coalesce(max(id), 0) FROM segments
+		WHERE video_id IN (SELECT value FROM json_each(?))`, []any{jsonStrings(videos)}, &lo, &hi)
+	return lo, hi, err
 }
 
 // passVideos is MoreVideos in one pass over the matches below below,
 // newest first, each new video taken as it comes, until limit: a MATCH
-// FTS5 expands once however many videos it finds. The lines above the
-// runs (written by another tool since the last import) are read first,
-// their videos looked up.
+// FTS5 expands once however many videos it finds. A line in no run
+// (another tool's, written since an import) is looked up after the pass,
+// which stops once limit videos are known: the first limit videos in
+// order are then all among what it read.
 func (x *Index) passVideos(ctx context.Context, q search.Query, f search.Filter, runs *segmentRuns, below int64, skip map[string]bool, limit int) ([]string, error) {
 	where, fargs, err := x.filterSQL(ctx, q, f)
 	if err != nil {
 		return nil, err
 	}
-	above := runs.last()
+	type match struct {
+		id    int64
+		video string // "" while unknown
+	}
+	var read []match
+	var unknown []int64
+	known := map[string]bool{}
+	rows, err := x.query(ctx, `SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?`+where+`
+		AND rowid < ? ORDER BY rowid DESC`, append(append([]any{MatchExpr(q)}, fargs...), below)...)
+	if err != nil {
+		return nil, err
+	}
+	for len(known) < limit && rows.Next() {
+		var m match
+		if err := rows.Scan(&m.id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		switch m.video = runs.video(m.id); {
+		case m.video == "":
+			unknown = append(unknown, m.id)
+		case skip[m.video] || known[m.video]:
+			continue
+		default:
+			known[m.video] = true
+		}
+		read = append(read, m)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	videos, err := x.videosOf(ctx, unknown)
+	if err != nil {
+		return nil, err
+	}
 	var out []string
-	found := map[string]bool{}
-	take := func(video string) {
-		if video != "" && !skip[video] && !found[video] && len(out) < limit {
-			found[video] = true
-			out = append(out, video)
+	taken := map[string]bool{}
+	for _, m := range read {
+		if m.video == "" {
+			m.video = videos[m.id]
 		}
-	}
-	read := func(lo, hi int64, each func(id int64)) error {
-		rows, err := x.query(ctx, `SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?`+where+`
-			AND rowid BETWEEN ? AND ? ORDER BY rowid DESC`,
-			append(append([]any{MatchExpr(q)}, fargs...), lo, hi)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for len(out) < limit && rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			each(id)
-		}
-		return rows.Err()
-	}
-	if below-1 > above {
-		var ids []int64
-		if err := read(above+1, below-1, func(id int64) { ids = append(ids, id) }); err != nil {
-			return nil, err
-		}
-		videos, err := x.videosOf(ctx, ids)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range ids {
-			take(videos[id])
-		}
-	}
-	if len(out) < limit {
-		if err := read(0, min(below-1, above), func(id int64) { take(runs.video(id)) }); err != nil {
-			return nil, err
+		if m.video != "" && !skip[m.video] && !taken[m.video] && len(out) < limit {
+			taken[m.video] = true
+			out = append(out, m.video)
 		}
 	}
 	return out, nil
@@ -333,7 +347,7 @@ func (x *Index) Score(ctx context.Context, q search.Query, f search.Filter, from
 		// segments), so a MATCH per run would cost an expansion each: one
 		// MATCH between the videos' lowest and highest ids instead, each
 		// match tested.
-		lo, hi, err := x.videoSpan(ctx, runs, f.Videos)
+		lo, hi, err := x.videoSpan(ctx, f.Videos)
 		if err != nil {
 			return nil, x.fail("score", err)
 		}
@@ -349,7 +363,7 @@ func (x *Index) Score(ctx context.Context, q search.Query, f search.Filter, from
 			// Within videos and by speaker or read: the matches between
 			// the videos' lowest and highest ids.
 			var err error
-			if lo, hi, err = x.videoSpan(ctx, runs, f.Videos); err != nil {
+			if lo, hi, err = x.videoSpan(ctx, f.Videos); err != nil {
 				return nil, x.fail("score", err)
 			}
 			lo = max(lo, from)
@@ -969,13 +983,23 @@ func (x *Index) resolve(ctx context.Context, ps []search.Posting, ids []int64) e
 // videosOf looks up the videos of segments, a batch at a time.
 func (x *Index) videosOf(ctx context.Context, ids []int64) (map[int64]string, error) {
 	found := make(map[int64]string, len(ids))
-	for batch := range slices.Chunk(ids, 500) {
-		segs, err := x.Segments(ctx, batch)
+	for batch := range slices.Chunk(ids, 5000) {
+		rows, err := x.query(ctx, `SELECT id, video_id FROM segments WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(batch))
 		if err != nil {
 			return nil, err
 		}
-		for _, s := range segs {
-			found[s.ID] = s.VideoID
+		for rows.Next() {
+			var id int64
+			var video string
+			if err := rows.Scan(&id, &video); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			found[id] = video
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
 		}
 	}
 	return found, nil

@@ -3,7 +3,6 @@ package catalog
 import (
 	"context"
 	"fmt"
-	"math"
 	"sort"
 	"strings"
 )
@@ -50,7 +49,6 @@ type segmentRuns struct {
 	described bool
 }
 
-// video returns the video of segment id, or "" when no run holds it.
 // last is the last id the runs hold.
 func (m *segmentRuns) last() int64 {
 	if len(m.ranges) == 0 {
@@ -59,22 +57,7 @@ func (m *segmentRuns) last() int64 {
 	return m.ranges[len(m.ranges)-1].LastID
 }
 
-// span returns the lowest and highest ids of the runs of videos; hi < lo
-// when they have none.
-func (m *segmentRuns) span(videos []string) (lo, hi int64) {
-	want := make(map[string]bool, len(videos))
-	for _, v := range videos {
-		want[v] = true
-	}
-	lo, hi = math.MaxInt64, 0
-	for _, r := range m.ranges {
-		if want[r.VideoID] {
-			lo, hi = min(lo, r.FirstID), max(hi, r.LastID)
-		}
-	}
-	return lo, hi
-}
-
+// video returns the video of segment id, or "" when no run holds it.
 func (m *segmentRuns) video(id int64) string {
 	r, _ := m.rangeOf(id)
 	return r.VideoID

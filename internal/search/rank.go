@@ -136,8 +136,9 @@ const highlightCost = 60 * time.Microsecond
 // thousand times scores the few dozen said in the videos it shows. A
 // ubiquitous query's videos show their newest matches, unscored, unless
 // the index has its best (then, as for every query matching more than
-// CountCap segments, every match of the videos is ranked and counted;
-// without it, the counts are of the walk's matches).
+// CountCap segments, every match of the videos is ranked and counted).
+// Past CountCap, every match of the videos is read from the index and
+// counted; a browse by filter alone counts the walk's.
 func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, f Filter, videos []string, n int) (map[string][]candidate, map[string]int, error) {
 	perVideo := map[string]int{}
 	best := map[string][]candidate{}
@@ -149,11 +150,10 @@ func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, f Filter, vi
 		if best, err = e.bestInVideos(ctx, q, w, videos); err != nil {
 			return nil, nil, err
 		}
-	case w.capped():
+	case w.capped() && !q.Browse():
 		// The walk holds only the newest CountCap matches: every match
-		// of these videos, scored by the index.
-		var err error
-		if best, err = e.scoreInVideos(ctx, q, w, f, videos); err != nil {
+		// of these videos, from the index.
+		if err := e.inVideos(ctx, q, w, f, videos, n, best, perVideo); err != nil {
 			return nil, nil, err
 		}
 	default:
@@ -161,7 +161,7 @@ func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, f Filter, vi
 			return nil, nil, err
 		}
 	}
-	if w.best || w.capped() {
+	if w.best {
 		for v, cs := range best {
 			perVideo[v] = len(cs)
 		}
@@ -180,16 +180,33 @@ func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, f Filter, vi
 	return best, perVideo, nil
 }
 
-// scoreInVideos scores every match of videos passing f, by video.
-func (e *Engine) scoreInVideos(ctx context.Context, q Query, w walk, f Filter, videos []string) (map[string][]candidate, error) {
-	best := map[string][]candidate{}
+// inVideos reads every match of videos passing f into best, counting
+// them in perVideo: a ubiquitous query's newest n unscored (BM25 weighs
+// its words at almost nothing, and FTS5 would count every match in the
+// collection to weigh them), any other's scored.
+func (e *Engine) inVideos(ctx context.Context, q Query, w walk, f Filter, videos []string, n int, best map[string][]candidate, perVideo map[string]int) error {
 	if len(videos) == 0 {
-		return best, nil
+		return nil
 	}
 	f.Videos = videos
+	if w.ubiquitous {
+		ps, err := e.index.Matches(ctx, q, f, CountCap)
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			perVideo[p.Video]++
+			if len(best[p.Video]) < n {
+				c := candidate{id: p.Segment, video: p.Video, repeat: p.Repeat}
+				c.boost(w)
+				best[p.Video] = append(best[p.Video], c)
+			}
+		}
+		return nil
+	}
 	scored, err := e.index.Score(ctx, q, f, 0)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, s := range scored {
 		c := candidate{id: s.Segment, video: s.Video, score: s.Score, repeat: s.Repeat}
@@ -197,9 +214,10 @@ func (e *Engine) scoreInVideos(ctx context.Context, q Query, w walk, f Filter, v
 		if w.near[s.Segment] {
 			c.tier = 1
 		}
+		perVideo[c.video]++
 		best[c.video] = append(best[c.video], c)
 	}
-	return best, nil
+	return nil
 }
 
 // rankWalked ranks the walk's matches in the shown videos into best,

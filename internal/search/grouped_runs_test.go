@@ -1,0 +1,214 @@
+package search_test
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/search"
+)
+
+// TestGroupedPagesAcrossRunsAndFilters: past the count cap, grouped pages
+// list every video once with every match counted, against plain SQL, for
+// videos imported in parts (two runs), lines another tool wrote above the
+// runs (a few of one video, or more than the walk holds, of several), a
+// prefix, and filters by channel, videos and speaker.
+func TestGroupedPagesAcrossRunsAndFilters(t *testing.T) {
+	for _, above := range []struct{ lines, videos int }{{5, 1}, {150, 7}} {
+		t.Run(fmt.Sprintf("%d lines above the runs", above.lines), func(t *testing.T) {
+			groupedAcrossRuns(t, above.lines, above.videos)
+		})
+	}
+}
+
+func groupedAcrossRuns(t *testing.T, lines, videos int) {
+	c, st, err := openStore(filepath.Join(t.TempDir(), "mix.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close(); st.raw.Close() })
+	recs := generated()
+	n := 0
+	imp := func(rs []catalog.Record) {
+		seq := func(yield func(catalog.Record, error) bool) {
+			for _, r := range rs {
+				n++
+				r.Pos = fmt.Sprintf("gen:%d", n)
+				if !yield(r, nil) {
+					return
+				}
+			}
+		}
+		if _, err := c.Import(context.Background(), iter.Seq2[catalog.Record, error](seq), catalog.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	imp(recs[:20*60])
+	imp(recs[20*60:])
+	// Video 3 imported again in part: new lines, a second run at the top.
+	var more []catalog.Record
+	for i := range 30 {
+		r := recs[3*60]
+		r.Start, r.End, r.Text = 5000+i*30, 5000+i*30+30, "the later part "+r.Text
+		more = append(more, r)
+	}
+	imp(more)
+	// Another tool writes lines above the runs, of an old video.
+	for i := range lines {
+		if _, err := st.raw.Exec(`INSERT INTO segments (video_id, start_second, end_second, text) VALUES (?, ?, ?, 'the wombat by another tool')`, fmt.Sprintf("gen%08d", 8+i%videos), 9000+i*10, 9005+i*10); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.raw.Exec(`UPDATE videos SET channel_id = 'UCeven' WHERE CAST(substr(video_id, 4) AS INTEGER) % 2 = 0;
+		UPDATE segments SET speaker = 'Ada' WHERE id % 3 = 0;
+		UPDATE catalog_version SET version = version + 1`); err != nil {
+		t.Fatal(err)
+	}
+	capped := search.NewWithCaps(st.index, time.Minute, 100, 40)
+	var vids []string
+	for v := range 40 {
+		if v%3 == 0 || v == 8 {
+			vids = append(vids, fmt.Sprintf("gen%08d", v))
+		}
+	}
+	for _, c := range []struct {
+		query string
+		f     search.Filter
+		where string
+	}{
+		{"the", search.Filter{}, ""},
+		{"the*", search.Filter{}, ""},
+		{"the*", search.Filter{Channel: "UCeven"}, "s.video_id IN (SELECT video_id FROM videos WHERE channel_id = 'UCeven')"},
+		{"the", search.Filter{Channel: "UCeven"}, "s.video_id IN (SELECT video_id FROM videos WHERE channel_id = 'UCeven')"},
+		{"the*", search.Filter{Videos: vids}, "s.video_id IN ('" + strings.Join(vids, "','") + "')"},
+		{"the", search.Filter{Videos: vids, Speaker: "Ada"}, "s.video_id IN ('" + strings.Join(vids, "','") + "') AND s.speaker = 'Ada'"},
+		{"the*", search.Filter{Speaker: "Ada"}, "s.speaker = 'Ada'"},
+	} {
+		name := fmt.Sprintf("%s %+v", c.query, c.f)
+		where := ""
+		if c.where != "" {
+			where = " AND " + c.where
+		}
+		want := map[string]int{}
+		rows, err := st.raw.Query(`SELECT s.video_id, count(*) FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid
+			WHERE segments_fts MATCH ?`+where+` GROUP BY s.video_id`, c.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var v string
+			var k int
+			if err := rows.Scan(&v, &k); err != nil {
+				t.Fatal(err)
+			}
+			want[v] = k
+		}
+		rows.Close()
+		got := map[string]int{}
+		req := search.Request{Query: c.query, Narrow: search.Filter{Channel: c.f.Channel, Speaker: c.f.Speaker}, Videos: c.f.Videos, Group: search.GroupVideos}
+		var res search.Results
+		for p := 1; ; p++ {
+			req.Page = p
+			res = find(t, capped, req)
+			for _, g := range res.Groups {
+				if _, dup := got[g.VideoID]; dup {
+					t.Errorf("%s: %s twice", name, g.VideoID)
+				}
+				got[g.VideoID] = g.Count
+			}
+			if p >= res.Pages() {
+				break
+			}
+		}
+		if !res.Capped {
+			t.Errorf("%s: not capped", name)
+		}
+		if len(got) != len(want) || res.VideosMore {
+			t.Errorf("%s: %d listed (more %v), %d match", name, len(got), res.VideosMore, len(want))
+		}
+		for v, k := range want {
+			if got[v] != k {
+				t.Errorf("%s: %s count %d, want %d", name, v, got[v], k)
+			}
+		}
+		for v := range got {
+			if want[v] == 0 {
+				t.Errorf("%s: %s listed without a match", name, v)
+			}
+		}
+	}
+}
+
+// TestGroupedPagesReachLinesInNoRun: lines another tool wrote before a
+// later import sit below the runs, in none; a grouped page past the cap
+// still reaches their videos.
+func TestGroupedPagesReachLinesInNoRun(t *testing.T) {
+	c, st, err := openStore(filepath.Join(t.TempDir(), "gap.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close(); st.raw.Close() })
+	recs := generated()
+	imp := func(rs []catalog.Record) {
+		seq := func(yield func(catalog.Record, error) bool) {
+			for i, r := range rs {
+				r.Pos = fmt.Sprintf("gen:%d", i+1)
+				if !yield(r, nil) {
+					return
+				}
+			}
+		}
+		if _, err := c.Import(context.Background(), iter.Seq2[catalog.Record, error](seq), catalog.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	imp(recs[:20*60])
+	// Another tool writes a line of an old video; then the next import.
+	if _, err := st.raw.Exec(`INSERT INTO segments (video_id, start_second, end_second, text, speaker) VALUES ('gen00000005', 9000, 9010, 'the wombat, written by another tool', 'Zed')`); err != nil {
+		t.Fatal(err)
+	}
+	imp(recs[20*60:])
+	// Zed says every third line of the newer videos too.
+	if _, err := st.raw.Exec(`UPDATE segments SET speaker = 'Zed' WHERE id % 3 = 0 AND video_id >= 'gen00000020';
+		UPDATE catalog_version SET version = version + 1`); err != nil {
+		t.Fatal(err)
+	}
+	capped := search.NewWithCaps(st.index, time.Minute, 100, 40)
+	for _, query := range []string{"the", "the*"} {
+		got := map[string]int{}
+		for p := 1; ; p++ {
+			res := find(t, capped, search.Request{Query: query, Narrow: search.Filter{Speaker: "Zed"}, Group: search.GroupVideos, Page: p})
+			for _, g := range res.Groups {
+				got[g.VideoID] = g.Count
+			}
+			if p >= res.Pages() {
+				break
+			}
+		}
+		if got["gen00000005"] != 1 {
+			t.Errorf("%s by Zed: gen00000005 listed with %d (of 1), %d videos listed", query, got["gen00000005"], len(got))
+		}
+	}
+}
+
+// TestGroupedBrowsePastTheCap: a browse by speaker alone, past the count
+// cap, lists the videos of the newest lines and says so.
+func TestGroupedBrowsePastTheCap(t *testing.T) {
+	_, st := newEngine(t, generated())
+	if _, err := st.raw.Exec(`UPDATE segments SET speaker = 'Ada' WHERE id % 3 = 0;
+		UPDATE catalog_version SET version = version + 1`); err != nil {
+		t.Fatal(err)
+	}
+	capped := search.NewWithCaps(st.index, time.Minute, 100, 40)
+	for _, g := range []search.Grouping{search.GroupAuto, search.GroupVideos} {
+		res := find(t, capped, search.Request{Narrow: search.Filter{Speaker: "Ada"}, Group: g})
+		if !res.Capped || !res.Grouped || !res.Partial || len(res.Groups) == 0 {
+			t.Errorf("group %v: capped %v, grouped %v, partial %v, %d groups", g, res.Capped, res.Grouped, res.Partial, len(res.Groups))
+		}
+	}
+}
