@@ -8,6 +8,7 @@ import (
 	"io"
 	"iter"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -21,6 +22,13 @@ import (
 )
 
 // importCmd loads transcript files into a database in one transaction.
+// importMemoryLimit is the soft limit on the Go runtime's memory during
+// an import. What an import keeps live is 15-25 MB whatever its size (a
+// block of champion lists, a batch of rows), but without a limit the
+// collector lets garbage grow the heap to twice that and the runtime
+// keeps what it once took: 66 MB at 10M segments against 33 MB at 1M.
+const importMemoryLimit = 40 << 20
+
 func importCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fset := flag.NewFlagSet("web import", flag.ContinueOnError)
 	fset.SetOutput(stderr)
@@ -51,6 +59,9 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return fmt.Errorf("import: %w", err)
 	}
 
+	if getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
+	}
 	_, statErr := os.Stat(*dbPath)
 	existed := statErr == nil
 	opts := catalog.ImportOptions{SkipInvalid: *skipInvalid}
