@@ -227,6 +227,32 @@ func (x *Index) videoSpan(ctx context.Context, videos []string) (lo, hi int64, e
 	return lo, hi, err
 }
 
+// VideosBelow implements search.Index, reading each video's lines by
+// the index of their times: a few hundred a video.
+func (x *Index) VideosBelow(ctx context.Context, videos []string, below int64) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(videos) == 0 {
+		return out, nil
+	}
+	rows, err := x.query(ctx, `SELECT DISTINCT video_id FROM segments
+		WHERE video_id IN (SELECT value FROM json_each(?)) AND id < ?`, jsonStrings(videos), below)
+	if err != nil {
+		return nil, x.fail("videos below", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, x.fail("videos below", err)
+		}
+		out[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, x.fail("videos below", err)
+	}
+	return out, nil
+}
+
 // passVideos is MoreVideos in one pass over the matches below below,
 // newest first, each new video taken as it comes, until limit: a MATCH
 // FTS5 expands once however many videos it finds. A line in no run

@@ -25,6 +25,9 @@ type Index interface {
 	// first: the videos a grouped page lists after those its walk of the
 	// newest CountCap matches found.
 	MoreVideos(ctx context.Context, q Query, f Filter, below int64, skip map[string]bool, limit int) ([]string, error)
+	// VideosBelow reports which of videos hold a segment with an id below
+	// below: those a walk down to below has not seen whole.
+	VideosBelow(ctx context.Context, videos []string, below int64) (map[string]bool, error)
 	// Lines returns up to limit segments within f (which narrows by
 	// something), newest first, whatever they say.
 	Lines(ctx context.Context, f Filter, limit int) ([]Posting, error)

@@ -151,9 +151,25 @@ func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, f Filter, vi
 			return nil, nil, err
 		}
 	case w.capped() && !q.Browse():
-		// The walk holds only the newest CountCap matches: every match
-		// of these videos, from the index.
-		if err := e.inVideos(ctx, q, w, f, videos, n, best, perVideo); err != nil {
+		// The walk holds only the newest CountCap matches: the videos it
+		// has not seen whole are read from the index, every match (for
+		// a prefix, that costs expanding it again).
+		older, err := e.index.VideosBelow(ctx, videos, w.lowest())
+		if err != nil {
+			return nil, nil, err
+		}
+		var walked, rest []string
+		for _, v := range videos {
+			if older[v] {
+				rest = append(rest, v)
+			} else {
+				walked = append(walked, v)
+			}
+		}
+		if err := e.rankWalked(ctx, q, w, set(walked), n, best, perVideo); err != nil {
+			return nil, nil, err
+		}
+		if err := e.inVideos(ctx, q, w, f, rest, n, best, perVideo); err != nil {
 			return nil, nil, err
 		}
 	default:
