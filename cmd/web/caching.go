@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,7 +37,7 @@ const versionTTL = time.Second
 // formatted once per version, not per response.
 type stamp struct {
 	catalog.Version
-	etag         string // weak: the version and this run of the server
+	etag         string // weak: the version and the server's build
 	lastModified string
 }
 
@@ -42,9 +46,12 @@ type stamp struct {
 // with the version they had (a second late at most), rather than queueing
 // behind a read that waits for a busy pool.
 type versionCache struct {
-	read  func(context.Context) (catalog.Version, error)
-	ttl   time.Duration
-	build string // this run of the server, in ETags: a deploy may change any page
+	read func(context.Context) (catalog.Version, error)
+	ttl  time.Duration
+	// build names the server's program in ETags: a deploy may change any
+	// page, and every node running the same program over the same
+	// catalog gives a page the same ETag (buildID).
+	build string
 
 	mu         sync.Mutex
 	stamp      stamp
@@ -73,13 +80,34 @@ func (vc *versionCache) get(ctx context.Context) (stamp, error) {
 	if v != vc.stamp.Version || vc.stamp.etag == "" {
 		vc.stamp = stamp{
 			Version: v,
-			etag:    `W/"` + strconv.FormatInt(v.N, 10) + "." + strconv.FormatUint(v.File, 10) + "-" + vc.build + `"`,
+			// N names the content: every change sets it to at least the
+			// time in microseconds, so files built apart differ and a copy
+			// of a file, on another node, agrees.
+			etag: `W/"` + strconv.FormatInt(v.N, 10) + "-" + vc.build + `"`,
 			// Last-Modified has one-second resolution.
 			lastModified: v.ChangedAt.UTC().Format(http.TimeFormat),
 		}
 	}
 	vc.at = time.Now()
 	return vc.stamp, nil
+}
+
+// buildID names the running program: the first 12 hex digits of the
+// SHA-256 of its executable, the same for every node running the same
+// binary, different after a deploy. When the executable cannot be read,
+// the start time (ETags then differ between nodes, which costs a
+// revalidation, never a stale page).
+func buildID() string {
+	if exe, err := os.Executable(); err == nil {
+		if f, err := os.Open(exe); err == nil {
+			defer f.Close()
+			h := sha256.New()
+			if _, err := io.Copy(h, f); err == nil {
+				return hex.EncodeToString(h.Sum(nil))[:12]
+			}
+		}
+	}
+	return strconv.FormatInt(time.Now().UnixNano(), 36)
 }
 
 // captureWriter records a handler's response instead of sending it.

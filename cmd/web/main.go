@@ -112,6 +112,9 @@ type Config struct {
 	// MemoryLimit is the soft limit set on the Go heap while serving (0:
 	// the runtime's own, as GOMEMLIMIT configures it).
 	MemoryLimit int64
+	// Build names the program in ETags (buildID; "" in tests: the start
+	// time).
+	Build string
 }
 
 // heapHeadroom is the Go heap allowed beyond the page cache while
@@ -189,6 +192,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer cat.Close()
 	go checkpointEvery(ctx, cat, checkpointInterval, log)
+	cfg.Build = buildID()
 	srv, err := newServer(cfg, cat, search.New(catalog.NewIndex(cat), cfg.SearchTimeout), log)
 	if err != nil {
 		return err
@@ -371,6 +375,9 @@ func newServer(cfg Config, cat store, engine *search.Engine, log *slog.Logger) (
 	if cfg.PlayerURL == "" { // the one place the default is applied, for flags and tests alike
 		cfg.PlayerURL = defaultPlayerURL
 	}
+	if cfg.Build == "" {
+		cfg.Build = strconv.FormatInt(time.Now().UnixNano(), 36)
+	}
 	player, err := url.Parse(cfg.PlayerURL)
 	if err != nil || player.Host == "" {
 		return nil, fmt.Errorf("-player-url %q is not an absolute URL", cfg.PlayerURL)
@@ -381,7 +388,7 @@ func newServer(cfg Config, cat store, engine *search.Engine, log *slog.Logger) (
 		playerURL: cfg.PlayerURL, playerOrigin: player.Scheme + "://" + player.Host,
 		pages:    pagecache.New(cfg.CacheBytes),
 		limiter:  newSearchLimiter(cfg.Limits),
-		version:  &versionCache{read: cat.Version, ttl: cfg.VersionTTL, build: strconv.FormatInt(time.Now().UnixNano(), 36)},
+		version:  &versionCache{read: cat.Version, ttl: cfg.VersionTTL, build: cfg.Build},
 		tipCache: &tipsCache{},
 	}, nil
 }
