@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Two web nodes behind nginx on loopback: the nodes on 127.0.0.1:8081 and
+# :8082 serving the same catalog file, nginx on 127.0.0.1:8080 in front.
+# Ctrl-C stops all three.
+#
+#   deploy/two-nodes.sh [DB_PATH]      (default data/transcripts.db)
+#
+# Needs nginx (Debian: apt-get install nginx-light). Moving a new
+# database file into place at DB_PATH is picked up by both nodes within
+# a second; killing one node leaves the site up.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+db="${1:-data/transcripts.db}"
+dir=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null; rm -rf "$dir"' EXIT INT TERM
+
+go build -o "$dir/web" ./cmd/web
+if [ ! -e "$db" ]; then
+  "$dir/web" import -db "$db" data/sample.jsonl
+fi
+for port in 8081 8082; do
+  ADDR=127.0.0.1:$port DB_PATH="$db" TRUST_PROXY=1 "$dir/web" &
+done
+sed -e "s|@DIR@|$dir|g" -e "s|@LISTEN@|127.0.0.1:8080|" \
+    -e "s|@NODE1@|127.0.0.1:8081|" -e "s|@NODE2@|127.0.0.1:8082|" deploy/nginx.conf >"$dir/nginx.conf"
+nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" -g "daemon off;" &
+echo "http://127.0.0.1:8080/ (nodes on :8081 and :8082; Ctrl-C stops them)"
+wait
