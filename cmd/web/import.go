@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"iter"
 	"os"
 	"runtime/debug"
@@ -124,6 +125,9 @@ func printSummary(w io.Writer, dbPath string, files int64, s catalog.ImportStats
 // importInto opens (creating) the database at path and imports records
 // into it.
 func importInto(ctx context.Context, path string, records iter.Seq2[catalog.Record, error], opts catalog.ImportOptions) (catalog.ImportStats, error) {
+	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+		return importNew(ctx, path, records, opts)
+	}
 	cat, err := catalog.Open(ctx, path)
 	if err != nil {
 		return catalog.ImportStats{}, err
@@ -132,6 +136,30 @@ func importInto(ctx context.Context, path string, records iter.Seq2[catalog.Reco
 	if cerr := cat.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close %s: %w", path, cerr)
 	}
+	return stats, err
+}
+
+// importNew builds a new database at path from records: under a
+// temporary name, without a journal (catalog.OpenNew), moved into place
+// once whole. On failure nothing is left at path.
+func importNew(ctx context.Context, path string, records iter.Seq2[catalog.Record, error], opts catalog.ImportOptions) (catalog.ImportStats, error) {
+	tmp := path + ".importing"
+	removeDB(tmp) // a crashed import's
+	cat, err := catalog.OpenNew(ctx, tmp)
+	if err != nil {
+		return catalog.ImportStats{}, err
+	}
+	stats, err := cat.Import(ctx, records, opts)
+	if err == nil {
+		err = cat.Seal(ctx)
+	}
+	if cerr := cat.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close %s: %w", tmp, cerr)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	removeDB(tmp) // on failure everything; else the log's files, if any
 	return stats, err
 }
 

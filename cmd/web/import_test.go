@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -444,5 +445,52 @@ func TestOperatorsDecideWhatIsRepeated(t *testing.T) {
 	}
 	if n := repeatedLines(); n != 0 {
 		t.Errorf("%d repeated lines with the read in two videos", n)
+	}
+}
+
+// TestFirstImportIsBuiltAside: a first import builds the database under a
+// temporary name without a journal and moves it into place whole, in WAL
+// mode like any other; a failed one leaves nothing, and a crashed one's
+// leftovers are replaced.
+func TestFirstImportIsBuiltAside(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "first.db")
+	tmp := db + ".importing"
+	if err := os.WriteFile(tmp, []byte("what a crashed import left"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := runCmd(t, "import", "-db", db, writeFile(t, "good.jsonl", goodRows)); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, leftover := range []string{tmp, tmp + "-wal", tmp + "-shm", tmp + "-journal"} {
+		if _, err := os.Stat(leftover); !os.IsNotExist(err) {
+			t.Errorf("%s is left after the import", filepath.Base(leftover))
+		}
+	}
+	raw, err := sql.Open("sqlite", "file:"+db+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var mode string
+	var segments int
+	if err := raw.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal mode %q (%v), want wal", mode, err)
+	}
+	if err := raw.QueryRow(`SELECT count(*) FROM segments`).Scan(&segments); err != nil || segments == 0 {
+		t.Errorf("%d segments (%v)", segments, err)
+	}
+	// The next import goes into the file in place, as every later one.
+	if out, err := runCmd(t, "import", "-db", db, "../../data/sample.jsonl"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	// A first import that fails leaves nothing behind.
+	failed := filepath.Join(dir, "failed.db")
+	if _, err := runCmd(t, "import", "-db", failed, writeFile(t, "bad.jsonl", badRows)); err == nil {
+		t.Fatal("a bad row was imported")
+	}
+	entries, _ := filepath.Glob(failed + "*")
+	if len(entries) > 0 {
+		t.Errorf("a failed first import left %q", entries)
 	}
 }

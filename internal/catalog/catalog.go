@@ -102,13 +102,45 @@ var migrationFiles embed.FS
 // Open opens (creating if needed) the SQLite database at path and brings its
 // schema up to date.
 func Open(ctx context.Context, path string, opts ...Option) (*Catalog, error) {
-	return openWriter(ctx, path, true, opts...)
+	return openWriter(ctx, path, true, false, opts...)
+}
+
+// OpenNew creates the database at path, which must not exist, for a first
+// import, without a journal: a failed first import has nothing to roll
+// back to, and its caller removes the file. Every page is written once,
+// to the file, where a journal would write it twice and, in WAL mode, map
+// an index of every page into memory (15 MB for 10M segments). Seal
+// makes it a database like any other. The caller builds it under a
+// temporary name and moves it into place once sealed: until then a crash
+// leaves a file no one reads.
+func OpenNew(ctx context.Context, path string, opts ...Option) (*Catalog, error) {
+	if _, err := os.Lstat(path); err == nil {
+		return nil, fmt.Errorf("catalog: create %s: %w", path, fs.ErrExist)
+	}
+	return openWriter(ctx, path, true, true, opts...)
+}
+
+// Seal ends the load of a database OpenNew created: it switches it to the
+// write-ahead log every other open uses and flushes it to disk.
+func (c *Catalog) Seal(ctx context.Context) error {
+	if _, err := c.db.ExecContext(ctx, `PRAGMA journal_mode = WAL`); err != nil {
+		return fmt.Errorf("catalog: seal %s: %w", c.path, err)
+	}
+	f, err := os.Open(c.path)
+	if err != nil {
+		return fmt.Errorf("catalog: seal %s: %w", c.path, err)
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("catalog: seal %s: %w", c.path, err)
+	}
+	return nil
 }
 
 // openWriter opens the database at path to write, creating it when create
 // is set, and migrates it.
-func openWriter(ctx context.Context, path string, create bool, opts ...Option) (*Catalog, error) {
-	name, err := dsn(path, create)
+func openWriter(ctx context.Context, path string, create, bulk bool, opts ...Option) (*Catalog, error) {
+	name, err := dsn(path, create, bulk)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: open %s: %w", path, err)
 	}
@@ -118,6 +150,11 @@ func openWriter(ctx context.Context, path string, create bool, opts ...Option) (
 	}
 	db.SetMaxOpenConns(max(4, 2*runtime.NumCPU()))
 	db.SetMaxIdleConns(max(4, 2*runtime.NumCPU()))
+	if bulk {
+		// One connection for the load's life: another would open
+		// without a journal again after Seal.
+		db.SetMaxOpenConns(1)
+	}
 	c := newCatalog(db, path, nil, opts)
 	if err := c.migrate(ctx); err != nil {
 		db.Close()
@@ -164,7 +201,7 @@ var ErrLocked = errors.New("another process is writing the database")
 // migrateFile brings the schema of the existing database at path up to
 // date through a short-lived writer.
 func migrateFile(ctx context.Context, path string) error {
-	w, err := openWriter(ctx, path, false)
+	w, err := openWriter(ctx, path, false, false)
 	if err != nil {
 		if strings.Contains(err.Error(), "database is locked") || strings.Contains(err.Error(), "SQLITE_BUSY") {
 			return fmt.Errorf("catalog: %s needs its schema brought up to date, but %w (an import?): %v", path, ErrLocked, err)
@@ -200,7 +237,7 @@ func (c *Catalog) schemaBehind(ctx context.Context) (bool, error) {
 
 // dsn is the driver's name for the database at path opened to write, with
 // the settings every connection gets; create allows a new file.
-func dsn(path string, create bool) (string, error) {
+func dsn(path string, create, bulk bool) (string, error) {
 	uri, err := fileURI(path)
 	if err != nil {
 		return "", err
@@ -212,8 +249,13 @@ func dsn(path string, create bool) (string, error) {
 		q.Set("mode", "rw")
 	}
 	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	if bulk {
+		q.Add("_pragma", "journal_mode(OFF)")
+		q.Add("_pragma", "synchronous(OFF)")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+	}
 	q.Add("_pragma", "foreign_keys(ON)")
 	// Writers take the lock up front, so a reader upgraded to a writer
 	// never fails half-way with SQLITE_BUSY.
@@ -280,7 +322,7 @@ func (c *Catalog) Checkpoint(ctx context.Context) error {
 		if _, err := os.Stat(c.path + "-wal"); err != nil || !writable(filepath.Dir(c.path)) {
 			return nil // no log, or none this process may write
 		}
-		name, err := dsn(c.path, false)
+		name, err := dsn(c.path, false, false)
 		if err != nil {
 			return fmt.Errorf("catalog: checkpoint: %w", err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"iter"
 	"path/filepath"
 	"strings"
@@ -716,5 +717,46 @@ func TestDerivedTablesAfterDeletingTheNewest(t *testing.T) {
 	}
 	if docs != 2 || shingled == 0 {
 		t.Errorf("the new video's segments: %d in the champion lists of zebra (want 2), %d shingles (want some)", docs, shingled)
+	}
+}
+
+// TestOpenNewLoadsWithoutAJournalThenSeals: OpenNew refuses a path that
+// exists; a database it loads is, once sealed, the same as one imported
+// the usual way, in WAL mode.
+func TestOpenNewLoadsWithoutAJournalThenSeals(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	rows := []catalog.Record{seg(vidA, 0, 10, "the first line"), seg(vidA, 10, 20, "the second line"), seg(vidB, 0, 30, "another video")}
+	usual, err := catalog.Open(ctx, filepath.Join(dir, "usual.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer usual.Close()
+	if _, err := usual.Import(ctx, records(rows...), catalog.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := catalog.OpenNew(ctx, filepath.Join(dir, "usual.db")); !errors.Is(err, fs.ErrExist) {
+		t.Errorf("OpenNew on an existing file: %v", err)
+	}
+	c, err := catalog.OpenNew(ctx, filepath.Join(dir, "new.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var mode string
+	if err := c.DB().QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "off" {
+		t.Errorf("journal mode while loading: %q %v", mode, err)
+	}
+	if _, err := c.Import(ctx, records(rows...), catalog.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Seal(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DB().QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal mode once sealed: %q %v", mode, err)
+	}
+	if got, want := dump(t, c), dump(t, usual); got != want {
+		t.Errorf("loaded:\n%s\nimported the usual way:\n%s", got, want)
 	}
 }

@@ -15,7 +15,7 @@ import (
 func TestMetadataMigrationUpgradesInPlace(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
-	name, err := dsn(path, true)
+	name, err := dsn(path, true, false)
 	if err != nil {
 		t.Fatal(err)
 	}
