@@ -129,7 +129,8 @@ const probeVideos = 256
 // ids (FTS5 seeks each word's list to the run rather than reading it), a
 // statement per probeVideos videos, until it has limit videos. A query
 // with a prefix, or a filter by speaker or read, takes one pass over the
-// matches instead (passVideos).
+// matches instead (passVideos); a browse by filter alone reads the lines
+// (moreLines).
 func (x *Index) MoreVideos(ctx context.Context, q search.Query, f search.Filter, below int64, skip map[string]bool, limit int) ([]string, error) {
 	runs, err := x.segmentRuns(ctx)
 	if err != nil {
@@ -141,6 +142,13 @@ func (x *Index) MoreVideos(ctx context.Context, q search.Query, f search.Filter,
 	}
 	if none || limit <= 0 {
 		return nil, nil
+	}
+	if q.Browse() {
+		out, err := x.moreLines(ctx, f, below, skip, limit)
+		if err != nil {
+			return nil, x.fail("more videos", err)
+		}
+		return out, nil
 	}
 	if q.HasPrefix() || f.Narrowed() || f.Repeat != 0 {
 		// FTS5 expands a prefix again at every MATCH (0.1–0.25 s at 10M
@@ -937,11 +945,7 @@ func (x *Index) Lines(ctx context.Context, f search.Filter, limit int) ([]search
 	if err != nil {
 		return nil, x.fail("lines", err)
 	}
-	conds, args := segmentConditions(f)
-	if f.Repeat != 0 {
-		conds = append(conds, "id IN (SELECT segment_id FROM repeated_segments WHERE cluster = ?)")
-		args = append(args, f.Repeat)
-	}
+	conds, args := lineConditions(f)
 	if len(conds) == 0 {
 		return nil, fmt.Errorf("catalog: index lines: %w", &search.QueryError{Reason: "Type a word to look for, or narrow by speaker, channel or date."})
 	}
@@ -964,6 +968,44 @@ func (x *Index) Lines(ctx context.Context, f search.Filter, limit int) ([]search
 		return nil, x.fail("lines", err)
 	}
 	return ps, nil
+}
+
+// lineConditions are f's tests of a segments row, Repeat included.
+func lineConditions(f search.Filter) ([]string, []any) {
+	conds, args := segmentConditions(f)
+	if f.Repeat != 0 {
+		conds = append(conds, "id IN (SELECT segment_id FROM repeated_segments WHERE cluster = ?)")
+		args = append(args, f.Repeat)
+	}
+	return conds, args
+}
+
+// moreLines is MoreVideos for a browse by filter alone: the videos with a
+// line within f below below, by their newest such line, newest first.
+func (x *Index) moreLines(ctx context.Context, f search.Filter, below int64, skip map[string]bool, limit int) ([]string, error) {
+	conds, args := lineConditions(f)
+	if len(conds) == 0 {
+		return nil, nil
+	}
+	rows, err := x.query(ctx, `SELECT video_id, max(id) AS newest FROM segments
+		WHERE `+strings.Join(conds, " AND ")+` AND id < ? GROUP BY video_id ORDER BY newest DESC LIMIT ?`,
+		append(args, below, limit+len(skip))...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		var newest int64
+		if err := rows.Scan(&id, &newest); err != nil {
+			return nil, err
+		}
+		if !skip[id] && len(out) < limit {
+			out = append(out, id)
+		}
+	}
+	return out, rows.Err()
 }
 
 // condition is a test of a videos row and its argument.

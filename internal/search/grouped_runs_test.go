@@ -197,18 +197,54 @@ func TestGroupedPagesReachLinesInNoRun(t *testing.T) {
 }
 
 // TestGroupedBrowsePastTheCap: a browse by speaker alone, past the count
-// cap, lists the videos of the newest lines and says so.
+// cap, lists every video with a line of theirs across its pages, each
+// with its number of such lines.
 func TestGroupedBrowsePastTheCap(t *testing.T) {
 	_, st := newEngine(t, generated())
 	if _, err := st.raw.Exec(`UPDATE segments SET speaker = 'Ada' WHERE id % 3 = 0;
 		UPDATE catalog_version SET version = version + 1`); err != nil {
 		t.Fatal(err)
 	}
+	want := map[string]int{}
+	rows, err := st.raw.Query(`SELECT video_id, count(*) FROM segments WHERE speaker = 'Ada' GROUP BY video_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var v string
+		var n int
+		if err := rows.Scan(&v, &n); err != nil {
+			t.Fatal(err)
+		}
+		want[v] = n
+	}
+	rows.Close()
 	capped := search.NewWithCaps(st.index, time.Minute, 100, 40)
 	for _, g := range []search.Grouping{search.GroupAuto, search.GroupVideos} {
-		res := find(t, capped, search.Request{Narrow: search.Filter{Speaker: "Ada"}, Group: g})
-		if !res.Capped || !res.Grouped || !res.Partial || len(res.Groups) == 0 {
-			t.Errorf("group %v: capped %v, grouped %v, partial %v, %d groups", g, res.Capped, res.Grouped, res.Partial, len(res.Groups))
+		got := map[string]int{}
+		var res search.Results
+		for p := 1; ; p++ {
+			res = find(t, capped, search.Request{Narrow: search.Filter{Speaker: "Ada"}, Group: g, Page: p})
+			if !res.Capped || !res.Grouped || res.Partial {
+				t.Fatalf("group %v page %d: capped %v, grouped %v, partial %v", g, p, res.Capped, res.Grouped, res.Partial)
+			}
+			for _, gr := range res.Groups {
+				if _, twice := got[gr.VideoID]; twice {
+					t.Errorf("group %v: %s on two pages", g, gr.VideoID)
+				}
+				got[gr.VideoID] = gr.Count
+			}
+			if p >= res.Pages() {
+				break
+			}
+		}
+		if len(got) != len(want) || res.VideosMore {
+			t.Errorf("group %v: %d videos listed (more %v), %d have a line of Ada's", g, len(got), res.VideosMore, len(want))
+		}
+		for v, n := range want {
+			if got[v] != n {
+				t.Errorf("group %v: %s counts %d, has %d lines of Ada's", g, v, got[v], n)
+			}
 		}
 	}
 }

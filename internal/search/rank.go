@@ -137,8 +137,8 @@ const highlightCost = 60 * time.Microsecond
 // ubiquitous query's videos show their newest matches, unscored, unless
 // the index has its best (then, as for every query matching more than
 // CountCap segments, every match of the videos is ranked and counted).
-// Past CountCap, every match of the videos is read from the index and
-// counted; a browse by filter alone counts the walk's.
+// Past CountCap, every match of the videos the walk has not seen whole
+// is read from the index and counted.
 func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, f Filter, videos []string, n int) (map[string][]candidate, map[string]int, error) {
 	perVideo := map[string]int{}
 	best := map[string][]candidate{}
@@ -150,7 +150,7 @@ func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, f Filter, vi
 		if best, err = e.bestInVideos(ctx, q, w, videos); err != nil {
 			return nil, nil, err
 		}
-	case w.capped() && !q.Browse():
+	case w.capped():
 		// The walk holds only the newest CountCap matches: the videos it
 		// has not seen whole are read from the index, every match (for
 		// a prefix, that costs expanding it again).
@@ -199,14 +199,20 @@ func (e *Engine) bestOfVideos(ctx context.Context, q Query, w walk, f Filter, vi
 // inVideos reads every match of videos passing f into best, counting
 // them in perVideo: a ubiquitous query's newest n unscored (BM25 weighs
 // its words at almost nothing, and FTS5 would count every match in the
-// collection to weigh them), any other's scored.
+// collection to weigh them), as a browse's lines, any other's scored.
 func (e *Engine) inVideos(ctx context.Context, q Query, w walk, f Filter, videos []string, n int, best map[string][]candidate, perVideo map[string]int) error {
 	if len(videos) == 0 {
 		return nil
 	}
 	f.Videos = videos
-	if w.ubiquitous {
-		ps, err := e.index.Matches(ctx, q, f, CountCap)
+	if w.ubiquitous { // a browse's walk is too
+		var ps []Posting
+		var err error
+		if q.Browse() {
+			ps, err = e.index.Lines(ctx, f, CountCap)
+		} else {
+			ps, err = e.index.Matches(ctx, q, f, CountCap)
+		}
 		if err != nil {
 			return err
 		}

@@ -212,7 +212,7 @@ type Results struct {
 	// Partial: a grouped page of a query matching more than CountCap
 	// segments that lists only the videos the walk met, each counting its
 	// matches among the newest CountCap: the page is in another order
-	// than relevance, relaxed, or a browse by filter alone.
+	// than relevance, or relaxed.
 	Partial bool
 	// Repeated counts the matches (within CountCap) in repeated text:
 	// sponsor reads, intros and outros said in many videos.
@@ -454,14 +454,11 @@ func (e *Engine) results(ctx context.Context, r Request, p plan) (Results, error
 		// video is reachable: those the walk met in groupOrder, then,
 		// when it stopped counting, the older ones, newest first, found
 		// as far as this page and the next need.
-		// (A browse by filter alone lists the videos of the newest
-		// CountCap lines, and Partial says so.)
 		videos := groupOrder(w)
-		res.Partial = w.capped() && p.q.Browse()
 		// Every match of each video it shows is ranked: the count of the
 		// best ranked says nothing here.
 		res.Ranked = res.Total
-		if w.capped() && !p.q.Browse() {
+		if w.capped() {
 			need := r.Page*GroupsPerPage + 1 - len(videos)
 			res.VideosMore = true
 			if need > 0 {
