@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -92,22 +93,34 @@ func (vc *versionCache) get(ctx context.Context) (stamp, error) {
 	return vc.stamp, nil
 }
 
-// buildID names the running program: the first 12 hex digits of the
-// SHA-256 of its executable, the same for every node running the same
-// binary, different after a deploy. When the executable cannot be read,
-// the start time (ETags then differ between nodes, which costs a
-// revalidation, never a stale page).
-func buildID() string {
-	if exe, err := os.Executable(); err == nil {
-		if f, err := os.Open(exe); err == nil {
-			defer f.Close()
-			h := sha256.New()
-			if _, err := io.Copy(h, f); err == nil {
-				return hex.EncodeToString(h.Sum(nil))[:12]
-			}
+// buildID names the running program and the settings its pages depend
+// on: the first 12 hex digits of the SHA-256 of its executable (the
+// running one, /proc/self/exe, even if the file at its path was replaced
+// since) and of settings. Every node running the same binary with the
+// same settings gives a page the same ETag; a deploy or a changed setting
+// changes them all. When the executable cannot be read, the start time
+// (ETags then differ between nodes, which costs a revalidation, never a
+// stale page).
+func buildID(settings ...string) string {
+	f, err := os.Open("/proc/self/exe")
+	if err != nil {
+		exe, xerr := os.Executable()
+		if xerr != nil {
+			return strconv.FormatInt(time.Now().UnixNano(), 36)
+		}
+		if f, err = os.Open(exe); err != nil {
+			return strconv.FormatInt(time.Now().UnixNano(), 36)
 		}
 	}
-	return strconv.FormatInt(time.Now().UnixNano(), 36)
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return strconv.FormatInt(time.Now().UnixNano(), 36)
+	}
+	for _, s := range settings {
+		fmt.Fprintf(h, "\x00%s", s)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
 }
 
 // captureWriter records a handler's response instead of sending it.

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"iter"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"sync/atomic"
@@ -141,10 +142,18 @@ func importInto(ctx context.Context, path string, records iter.Seq2[catalog.Reco
 
 // importNew builds a new database at path from records: under a
 // temporary name, without a journal (catalog.OpenNew), moved into place
-// once whole. On failure nothing is left at path.
+// once whole and with a good row. On failure nothing is left at path. One
+// first import at a time runs in a directory (lockDir): another's
+// temporary file is not removed from under it.
 func importNew(ctx context.Context, path string, records iter.Seq2[catalog.Record, error], opts catalog.ImportOptions) (catalog.ImportStats, error) {
+	dir := filepath.Dir(path)
+	unlock, err := lockDir(dir)
+	if err != nil {
+		return catalog.ImportStats{}, err
+	}
+	defer unlock()
 	tmp := path + ".importing"
-	removeDB(tmp) // a crashed import's
+	removeDB(tmp) // a killed import's
 	cat, err := catalog.OpenNew(ctx, tmp)
 	if err != nil {
 		return catalog.ImportStats{}, err
@@ -156,11 +165,32 @@ func importNew(ctx context.Context, path string, records iter.Seq2[catalog.Recor
 	if cerr := cat.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close %s: %w", tmp, cerr)
 	}
-	if err == nil {
-		err = os.Rename(tmp, path)
+	// Every row bad: importCmd says so, and there is nothing to serve.
+	if err == nil && (stats.Segments > 0 || stats.Skipped == 0) {
+		err = publish(tmp, path)
 	}
 	removeDB(tmp) // on failure everything; else the log's files, if any
 	return stats, err
+}
+
+// publish moves the file tmp to path, which must not exist (a link, not a
+// rename, which would replace a file made there meanwhile), durably.
+func publish(tmp, path string) error {
+	if err := os.Link(tmp, path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("%s was created while this import ran: import into it again", path)
+		}
+		return err
+	}
+	if err := os.Remove(tmp); err != nil {
+		return err
+	}
+	d, err := os.Open(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 // reporter shows an import's progress: a bar with rows, rate and ETA on a

@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -484,13 +485,30 @@ func TestFirstImportIsBuiltAside(t *testing.T) {
 	if out, err := runCmd(t, "import", "-db", db, "../../data/sample.jsonl"); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	// A first import that fails leaves nothing behind.
+	// A first import that fails, or finds no good row to skip to, leaves
+	// nothing behind, not even for a moment.
 	failed := filepath.Join(dir, "failed.db")
 	if _, err := runCmd(t, "import", "-db", failed, writeFile(t, "bad.jsonl", badRows)); err == nil {
 		t.Fatal("a bad row was imported")
 	}
+	allBad := writeFile(t, "allbad.jsonl", "{\"video_id\": \"MpdbFLXOOIw\", \"text\": \"\", \"start_second\": 1, \"end_second\": 2}\n")
+	if _, err := runCmd(t, "import", "-skip-invalid", "-db", failed, allBad); err == nil {
+		t.Fatal("an import of only bad rows succeeded")
+	}
 	entries, _ := filepath.Glob(failed + "*")
 	if len(entries) > 0 {
 		t.Errorf("a failed first import left %q", entries)
+	}
+	// While one first import runs in a directory, another is refused.
+	if runtime.GOOS != "windows" {
+		unlock, err := lockDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = runCmd(t, "import", "-db", filepath.Join(dir, "second.db"), "../../data/sample.jsonl")
+		unlock()
+		if err == nil || !strings.Contains(err.Error(), "another first import") {
+			t.Errorf("a first import beside another: %v", err)
+		}
 	}
 }

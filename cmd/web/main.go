@@ -178,6 +178,8 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	// Before anything else: the program that runs, as it was started.
+	cfg.Build = buildID(cfg.BaseURL, cfg.PlayerURL, strconv.FormatBool(cfg.TrustProxy))
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	if cfg.MemoryLimit > 0 {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(cfg.MemoryLimit))
@@ -192,7 +194,6 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer cat.Close()
 	go checkpointEvery(ctx, cat, checkpointInterval, log)
-	cfg.Build = buildID()
 	srv, err := newServer(cfg, cat, search.New(catalog.NewIndex(cat), cfg.SearchTimeout), log)
 	if err != nil {
 		return err

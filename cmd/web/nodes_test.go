@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -103,7 +104,9 @@ func TestTwoNodesBehindNginx(t *testing.T) {
 	var firstFailure sync.Once
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	client := &http.Client{Timeout: 10 * time.Second}
+	stopLoad := sync.OnceFunc(func() { close(stop); wg.Wait() })
+	defer stopLoad()
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 8}}
 	for w := range 8 {
 		wg.Add(1)
 		go func() {
@@ -137,8 +140,7 @@ func TestTwoNodesBehindNginx(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(2 * time.Second)
-	close(stop)
-	wg.Wait()
+	stopLoad()
 	if failed.Load() > 0 || before == 0 || sent.Load() <= before {
 		t.Fatalf("%d of %d requests failed (%d before the kill)", failed.Load(), sent.Load(), before)
 	}
@@ -152,18 +154,49 @@ type node struct {
 }
 
 // startNode starts the test binary as a web node serving db, and waits
-// until it answers.
+// until it answers; a node that exits first fails the test with what it
+// said.
 func startNode(t *testing.T, db string) node {
 	t.Helper()
 	n := node{addr: freeAddr(t), cmd: exec.Command(os.Args[0])}
 	n.cmd.Env = append(os.Environ(), asWeb+"=1", "ADDR="+n.addr, "DB_PATH="+db, "TRUST_PROXY=1")
-	n.cmd.Stderr = io.Discard
+	var said lockedBuffer
+	n.cmd.Stderr = &said
 	if err := n.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { n.cmd.Process.Kill(); n.cmd.Wait() })
-	waitHealthy(t, n.addr)
+	exited := make(chan struct{})
+	go func() { n.cmd.Wait(); close(exited) }()
+	t.Cleanup(func() { n.cmd.Process.Kill(); <-exited })
+	eventually(t, n.addr+" to answer", func() bool {
+		select {
+		case <-exited:
+			t.Fatalf("the node on %s exited: %s", n.addr, said.String())
+		default:
+		}
+		status, _ := get(t, "http://"+n.addr+"/healthz")
+		return status == http.StatusOK
+	})
 	return n
+}
+
+// lockedBuffer is a bytes.Buffer safe to write from a process's output
+// copier while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // freeAddr returns a loopback address no one listens on (for a moment).

@@ -123,8 +123,12 @@ func OpenNew(ctx context.Context, path string, opts ...Option) (*Catalog, error)
 // Seal ends the load of a database OpenNew created: it switches it to the
 // write-ahead log every other open uses and flushes it to disk.
 func (c *Catalog) Seal(ctx context.Context) error {
-	if _, err := c.db.ExecContext(ctx, `PRAGMA journal_mode = WAL`); err != nil {
+	var mode string
+	if err := c.db.QueryRowContext(ctx, `PRAGMA journal_mode = WAL`).Scan(&mode); err != nil {
 		return fmt.Errorf("catalog: seal %s: %w", c.path, err)
+	}
+	if mode != "wal" {
+		return fmt.Errorf("catalog: seal %s: journal mode stayed %q", c.path, mode)
 	}
 	f, err := os.Open(c.path)
 	if err != nil {
