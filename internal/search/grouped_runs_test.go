@@ -248,3 +248,52 @@ func TestGroupedBrowsePastTheCap(t *testing.T) {
 		}
 	}
 }
+
+// TestSortedGroupedPagesReachEveryVideo: grouped pages sorted by
+// publication, import or time list every video with a match, once, in the
+// sort's order, though the matches are more than the best RankCap a list
+// of hits ranks (here 1,200 videos saying the word once each).
+func TestSortedGroupedPagesReachEveryVideo(t *testing.T) {
+	const videos = search.RankCap + 200
+	var recs []catalog.Record
+	for v := range videos {
+		id := fmt.Sprintf("srt%08d", v)
+		day := fmt.Sprintf("20%02d-%02d-%02d", 10+v%15, 1+v%12, 1+v%28)
+		recs = append(recs,
+			catalog.Record{VideoID: id, Title: "Talk " + id, Start: 0, End: 30, Text: "an aardvark walks into the room", Info: &catalog.VideoInfo{Published: day}},
+			catalog.Record{VideoID: id, Title: "Talk " + id, Start: 30, End: 60, Text: "and leaves again"})
+	}
+	e, _ := newEngine(t, recs)
+	for _, sort := range []search.Sort{search.Newest, search.Oldest, search.Imported, search.Time} {
+		var order []string
+		seen := map[string]bool{}
+		var res search.Results
+		for p := 1; ; p++ {
+			res = find(t, e, search.Request{Query: "aardvark", Sort: sort, Group: search.GroupVideos, Page: p})
+			for _, g := range res.Groups {
+				if seen[g.VideoID] || g.Count != 1 || len(g.Hits) != 1 {
+					t.Fatalf("sort %v page %d: %s (seen %v) counts %d with %d hits", sort, p, g.VideoID, seen[g.VideoID], g.Count, len(g.Hits))
+				}
+				seen[g.VideoID] = true
+				order = append(order, g.VideoID)
+			}
+			if p >= res.Pages() {
+				break
+			}
+		}
+		if len(order) != videos || res.Videos != videos || res.Partial {
+			t.Errorf("sort %v: %d videos listed, the page says %d (partial %v); %d match", sort, len(order), res.Videos, res.Partial, videos)
+		}
+		published := func(id string) string {
+			var v int
+			fmt.Sscanf(id, "srt%08d", &v)
+			return fmt.Sprintf("20%02d-%02d-%02d", 10+v%15, 1+v%12, 1+v%28)
+		}
+		for i := 1; i < len(order); i++ {
+			a, b := published(order[i-1]), published(order[i])
+			if sort == search.Newest && a < b || sort == search.Oldest && a > b {
+				t.Fatalf("sort %v: %s (%s) before %s (%s)", sort, order[i-1], a, order[i], b)
+			}
+		}
+	}
+}

@@ -287,6 +287,42 @@ func (e *Engine) rankWalked(ctx context.Context, q Query, w walk, shown map[stri
 	return nil
 }
 
+// sortedVideos orders videos (in groupOrder) for a grouped page sorted by
+// import or publication (undated last), keeping groupOrder among equals.
+// Time keeps groupOrder: the videos by their matches, each video's hits
+// in the order spoken.
+func (e *Engine) sortedVideos(ctx context.Context, videos []string, sort Sort) ([]string, error) {
+	if sort != Imported && sort != Newest && sort != Oldest || len(videos) < 2 {
+		return videos, nil
+	}
+	vs, err := e.index.Videos(ctx, videos)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]Video, len(vs))
+	for _, v := range vs {
+		byID[v.ID] = v
+	}
+	out := slices.Clone(videos)
+	slices.SortStableFunc(out, func(a, b string) int {
+		va, vb := byID[a], byID[b]
+		if sort == Imported {
+			return vb.ImportedAt.Compare(va.ImportedAt)
+		}
+		if (va.Published == "") != (vb.Published == "") {
+			if va.Published == "" {
+				return 1
+			}
+			return -1
+		}
+		if sort == Newest {
+			return strings.Compare(vb.Published, va.Published)
+		}
+		return strings.Compare(va.Published, vb.Published)
+	})
+	return out, nil
+}
+
 // groupOrder lists the videos of a walk for grouped pages: those whose
 // title matches first (best first), then by their number of matches (the
 // newest first among equals).

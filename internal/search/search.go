@@ -448,13 +448,17 @@ func (e *Engine) results(ctx context.Context, r Request, p plan) (Results, error
 	var cs []candidate // the page's, in order
 	var groupOf []int  // for a grouped page, the group of each of cs
 	switch {
-	case res.Grouped && r.Sort == Relevance && p.byVideo:
-		// A grouped page by relevance needs no collection-wide ranking:
-		// the matches of the videos it shows are ranked. Every matching
-		// video is reachable: those the walk met in groupOrder, then,
-		// when it stopped counting, the older ones, newest first, found
-		// as far as this page and the next need.
-		videos := groupOrder(w)
+	case res.Grouped && p.byVideo && (r.Sort == Relevance || !w.capped()):
+		// A grouped page needs no collection-wide ranking: the matches of
+		// the videos it shows are ranked. Every matching video is
+		// reachable: those the walk met in groupOrder (or, sorted, in the
+		// sort's order: the walk then met them all), then, when it
+		// stopped counting, the older ones, newest first, found as far
+		// as this page and the next need.
+		videos, err := e.sortedVideos(ctx, groupOrder(w), r.Sort)
+		if err != nil {
+			return Results{}, err
+		}
 		// Every match of each video it shows is ranked: the count of the
 		// best ranked says nothing here.
 		res.Ranked = res.Total
@@ -476,6 +480,15 @@ func (e *Engine) results(ctx context.Context, r Request, p plan) (Results, error
 		best, counts, err := e.bestOfVideos(ctx, p.q, w, r.filter(), shown, SnippetsPerGroup)
 		if err != nil {
 			return Results{}, err
+		}
+		if r.Sort == Time { // each video's best, in the order spoken
+			for id, cs := range best {
+				if err := e.prepareOrder(ctx, cs, Time); err != nil {
+					return Results{}, err
+				}
+				slices.SortFunc(cs, func(a, b candidate) int { return a.start - b.start })
+				best[id] = cs
+			}
 		}
 		for _, id := range shown {
 			if len(best[id]) > 0 {
