@@ -25,19 +25,26 @@ go build -o "$dir/web" ./cmd/web
 if [ ! -e "$db" ]; then
   "$dir/web" import -db "$db" data/sample.jsonl
 fi
+pids=()
 for port in 8081 8082; do
   ADDR=127.0.0.1:$port DB_PATH="$db" TRUST_PROXY=1 "$dir/web" &
+  pids+=($!)
 done
 sed -e "s|@DIR@|$dir|g" -e "s|@LISTEN@|127.0.0.1:8080|" \
     -e "s|@NODE1@|127.0.0.1:8081|" -e "s|@NODE2@|127.0.0.1:8082|" deploy/nginx.conf >"$dir/nginx.conf"
 "$nginx" -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" -g "daemon off;" &
+pids+=($!)
 for addr in 127.0.0.1:8081 127.0.0.1:8082 127.0.0.1:8080; do
   up=
   for _ in $(seq 100); do
     if ADDR=$addr "$dir/web" healthcheck 2>/dev/null; then up=1; break; fi
     sleep 0.1
   done
-  [ -n "$up" ] || { echo "$addr does not answer (a port taken?)" >&2; exit 1; }
+  [ -n "$up" ] || { echo "$addr does not answer" >&2; exit 1; }
+done
+# An answer from another program on a port taken before is no answer.
+for pid in "${pids[@]}"; do
+  kill -0 "$pid" 2>/dev/null || { echo "a node or nginx exited (a port taken?)" >&2; exit 1; }
 done
 echo "http://127.0.0.1:8080/ (nodes on :8081 and :8082; Ctrl-C stops them)"
 wait
