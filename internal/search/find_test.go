@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"iter"
@@ -20,11 +21,26 @@ import (
 // newEngine builds a catalog from records in a temporary file.
 func newEngine(t testing.TB, recs []catalog.Record) (*search.Engine, store) {
 	t.Helper()
+	c, s := newStore(t)
+	importRecords(t, c, recs)
+	return search.New(s.index, 10*time.Second), s
+}
+
+// newStore opens an empty catalog in a temporary file.
+func newStore(t testing.TB) (*catalog.Catalog, store) {
+	t.Helper()
 	c, s, err := openStore(filepath.Join(t.TempDir(), "find.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close(); s.raw.Close() })
+	return c, s
+}
+
+// importRecords imports recs into c, one import, positions numbered
+// from 1.
+func importRecords(t testing.TB, c *catalog.Catalog, recs []catalog.Record) {
+	t.Helper()
 	seq := func(yield func(catalog.Record, error) bool) {
 		for i, r := range recs {
 			r.Pos = fmt.Sprintf("gen:%d", i+1)
@@ -36,7 +52,30 @@ func newEngine(t testing.TB, recs []catalog.Record) (*search.Engine, store) {
 	if _, err := c.Import(context.Background(), iter.Seq2[catalog.Record, error](seq), catalog.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	return search.New(s.index, 10*time.Second), s
+}
+
+// videoCounts runs query, which selects a video id and a count, into a
+// map.
+func videoCounts(t testing.TB, db *sql.DB, query string, args ...any) map[string]int {
+	t.Helper()
+	rows, err := db.Query(query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var v string
+		var n int
+		if err := rows.Scan(&v, &n); err != nil {
+			t.Fatal(err)
+		}
+		out[v] = n
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 func find(t *testing.T, e *search.Engine, r search.Request) search.Results {

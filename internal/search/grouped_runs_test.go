@@ -1,10 +1,7 @@
 package search_test
 
 import (
-	"context"
 	"fmt"
-	"iter"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -27,27 +24,9 @@ func TestGroupedPagesAcrossRunsAndFilters(t *testing.T) {
 }
 
 func groupedAcrossRuns(t *testing.T, lines, videos int) {
-	c, st, err := openStore(filepath.Join(t.TempDir(), "mix.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close(); st.raw.Close() })
+	c, st := newStore(t)
 	recs := generated()
-	n := 0
-	imp := func(rs []catalog.Record) {
-		seq := func(yield func(catalog.Record, error) bool) {
-			for _, r := range rs {
-				n++
-				r.Pos = fmt.Sprintf("gen:%d", n)
-				if !yield(r, nil) {
-					return
-				}
-			}
-		}
-		if _, err := c.Import(context.Background(), iter.Seq2[catalog.Record, error](seq), catalog.ImportOptions{}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	imp := func(rs []catalog.Record) { importRecords(t, c, rs) }
 	imp(recs[:20*60])
 	imp(recs[20*60:])
 	// Video 3 imported again in part: new lines, a second run at the top.
@@ -94,21 +73,8 @@ func groupedAcrossRuns(t *testing.T, lines, videos int) {
 		if c.where != "" {
 			where = " AND " + c.where
 		}
-		want := map[string]int{}
-		rows, err := st.raw.Query(`SELECT s.video_id, count(*) FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid
+		want := videoCounts(t, st.raw, `SELECT s.video_id, count(*) FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid
 			WHERE segments_fts MATCH ?`+where+` GROUP BY s.video_id`, c.query)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var v string
-			var k int
-			if err := rows.Scan(&v, &k); err != nil {
-				t.Fatal(err)
-			}
-			want[v] = k
-		}
-		rows.Close()
 		got := map[string]int{}
 		req := search.Request{Query: c.query, Narrow: search.Filter{Channel: c.f.Channel, Speaker: c.f.Speaker}, Videos: c.f.Videos, Group: search.GroupVideos}
 		var res search.Results
@@ -148,25 +114,9 @@ func groupedAcrossRuns(t *testing.T, lines, videos int) {
 // later import sit below the runs, in none; a grouped page past the cap
 // still reaches their videos.
 func TestGroupedPagesReachLinesInNoRun(t *testing.T) {
-	c, st, err := openStore(filepath.Join(t.TempDir(), "gap.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close(); st.raw.Close() })
+	c, st := newStore(t)
 	recs := generated()
-	imp := func(rs []catalog.Record) {
-		seq := func(yield func(catalog.Record, error) bool) {
-			for i, r := range rs {
-				r.Pos = fmt.Sprintf("gen:%d", i+1)
-				if !yield(r, nil) {
-					return
-				}
-			}
-		}
-		if _, err := c.Import(context.Background(), iter.Seq2[catalog.Record, error](seq), catalog.ImportOptions{}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	imp := func(rs []catalog.Record) { importRecords(t, c, rs) }
 	imp(recs[:20*60])
 	// Another tool writes a line of an old video; then the next import.
 	if _, err := st.raw.Exec(`INSERT INTO segments (video_id, start_second, end_second, text, speaker) VALUES ('gen00000005', 9000, 9010, 'the wombat, written by another tool', 'Zed')`); err != nil {
@@ -205,20 +155,7 @@ func TestGroupedBrowsePastTheCap(t *testing.T) {
 		UPDATE catalog_version SET version = version + 1`); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]int{}
-	rows, err := st.raw.Query(`SELECT video_id, count(*) FROM segments WHERE speaker = 'Ada' GROUP BY video_id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var v string
-		var n int
-		if err := rows.Scan(&v, &n); err != nil {
-			t.Fatal(err)
-		}
-		want[v] = n
-	}
-	rows.Close()
+	want := videoCounts(t, st.raw, `SELECT video_id, count(*) FROM segments WHERE speaker = 'Ada' GROUP BY video_id`)
 	capped := search.NewWithCaps(st.index, time.Minute, 100, 40)
 	for _, g := range []search.Grouping{search.GroupAuto, search.GroupVideos} {
 		got := map[string]int{}
