@@ -75,22 +75,8 @@ func groupedAcrossRuns(t *testing.T, lines, videos int) {
 		}
 		want := videoCounts(t, st.raw, `SELECT s.video_id, count(*) FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid
 			WHERE segments_fts MATCH ?`+where+` GROUP BY s.video_id`, c.query)
-		got := map[string]int{}
-		req := search.Request{Query: c.query, Narrow: search.Filter{Channel: c.f.Channel, Speaker: c.f.Speaker}, Videos: c.f.Videos, Group: search.GroupVideos}
-		var res search.Results
-		for p := 1; ; p++ {
-			req.Page = p
-			res = find(t, capped, req)
-			for _, g := range res.Groups {
-				if _, dup := got[g.VideoID]; dup {
-					t.Errorf("%s: %s twice", name, g.VideoID)
-				}
-				got[g.VideoID] = g.Count
-			}
-			if p >= res.Pages() {
-				break
-			}
-		}
+		groups, res := allGroups(t, capped, search.Request{Query: c.query, Narrow: search.Filter{Channel: c.f.Channel, Speaker: c.f.Speaker}, Videos: c.f.Videos, Group: search.GroupVideos})
+		got := counts(groups)
 		if !res.Capped {
 			t.Errorf("%s: not capped", name)
 		}
@@ -130,16 +116,8 @@ func TestGroupedPagesReachLinesInNoRun(t *testing.T) {
 	}
 	capped := search.NewWithCaps(st.index, time.Minute, 100, 40)
 	for _, query := range []string{"the", "the*"} {
-		got := map[string]int{}
-		for p := 1; ; p++ {
-			res := find(t, capped, search.Request{Query: query, Narrow: search.Filter{Speaker: "Zed"}, Group: search.GroupVideos, Page: p})
-			for _, g := range res.Groups {
-				got[g.VideoID] = g.Count
-			}
-			if p >= res.Pages() {
-				break
-			}
-		}
+		groups, _ := allGroups(t, capped, search.Request{Query: query, Narrow: search.Filter{Speaker: "Zed"}, Group: search.GroupVideos})
+		got := counts(groups)
 		if got["gen00000005"] != 1 {
 			t.Errorf("%s by Zed: gen00000005 listed with %d (of 1), %d videos listed", query, got["gen00000005"], len(got))
 		}
@@ -158,23 +136,11 @@ func TestGroupedBrowsePastTheCap(t *testing.T) {
 	want := videoCounts(t, st.raw, `SELECT video_id, count(*) FROM segments WHERE speaker = 'Ada' GROUP BY video_id`)
 	capped := search.NewWithCaps(st.index, time.Minute, 100, 40)
 	for _, g := range []search.Grouping{search.GroupAuto, search.GroupVideos} {
-		got := map[string]int{}
-		var res search.Results
-		for p := 1; ; p++ {
-			res = find(t, capped, search.Request{Narrow: search.Filter{Speaker: "Ada"}, Group: g, Page: p})
-			if !res.Capped || !res.Grouped || res.Partial {
-				t.Fatalf("group %v page %d: capped %v, grouped %v, partial %v", g, p, res.Capped, res.Grouped, res.Partial)
-			}
-			for _, gr := range res.Groups {
-				if _, twice := got[gr.VideoID]; twice {
-					t.Errorf("group %v: %s on two pages", g, gr.VideoID)
-				}
-				got[gr.VideoID] = gr.Count
-			}
-			if p >= res.Pages() {
-				break
-			}
+		groups, res := allGroups(t, capped, search.Request{Narrow: search.Filter{Speaker: "Ada"}, Group: g})
+		if !res.Capped || !res.Grouped || res.Partial {
+			t.Fatalf("group %v: capped %v, grouped %v, partial %v", g, res.Capped, res.Grouped, res.Partial)
 		}
+		got := counts(groups)
 		if len(got) != len(want) || res.VideosMore {
 			t.Errorf("group %v: %d videos listed (more %v), %d have a line of Ada's", g, len(got), res.VideosMore, len(want))
 		}
@@ -202,21 +168,13 @@ func TestSortedGroupedPagesReachEveryVideo(t *testing.T) {
 	}
 	e, _ := newEngine(t, recs)
 	for _, sort := range []search.Sort{search.Newest, search.Oldest, search.Imported, search.Time} {
+		groups, res := allGroups(t, e, search.Request{Query: "aardvark", Sort: sort, Group: search.GroupVideos})
 		var order []string
-		seen := map[string]bool{}
-		var res search.Results
-		for p := 1; ; p++ {
-			res = find(t, e, search.Request{Query: "aardvark", Sort: sort, Group: search.GroupVideos, Page: p})
-			for _, g := range res.Groups {
-				if seen[g.VideoID] || g.Count != 1 || len(g.Hits) != 1 {
-					t.Fatalf("sort %v page %d: %s (seen %v) counts %d with %d hits", sort, p, g.VideoID, seen[g.VideoID], g.Count, len(g.Hits))
-				}
-				seen[g.VideoID] = true
-				order = append(order, g.VideoID)
+		for _, g := range groups {
+			if g.Count != 1 || len(g.Hits) != 1 {
+				t.Fatalf("sort %v: %s counts %d with %d hits", sort, g.VideoID, g.Count, len(g.Hits))
 			}
-			if p >= res.Pages() {
-				break
-			}
+			order = append(order, g.VideoID)
 		}
 		if len(order) != videos || res.Videos != videos || res.Partial {
 			t.Errorf("sort %v: %d videos listed, the page says %d (partial %v); %d match", sort, len(order), res.Videos, res.Partial, videos)

@@ -44,24 +44,8 @@ func TestGroupedPagesReachEveryVideo(t *testing.T) {
 			if c.capped && (!first.VideosMore || first.Videos >= len(want)) {
 				t.Errorf("first page: %d videos, more %v; the walk cannot have met all %d", first.Videos, first.VideosMore, len(want))
 			}
-			got := map[string]int{}
-			var last search.Results
-			for p := 1; ; p++ {
-				res := find(t, c.e, search.Request{Query: c.query, Narrow: search.Filter{Speaker: c.speaker}, Group: search.GroupVideos, Page: p})
-				if p > res.Pages() {
-					t.Fatalf("page %d of %d", p, res.Pages())
-				}
-				for _, g := range res.Groups {
-					if _, twice := got[g.VideoID]; twice {
-						t.Errorf("video %s on two pages", g.VideoID)
-					}
-					got[g.VideoID] = g.Count
-				}
-				last = res
-				if p == res.Pages() {
-					break
-				}
-			}
+			groups, last := allGroups(t, c.e, search.Request{Query: c.query, Narrow: search.Filter{Speaker: c.speaker}, Group: search.GroupVideos})
+			got := counts(groups)
 			if len(got) != len(want) || last.Videos != len(want) || last.VideosMore {
 				t.Errorf("%d videos listed, the last page says %d (more: %v), %d have a match", len(got), last.Videos, last.VideosMore, len(want))
 			}
@@ -75,6 +59,38 @@ func TestGroupedPagesReachEveryVideo(t *testing.T) {
 			}
 		})
 	}
+}
+
+// allGroups pages through a grouped search from page 1 to its last,
+// returning every group in order and the last page, and failing the test
+// when a video is on two pages.
+func allGroups(t *testing.T, e *search.Engine, r search.Request) ([]search.Group, search.Results) {
+	t.Helper()
+	var groups []search.Group
+	seen := map[string]bool{}
+	for p := 1; ; p++ {
+		r.Page = p
+		res := find(t, e, r)
+		for _, g := range res.Groups {
+			if seen[g.VideoID] {
+				t.Fatalf("%+v: video %s on two pages", r, g.VideoID)
+			}
+			seen[g.VideoID] = true
+			groups = append(groups, g)
+		}
+		if p >= res.Pages() {
+			return groups, res
+		}
+	}
+}
+
+// counts maps each group's video to its count.
+func counts(groups []search.Group) map[string]int {
+	out := make(map[string]int, len(groups))
+	for _, g := range groups {
+		out[g.VideoID] = g.Count
+	}
+	return out
 }
 
 // TestVideoFilterFindsEveryLine: a search within videos finds their lines
