@@ -62,18 +62,12 @@ func (x *Index) Matches(ctx context.Context, q search.Query, f search.Filter, li
 	var list string
 	switch {
 	case inVideos(f) && q.HasPrefix():
-		// One MATCH between the videos' lowest and highest ids, each
-		// match tested: FTS5 expands a prefix at every MATCH (0.1–0.25 s
-		// at 10M segments), so a MATCH per run costs one each.
-		lo, hi, err := x.videoSpan(ctx, f.Videos)
+		args, err := x.spanArgs(ctx, q, f, 0)
 		if err != nil {
 			return nil, x.fail("matches", err)
 		}
-		if err := x.queryRow(ctx, `SELECT coalesce(group_concat(rowid), '') FROM (
-				SELECT rowid FROM segments_fts WHERE segments_fts MATCH ? AND rowid BETWEEN ? AND ?
-					AND +rowid IN (SELECT id FROM segments WHERE video_id IN (SELECT value FROM json_each(?)))
-				ORDER BY rowid DESC LIMIT ?)`,
-			[]any{MatchExpr(q), lo, hi, jsonStrings(f.Videos), limit}, &list); err != nil {
+		if err := x.queryRow(ctx, `SELECT coalesce(group_concat(rowid), '') FROM (`+
+			acrossVideos("rowid")+` ORDER BY rowid DESC LIMIT ?5)`, append(args, limit), &list); err != nil {
 			return nil, x.fail("matches", err)
 		}
 	case inVideos(f):
@@ -377,18 +371,11 @@ func (x *Index) Score(ctx context.Context, q search.Query, f search.Filter, from
 	var rows *sql.Rows
 	switch {
 	case inVideos(f) && q.HasPrefix():
-		// FTS5 expands a prefix at every MATCH (0.1–0.25 s at 10M
-		// segments), so a MATCH per run would cost an expansion each: one
-		// MATCH between the videos' lowest and highest ids instead, each
-		// match tested.
-		lo, hi, err := x.videoSpan(ctx, f.Videos)
-		if err != nil {
+		var args []any
+		if args, err = x.spanArgs(ctx, q, f, from); err != nil {
 			return nil, x.fail("score", err)
 		}
-		rows, err = x.query(ctx, `SELECT rowid, rank FROM segments_fts WHERE segments_fts MATCH ?
-			AND rowid BETWEEN ? AND ?
-			AND +rowid IN (SELECT id FROM segments WHERE video_id IN (SELECT value FROM json_each(?)))`,
-			MatchExpr(q), max(lo, from), hi, jsonStrings(f.Videos))
+		rows, err = x.query(ctx, acrossVideos("rowid, rank"), args...)
 	case inVideos(f):
 		rows, err = x.query(ctx, withinVideos("segments_fts.rowid, segments_fts.rank"), videoArgs(q, f, runs, from)...)
 	default:
@@ -852,6 +839,26 @@ func withinVideos(cols string) string {
 			AND +segments_fts.rowid IN (SELECT id FROM segments WHERE video_id IN (SELECT value FROM json_each(?1)))`
 }
 
+// acrossVideos is withinVideos for a query with a prefix, which FTS5
+// expands again at every MATCH (0.1–0.25 s at 10M segments), so that a
+// MATCH per run would cost an expansion each: one MATCH between the
+// videos' lowest and highest ids, each match tested for its video, with
+// the arguments of spanArgs.
+func acrossVideos(cols string) string {
+	return `SELECT ` + cols + ` FROM segments_fts WHERE segments_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3
+		AND +rowid IN (SELECT id FROM segments WHERE video_id IN (SELECT value FROM json_each(?4)))`
+}
+
+// spanArgs are the arguments of acrossVideos: q, the span of f's videos
+// from the lowest id wanted, and the videos.
+func (x *Index) spanArgs(ctx context.Context, q search.Query, f search.Filter, from int64) ([]any, error) {
+	lo, hi, err := x.videoSpan(ctx, f.Videos)
+	if err != nil {
+		return nil, err
+	}
+	return []any{MatchExpr(q), max(lo, from), hi, jsonStrings(f.Videos)}, nil
+}
+
 // videoArgs are the arguments of withinVideos: f's videos, q, the last id
 // the runs hold, and the lowest id wanted.
 func videoArgs(q search.Query, f search.Filter, runs *segmentRuns, from int64) []any {
@@ -893,8 +900,10 @@ func (x *Index) filterSQL(ctx context.Context, q search.Query, f search.Filter) 
 	if f.Repeat != 0 {
 		sets = append(sets, set{sql: "SELECT segment_id FROM repeated_segments WHERE cluster = ?", args: []any{f.Repeat}})
 	}
+	// With a prefix every set is tested on the matches: none is counted.
+	lookup := !q.HasPrefix()
 	smallest := 0
-	for i := range sets {
+	for i := 0; lookup && i < len(sets); i++ {
 		if err := x.queryRow(ctx, `SELECT count(*) FROM (`+sets[i].sql+` LIMIT ?)`, append(slices.Clone(sets[i].args), maxFilterLookups+1), &sets[i].n); err != nil {
 			return "", nil, err
 		}
@@ -905,7 +914,7 @@ func (x *Index) filterSQL(ctx context.Context, q search.Query, f search.Filter) 
 	var where string
 	var all []any
 	for i, st := range sets {
-		if i == smallest && st.n <= maxFilterLookups && !q.HasPrefix() {
+		if lookup && i == smallest && st.n <= maxFilterLookups {
 			where += " AND rowid IN (" + st.sql + ")"
 		} else {
 			where += " AND +rowid IN (" + st.sql + ")"

@@ -39,6 +39,24 @@ func (c *candidate) boost(w walk) {
 	}
 }
 
+// unscored is match p as a candidate with no score of its own.
+func (w walk) unscored(p Posting) candidate {
+	c := candidate{id: p.Segment, video: p.Video, repeat: p.Repeat}
+	c.boost(w)
+	return c
+}
+
+// scored is scored match s as a candidate, in the words-together tier
+// when the walk found it there.
+func (w walk) scored(s Scored) candidate {
+	c := candidate{id: s.Segment, video: s.Video, score: s.Score, marked: s.Marked, repeat: s.Repeat}
+	c.boost(w)
+	if w.near[s.Segment] {
+		c.tier = 1
+	}
+	return c
+}
+
 // rank returns the best limit matches by BM25 over the text (above the
 // walk's bound), each boosted by its video's title score when the title
 // matches too, plus, for each video found by its title alone, its first
@@ -96,9 +114,7 @@ func byScore(a, b candidate) int {
 func (e *Engine) newest(ctx context.Context, w walk, limit int) ([]candidate, error) {
 	var cs []candidate
 	for _, p := range w.postings[:min(len(w.postings), limit)] {
-		c := candidate{id: p.Segment, video: p.Video, repeat: p.Repeat}
-		c.boost(w)
-		cs = append(cs, c)
+		cs = append(cs, w.unscored(p))
 	}
 	return e.titleOnly(ctx, w, w.titled, cs)
 }
@@ -219,9 +235,7 @@ func (e *Engine) inVideos(ctx context.Context, q Query, w walk, f Filter, videos
 		for _, p := range ps {
 			perVideo[p.Video]++
 			if len(best[p.Video]) < n {
-				c := candidate{id: p.Segment, video: p.Video, repeat: p.Repeat}
-				c.boost(w)
-				best[p.Video] = append(best[p.Video], c)
+				best[p.Video] = append(best[p.Video], w.unscored(p))
 			}
 		}
 		return nil
@@ -231,13 +245,8 @@ func (e *Engine) inVideos(ctx context.Context, q Query, w walk, f Filter, videos
 		return err
 	}
 	for _, s := range scored {
-		c := candidate{id: s.Segment, video: s.Video, score: s.Score, repeat: s.Repeat}
-		c.boost(w)
-		if w.near[s.Segment] {
-			c.tier = 1
-		}
-		perVideo[c.video]++
-		best[c.video] = append(best[c.video], c)
+		perVideo[s.Video]++
+		best[s.Video] = append(best[s.Video], w.scored(s))
 	}
 	return nil
 }
@@ -254,9 +263,7 @@ func (e *Engine) rankWalked(ctx context.Context, q Query, w walk, shown map[stri
 		ids = append(ids, p.Segment)
 		perVideo[p.Video]++
 		if w.ubiquitous && len(best[p.Video]) < n {
-			c := candidate{id: p.Segment, video: p.Video, repeat: p.Repeat}
-			c.boost(w)
-			best[p.Video] = append(best[p.Video], c)
+			best[p.Video] = append(best[p.Video], w.unscored(p))
 		}
 	}
 	if len(ids) == 0 || w.ubiquitous {
@@ -277,12 +284,7 @@ func (e *Engine) rankWalked(ctx context.Context, q Query, w walk, shown map[stri
 		return err
 	}
 	for _, s := range scored {
-		c := candidate{id: s.Segment, video: s.Video, score: s.Score, marked: s.Marked, repeat: s.Repeat}
-		c.boost(w)
-		if w.near[s.Segment] {
-			c.tier = 1
-		}
-		best[c.video] = append(best[c.video], c)
+		best[s.Video] = append(best[s.Video], w.scored(s))
 	}
 	return nil
 }
