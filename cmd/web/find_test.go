@@ -339,8 +339,13 @@ func TestVeryCommonSearchesSayHowTheyAreListed(t *testing.T) {
 		UPDATE catalog_version SET version = version + 1`)
 	check([]listing{
 		{"same words", "too common to rank: the most recently imported are shown first", "20,000+ moments in 41+ videos · page 1 of 5+", "500 matching moments", true},
-		{"same OR platypus", "the best among the 2,000 most recently imported are shown", "20,000+ moments in 41+ videos · page 1 of 5+", "500 matching moments", false},
+		{"same OR platypus", "", "20,000+ moments in 41+ videos · page 1 of 5+", "500 matching moments", false},
 	})
+	// A list of every moment of it is ranked among the newest, and says so;
+	// the grouped page above ranks each video's matches, all of them.
+	if got := app.page(t, "/search?q=same+OR+platypus&group=none", http.StatusOK).Find(".notice").Text(); !strings.Contains(got, "the best among the 2,000 most recently imported are shown") {
+		t.Errorf("every moment of same OR platypus: notice %q", got)
+	}
 	// Several notices at once: every one is shown, not the last written.
 	long := strings.Repeat("same words ", 100) // over 1,000 bytes and 24 words
 	want := []string{"only its first 1,000 characters were used", "Only the first 24 words", "too common to rank"}

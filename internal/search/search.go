@@ -193,7 +193,9 @@ type Results struct {
 	Total   int  // matching segments, exact up to CountCap
 	Capped  bool // there are more than CountCap matches
 	// Windowed: Capped, and ranked among the newest RankWindow matches
-	// only, as the index cannot find the best of them all (Index.Best).
+	// only, as the index cannot find the best of them all (Index.Best);
+	// never on a grouped page by relevance, whose cards rank all their
+	// videos' matches.
 	Windowed bool
 	// Unranked: the query's words are in more than half the segments,
 	// which BM25 weighs at almost nothing: the newest matches are listed,
@@ -460,8 +462,10 @@ func (e *Engine) results(ctx context.Context, r Request, p plan) (Results, error
 			return Results{}, err
 		}
 		// Every match of each video it shows is ranked: the count of the
-		// best ranked says nothing here.
+		// best ranked says nothing here, and no window bounds what is
+		// shown.
 		res.Ranked = res.Total
+		res.Windowed = false
 		if w.capped() {
 			need := r.Page*GroupsPerPage + 1 - len(videos)
 			res.VideosMore = true
