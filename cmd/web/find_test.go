@@ -331,8 +331,15 @@ func TestVeryCommonSearchesSayHowTheyAreListed(t *testing.T) {
 			}
 		}
 	}
+	common := listing{"same words", "", "20,000+ moments in 41+ videos · page 1 of 5+", "500 matching moments", false}
+	if testPostgres != nil {
+		// PostgreSQL keeps no lists of each word's best moments
+		// (search.Index.Best), so words in more than half of them list
+		// the newest, as SQLite does below once its lists miss a line.
+		common.notice, common.unranked = "too common to rank: the most recently imported are shown first", true
+	}
 	check([]listing{
-		{"same words", "", "20,000+ moments in 41+ videos · page 1 of 5+", "500 matching moments", false},
+		common,
 		{"same OR platypus", "", "20,000+ moments in 41+ videos · page 1 of 5+", "500 matching moments", false},
 	})
 	app.exec(t, `INSERT INTO segments (video_id, start_second, end_second, text) VALUES ('cap00000040', 9000, 9010, 'the same words every time, written by another tool');

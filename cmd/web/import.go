@@ -21,6 +21,7 @@ import (
 	"github.com/transcripts/site/internal/catalog"
 	"github.com/transcripts/site/internal/excerpt"
 	"github.com/transcripts/site/internal/ingest"
+	"github.com/transcripts/site/internal/postgres"
 )
 
 // importCmd loads transcript files into a database in one transaction.
@@ -34,7 +35,7 @@ const importMemoryLimit = 40 << 20
 func importCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fset := flag.NewFlagSet("web import", flag.ContinueOnError)
 	fset.SetOutput(stderr)
-	dbPath := fset.String("db", envOr(getenv, "DB_PATH", defaultDB), "SQLite database to import into, created if missing (env DB_PATH)")
+	dbPath := fset.String("db", dbFromEnv(getenv, defaultDB), dbUsage+"; a SQLite file is created if missing")
 	format := fset.String("format", "", "format of every file: "+ingest.FormatNames()+" (default: by extension and content)")
 	videoID := fset.String("video", "", "video id of subtitle files (default: from the file name, ID.en.vtt or Title [ID].vtt)")
 	title := fset.String("title", "", "title of the video of subtitle files")
@@ -65,7 +66,7 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
 	}
 	_, statErr := os.Stat(*dbPath)
-	existed := statErr == nil
+	existed := statErr == nil || postgres.IsURL(*dbPath)
 	opts := catalog.ImportOptions{SkipInvalid: *skipInvalid}
 	rep := newReporter(stderr, progress)
 	var stats catalog.ImportStats
@@ -91,9 +92,9 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		if errors.Is(err, context.Canceled) {
 			err = errors.New("interrupted")
 		}
-		return fmt.Errorf("import failed, nothing was imported and %s is unchanged:\n%w", *dbPath, err)
+		return fmt.Errorf("import failed, nothing was imported and %s is unchanged:\n%w", shownDB(*dbPath), err)
 	}
-	printSummary(stdout, *dbPath, progress.Files(), stats, *dryRun)
+	printSummary(stdout, shownDB(*dbPath), progress.Files(), stats, *dryRun)
 	return nil
 }
 
@@ -126,16 +127,21 @@ func printSummary(w io.Writer, dbPath string, files int64, s catalog.ImportStats
 // importInto opens (creating) the database at path and imports records
 // into it.
 func importInto(ctx context.Context, path string, records iter.Seq2[catalog.Record, error], opts catalog.ImportOptions) (catalog.ImportStats, error) {
-	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+	var cat collection
+	var err error
+	if postgres.IsURL(path) {
+		cat, err = postgres.Open(ctx, path)
+	} else if _, serr := os.Lstat(path); errors.Is(serr, fs.ErrNotExist) {
 		return importNew(ctx, path, records, opts)
+	} else {
+		cat, err = catalog.Open(ctx, path)
 	}
-	cat, err := catalog.Open(ctx, path)
 	if err != nil {
 		return catalog.ImportStats{}, err
 	}
 	stats, err := cat.Import(ctx, records, opts)
 	if cerr := cat.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("close %s: %w", path, cerr)
+		err = fmt.Errorf("close %s: %w", shownDB(path), cerr)
 	}
 	return stats, err
 }
@@ -304,7 +310,7 @@ func humanBytes(n int64) string {
 func deleteCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fset := flag.NewFlagSet("web delete", flag.ContinueOnError)
 	fset.SetOutput(stderr)
-	dbPath := fset.String("db", envOr(getenv, "DB_PATH", defaultDB), "SQLite database (env DB_PATH)")
+	dbPath := fset.String("db", dbFromEnv(getenv, defaultDB), dbUsage)
 	ids, err := parseInterspersed(fset, args)
 	if err != nil {
 		return err
@@ -321,7 +327,7 @@ func deleteCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return fmt.Errorf("delete failed, nothing was deleted: %w", err)
 	}
-	fmt.Fprintf(stdout, "deleted %s and %s from %s\n", plural(stats.Videos, "video", "videos"), plural(stats.Segments, "segment", "segments"), *dbPath)
+	fmt.Fprintf(stdout, "deleted %s and %s from %s\n", plural(stats.Videos, "video", "videos"), plural(stats.Segments, "segment", "segments"), shownDB(*dbPath))
 	return nil
 }
 
@@ -329,12 +335,12 @@ func deleteCmd(ctx context.Context, args []string, getenv func(string) string, s
 func statsCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fset := flag.NewFlagSet("web stats", flag.ContinueOnError)
 	fset.SetOutput(stderr)
-	dbPath := fset.String("db", envOr(getenv, "DB_PATH", defaultDB), "SQLite database (env DB_PATH)")
+	dbPath := fset.String("db", dbFromEnv(getenv, defaultDB), dbUsage)
 	if err := fset.Parse(args); err != nil {
 		return err
 	}
 	// Reading only: stats work on a read-only volume and beside an import.
-	cat, err := catalog.OpenReadOnly(ctx, *dbPath)
+	cat, err := openReading(ctx, *dbPath)
 	if err != nil {
 		return fmt.Errorf("stats: %w", err)
 	}
@@ -348,7 +354,7 @@ func statsCmd(ctx context.Context, args []string, getenv func(string) string, st
 		last = "never"
 	}
 	fmt.Fprintf(stdout, "database     %s (%s)\nschema       version %d\nvideos       %s\nsegments     %s\nlast import  %s\n",
-		*dbPath, humanBytes(info.SizeBytes), info.SchemaVersion, count(info.Videos), count(info.Segments), last)
+		shownDB(*dbPath), humanBytes(info.SizeBytes), info.SchemaVersion, count(info.Videos), count(info.Segments), last)
 	clusters, err := cat.Clusters(ctx, statsClusters)
 	if err != nil {
 		return fmt.Errorf("stats: %w", err)
@@ -386,7 +392,7 @@ func printClusters(w io.Writer, cs []catalog.Cluster) {
 func repeatsCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fset := flag.NewFlagSet("web repeats", flag.ContinueOnError)
 	fset.SetOutput(stderr)
-	dbPath := fset.String("db", envOr(getenv, "DB_PATH", defaultDB), "SQLite database (env DB_PATH)")
+	dbPath := fset.String("db", dbFromEnv(getenv, defaultDB), dbUsage)
 	limit := fset.Int("n", 100, "clusters to list")
 	rest, err := parseInterspersed(fset, args)
 	if err != nil {
@@ -394,7 +400,7 @@ func repeatsCmd(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	switch {
 	case len(rest) == 0:
-		cat, err := catalog.OpenReadOnly(ctx, *dbPath)
+		cat, err := openReading(ctx, *dbPath)
 		if err != nil {
 			return fmt.Errorf("repeats: %w", err)
 		}
@@ -443,12 +449,4 @@ func parseInterspersed(fset *flag.FlagSet, args []string) ([]string, error) {
 		rest = append(rest, left[0])
 		args = left[1:]
 	}
-}
-
-// openExisting opens a database that must already exist.
-func openExisting(ctx context.Context, path string) (*catalog.Catalog, error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("database %s: %w", path, err)
-	}
-	return catalog.Open(ctx, path)
 }

@@ -1,6 +1,6 @@
 // Command web serves the transcript website and manages its database.
 //
-//	web [-addr localhost:8080] [-db data/transcripts.db]   serve the site
+//	web [-addr localhost:8080] [-db data/transcripts.db|postgres://…]   serve the site
 //	web import -db PATH [flags] FILE|DIR...                load transcripts (JSON Lines, JSON, CSV/TSV, Parquet, SRT, WebVTT)
 //	web fetch -db PATH [flags] URL|@FILE...                fetch channels, playlists, videos with yt-dlp and import them
 //	web fetch -db PATH -update                             check the channels and playlists fetched before
@@ -8,8 +8,9 @@
 //	web stats -db PATH                                     counts, size, schema version
 //	web healthcheck [-addr localhost:8080]                 probe a running server
 //
-// With no -db (and no DB_PATH), the database data/transcripts.db is built
-// from the embedded sample on first start.
+// -db names a SQLite file or, as a postgres:// URL, a PostgreSQL database
+// (env DB_PATH, then DATABASE_URL). With neither, the database
+// data/transcripts.db is built from the embedded sample on first start.
 package main
 
 import (
@@ -38,6 +39,7 @@ import (
 	"github.com/transcripts/site/internal/docs"
 	"github.com/transcripts/site/internal/ingest"
 	"github.com/transcripts/site/internal/pagecache"
+	"github.com/transcripts/site/internal/postgres"
 	"github.com/transcripts/site/internal/search"
 	"github.com/transcripts/site/static"
 )
@@ -87,7 +89,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 type Config struct {
 	Addr          string
 	DBPath        string
-	DBExplicit    bool // given by -db or DB_PATH: never built from the sample
+	DBExplicit    bool // given by -db, DB_PATH or DATABASE_URL: never built from the sample
 	SearchTimeout time.Duration
 	// BaseURL is the site's public origin for absolute links (previews,
 	// feeds, sitemap); empty means the origin of each request.
@@ -129,7 +131,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fset.SetOutput(stderr)
 	cfg := Config{}
 	fset.StringVar(&cfg.Addr, "addr", envOr(getenv, "ADDR", defaultAddr), "address to listen on (env ADDR)")
-	fset.StringVar(&cfg.DBPath, "db", envOr(getenv, "DB_PATH", ""), "SQLite database to serve (env DB_PATH; default "+defaultDB+", built from the sample if missing)")
+	fset.StringVar(&cfg.DBPath, "db", dbFromEnv(getenv, ""), dbUsage+" to serve (default "+defaultDB+", built from the sample if missing)")
 	fset.DurationVar(&cfg.SearchTimeout, "search-timeout", 5*time.Second, "longest time one search may take")
 	fset.StringVar(&cfg.BaseURL, "base-url", envOr(getenv, "BASE_URL", ""), "public origin for absolute links, e.g. https://transcripts.example (env BASE_URL; default: each request's)")
 	fset.BoolVar(&cfg.TrustProxy, "trust-proxy", getenv("TRUST_PROXY") == "1", "believe X-Forwarded-Proto and X-Forwarded-Host, set by a proxy in front (env TRUST_PROXY=1)")
@@ -164,6 +166,14 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	return cfg, nil
 }
 
+// dbUsage describes the -db flag of every command.
+const dbUsage = "SQLite database file, or PostgreSQL database as postgres://USER@HOST/NAME (env DB_PATH, then DATABASE_URL)"
+
+// dbFromEnv is -db's value when the flag is not given.
+func dbFromEnv(getenv func(string) string, fallback string) string {
+	return envOr(getenv, "DB_PATH", envOr(getenv, "DATABASE_URL", fallback))
+}
+
 func envOr(getenv func(string) string, key, fallback string) string {
 	if v := getenv(key); v != "" {
 		return v
@@ -185,16 +195,12 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(cfg.MemoryLimit))
 	}
 
-	if err := ensureDatabase(ctx, cfg, log); err != nil {
-		return err
-	}
-	cat, err := openServing(ctx, cfg.DBPath, log)
+	cat, err := openServed(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer cat.Close()
-	go checkpointEvery(ctx, cat, checkpointInterval, log)
-	srv, err := newServer(cfg, cat, search.New(catalog.NewIndex(cat), cfg.SearchTimeout), log)
+	srv, err := newServer(cfg, cat, search.New(indexOf(cat), cfg.SearchTimeout), log)
 	if err != nil {
 		return err
 	}
@@ -213,7 +219,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	log.Info("serving", "db", cfg.DBPath, "url", "http://"+browsable(ln.Addr().String())+"/")
+	log.Info("serving", "db", shownDB(cfg.DBPath), "url", "http://"+browsable(ln.Addr().String())+"/")
 	switch {
 	case cfg.BaseURL == "" && cfg.TrustProxy:
 		log.Warn("-base-url is unset: absolute links in feeds, previews and the API follow each request's X-Forwarded-Proto and X-Forwarded-Host (-trust-proxy) or Host")
@@ -236,6 +242,24 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// openServed opens the collection to serve: a PostgreSQL database (a
+// primary or a replica), or a SQLite file, built from the sample when it
+// is the default and missing, checkpointed while served.
+func openServed(ctx context.Context, cfg Config, log *slog.Logger) (collection, error) {
+	if postgres.IsURL(cfg.DBPath) {
+		return postgres.Open(ctx, cfg.DBPath)
+	}
+	if err := ensureDatabase(ctx, cfg, log); err != nil {
+		return nil, err
+	}
+	cat, err := openServing(ctx, cfg.DBPath, log)
+	if err != nil {
+		return nil, err
+	}
+	go checkpointEvery(ctx, cat, checkpointInterval, log)
+	return cat, nil
 }
 
 // openServing opens the database to serve. A schema that must be

@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/transcripts/site/internal/pgtest"
 )
 
 // asWeb, set in a process's environment, makes the test binary run as the
@@ -24,10 +26,36 @@ import (
 // processes they can kill, without building another binary.
 const asWeb = "WEB_TEST_RUN_AS_WEB"
 
+// testPostgres, when not nil, is the cluster whose databases the test
+// app serves instead of SQLite files: WEB_TEST_BACKEND=postgres runs the
+// HTTP suite against the PostgreSQL backend (.ci/run does, beside the
+// SQLite run).
+var testPostgres *pgtest.Cluster
+
 func TestMain(m *testing.M) {
 	if os.Getenv(asWeb) == "1" {
 		main()
 		os.Exit(0)
+	}
+	backend := os.Getenv("WEB_TEST_BACKEND")
+	if os.Getenv("WEB_HELPER_IMPORT") != "" {
+		backend = "" // a helper process (TestHelperImport) serves no test app
+	}
+	switch backend {
+	case "", "sqlite":
+	case "postgres":
+		c, stop, err := pgtest.StartMain()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "WEB_TEST_BACKEND=postgres:", err)
+			os.Exit(1)
+		}
+		testPostgres = c
+		code := m.Run()
+		stop()
+		os.Exit(code)
+	default:
+		fmt.Fprintf(os.Stderr, "WEB_TEST_BACKEND=%s: want sqlite or postgres\n", backend)
+		os.Exit(1)
 	}
 	os.Exit(m.Run())
 }

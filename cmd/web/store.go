@@ -2,15 +2,21 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"iter"
+	"net/url"
+	"os"
 
 	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/postgres"
+	"github.com/transcripts/site/internal/search"
 )
 
 // store is what the pages read of a collection, beside the search index
 // (search.Index): the videos, their transcripts and what is known of
-// them. *catalog.Catalog is the SQLite store; a second backend serves the
-// same pages by implementing this and search.Index. Imports, deletions
-// and the other commands write through the catalog itself.
+// them. *catalog.Catalog (SQLite) and *postgres.Store implement it.
 type store interface {
 	// Version changes whenever the collection does: it keys the page
 	// cache and the ETags.
@@ -36,4 +42,69 @@ type store interface {
 	CommonPrefixes(ctx context.Context, limit, letters, minStems int) ([]catalog.Prefix, error)
 }
 
-var _ store = (*catalog.Catalog)(nil)
+// collection is a whole store as the commands use it: what the pages
+// read, and the writes of import, delete and repeats.
+type collection interface {
+	store
+	Import(ctx context.Context, records iter.Seq2[catalog.Record, error], opts catalog.ImportOptions) (catalog.ImportStats, error)
+	Delete(ctx context.Context, ids []string) (catalog.DeleteStats, error)
+	Info(ctx context.Context) (catalog.Info, error)
+	Clusters(ctx context.Context, limit int) ([]catalog.Cluster, error)
+	SetVerdict(ctx context.Context, cluster int64, verdict string) error
+	Close() error
+}
+
+var (
+	_ collection = (*catalog.Catalog)(nil)
+	_ collection = (*postgres.Store)(nil)
+)
+
+// indexOf returns the search index of a collection.
+func indexOf(c collection) search.Index {
+	switch c := c.(type) {
+	case *postgres.Store:
+		return postgres.NewIndex(c)
+	case *catalog.Catalog:
+		return catalog.NewIndex(c)
+	}
+	panic(fmt.Sprintf("no search index for %T", c))
+}
+
+// openExisting opens a collection that must already exist, for writing:
+// a SQLite file, or a PostgreSQL database (its primary) when db is a
+// postgres:// URL.
+func openExisting(ctx context.Context, db string) (collection, error) {
+	if postgres.IsURL(db) {
+		return postgres.Open(ctx, db)
+	}
+	if _, err := os.Stat(db); err != nil {
+		return nil, fmt.Errorf("database %s: %w", db, err)
+	}
+	return catalog.Open(ctx, db)
+}
+
+// openReading opens a collection to read: a SQLite file read-only, so
+// reading works on a read-only volume and beside an import, or a
+// PostgreSQL database (a primary or a replica).
+func openReading(ctx context.Context, db string) (collection, error) {
+	if postgres.IsURL(db) {
+		return postgres.Open(ctx, db)
+	}
+	return catalog.OpenReadOnly(ctx, db)
+}
+
+// shownDB is how a -db value is written in logs and messages: a URL
+// without its password.
+func shownDB(db string) string {
+	if !postgres.IsURL(db) {
+		return db
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		return "postgres://…"
+	}
+	return u.Redacted()
+}
+
+// isMissing reports whether err says a database file does not exist.
+func isMissing(err error) bool { return errors.Is(err, fs.ErrNotExist) }

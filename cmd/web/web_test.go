@@ -18,21 +18,24 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
 	"github.com/transcripts/site/data"
 	"github.com/transcripts/site/internal/catalog"
 	"github.com/transcripts/site/internal/ingest"
+	"github.com/transcripts/site/internal/postgres"
 	"github.com/transcripts/site/internal/search"
 )
 
 // testApp is the real application over a real database built from the
-// shipped sample plus extra JSON Lines rows.
+// shipped sample plus extra JSON Lines rows: a SQLite file, or a database
+// of the test cluster when WEB_TEST_BACKEND=postgres (see TestMain).
 type testApp struct {
 	echo    *echo.Echo   // the application, for tests that add a route
 	handler http.Handler // the site as served: the page cache, then echo
-	catalog *catalog.Catalog
-	dbPath  string
+	catalog collection
+	db      string     // the SQLite file or the PostgreSQL URL
 	clock   *testClock // the catalog's clock: imports happen when it says
 	server  *server
 	logs    *bytes.Buffer
@@ -51,9 +54,16 @@ func newTestApp(t testing.TB, extra ...string) *testApp {
 func newTestAppWith(t testing.TB, cfg Config, extra ...string) *testApp {
 	t.Helper()
 	ctx := context.Background()
-	dbPath := filepath.Join(t.TempDir(), "web.db")
 	clock := &testClock{t: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)}
-	cat, err := catalog.Open(ctx, dbPath, catalog.WithClock(clock.now))
+	var cat collection
+	var err error
+	db := filepath.Join(t.TempDir(), "web.db")
+	if testPostgres != nil {
+		db = testPostgres.NewDatabase(t)
+		cat, err = postgres.Open(ctx, db, postgres.WithClock(clock.now))
+	} else {
+		cat, err = catalog.Open(ctx, db, catalog.WithClock(clock.now))
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,12 +77,12 @@ func newTestAppWith(t testing.TB, cfg Config, extra ...string) *testApp {
 		}
 	}
 	logs := &bytes.Buffer{}
-	srv, err := newServer(cfg, cat, search.New(catalog.NewIndex(cat), cfg.SearchTimeout), slog.New(slog.NewTextHandler(logs, nil)))
+	srv, err := newServer(cfg, cat, search.New(indexOf(cat), cfg.SearchTimeout), slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := srv.app()
-	return &testApp{echo: e, handler: srv.fromCache(e), catalog: cat, dbPath: dbPath, clock: clock, server: srv, logs: logs}
+	return &testApp{echo: e, handler: srv.fromCache(e), catalog: cat, db: db, clock: clock, server: srv, logs: logs}
 }
 
 // testClock is a time the test moves forward by hand.
@@ -94,10 +104,21 @@ func (c *testClock) advance(d time.Duration) {
 }
 
 // exec changes the database behind the site's back, as another tool
-// would, through the test's own connection.
+// would, through the test's own connection (SQL both backends read).
 func (a *testApp) exec(t *testing.T, query string) {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+a.dbPath+"?_pragma=busy_timeout(5000)")
+	if postgres.IsURL(a.db) {
+		conn, err := pgx.Connect(context.Background(), a.db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(context.Background())
+		if _, err := conn.Exec(context.Background(), query); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	db, err := sql.Open("sqlite", "file:"+a.db+"?_pragma=busy_timeout(5000)")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"iter"
 	"maps"
 	"os"
 	"path/filepath"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/transcripts/site/internal/catalog"
 	"github.com/transcripts/site/internal/ingest"
+	"github.com/transcripts/site/internal/pgtest"
+	"github.com/transcripts/site/internal/postgres"
 	"github.com/transcripts/site/internal/relevance"
 	"github.com/transcripts/site/internal/search"
 )
@@ -59,22 +62,66 @@ var (
 	earnings21 = flag.String("earnings21", "", "Earnings-21 JSON Lines (default: $EARNINGS21, else ../shared/data/earnings21/earnings21.jsonl beside the repository, else /work/shared/...)")
 )
 
-// newEngine builds the search engine over an imported catalog: the one
-// place the tests construct it.
-func newEngine(cat *catalog.Catalog) *search.Engine {
-	return search.New(catalog.NewIndex(cat), searchTimeout)
+// store is what the measurements read of an imported collection, on
+// either backend.
+type store interface {
+	Import(ctx context.Context, records iter.Seq2[catalog.Record, error], opts catalog.ImportOptions) (catalog.ImportStats, error)
+	Transcript(ctx context.Context, videoID string) ([]catalog.Segment, error)
+	RepeatedIn(ctx context.Context, videoID string) (map[int64]catalog.Repeat, error)
+	Close() error
+}
+
+// cluster is the PostgreSQL server of the tests (TestMain), nil when
+// PostgreSQL is not installed here: then the suite measures SQLite only.
+var cluster *pgtest.Cluster
+
+func TestMain(m *testing.M) {
+	c, stop, err := pgtest.StartMain()
+	if err != nil && !(errors.Is(err, pgtest.ErrNoPostgres) && os.Getenv("CI") == "") {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	cluster = c
+	code := m.Run()
+	stop()
+	os.Exit(code)
+}
+
+// forEachBackend runs measure as a subtest on each backend: SQLite, and
+// PostgreSQL when a cluster runs (always in CI).
+func forEachBackend(t *testing.T, measure func(t *testing.T, open func(t *testing.T) (store, search.Index))) {
+	t.Run("sqlite", func(t *testing.T) {
+		measure(t, func(t *testing.T) (store, search.Index) {
+			cat, err := catalog.Open(context.Background(), filepath.Join(t.TempDir(), "relevance.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { cat.Close() })
+			return cat, catalog.NewIndex(cat)
+		})
+	})
+	t.Run("postgres", func(t *testing.T) {
+		if cluster == nil {
+			t.Skip("PostgreSQL is not installed (apt-get install postgresql): measuring SQLite only")
+		}
+		measure(t, func(t *testing.T) (store, search.Index) {
+			st, err := postgres.Open(context.Background(), cluster.NewDatabase(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			return st, postgres.NewIndex(st)
+		})
+	})
 }
 
 // importCatalog imports the JSON Lines at path through the real reader and
-// importer into a new database in t.TempDir().
-func importCatalog(t *testing.T, path string) *catalog.Catalog {
+// importer into a new store that open makes, and returns it with the
+// search engine over it: the one place the tests construct one.
+func importCatalog(t *testing.T, path string, open func(t *testing.T) (store, search.Index)) (store, *search.Engine) {
 	t.Helper()
 	ctx := context.Background()
-	cat, err := catalog.Open(ctx, filepath.Join(t.TempDir(), "relevance.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cat.Close() })
+	cat, index := open(t)
 	records, _, err := ingest.Read([]string{path}, ingest.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +129,7 @@ func importCatalog(t *testing.T, path string) *catalog.Catalog {
 	if _, err := cat.Import(ctx, records, catalog.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	return cat
+	return cat, search.New(index, searchTimeout)
 }
 
 // searcher returns a SearchFunc over e (group none, as many pages as the
@@ -222,10 +269,17 @@ func TestRelevance(t *testing.T) {
 	if *fixtureOut != "" {
 		writeJSONL(t, *fixtureOut, c)
 	}
-	cat := importCatalog(t, path)
-	e := newEngine(cat)
-	t.Logf("fixture generated and imported in %.1fs", time.Since(began).Seconds())
+	t.Logf("fixture generated in %.1fs", time.Since(began).Seconds())
+	forEachBackend(t, func(t *testing.T, open func(t *testing.T) (store, search.Index)) {
+		began := time.Now()
+		cat, e := importCatalog(t, path, open)
+		t.Logf("fixture imported in %.1fs", time.Since(began).Seconds())
+		fixtureMeasures(t, c, cat, e)
+	})
+}
 
+// fixtureMeasures measures search of the fixture c imported into cat.
+func fixtureMeasures(t *testing.T, c relevance.Corpus, cat store, e *search.Engine) {
 	m := measure(t, "fixture", c, e)
 	detection(t, m, c, cat)
 
@@ -275,17 +329,19 @@ func TestRelevanceEarnings21(t *testing.T) {
 		t.Fatal(err)
 	}
 	c = relevance.LabelEarnings(c)
-	cat := importCatalog(t, path)
-	m := measure(t, "earnings21", c, newEngine(cat))
-	detection(t, m, c, cat)
-	m.check(t)
+	forEachBackend(t, func(t *testing.T, open func(t *testing.T) (store, search.Index)) {
+		cat, e := importCatalog(t, path, open)
+		m := measure(t, "earnings21", c, e)
+		detection(t, m, c, cat)
+		m.check(t)
+	})
 }
 
 // detection measures how the catalog's repeated-text marks agree with
 // the ground truth, segment by segment: the share of marked segments that
 // are repeated text (precision) and of repeated text that is marked
 // (recall).
-func detection(t *testing.T, m *measurement, c relevance.Corpus, cat *catalog.Catalog) {
+func detection(t *testing.T, m *measurement, c relevance.Corpus, cat store) {
 	t.Helper()
 	ctx := context.Background()
 	type at struct {

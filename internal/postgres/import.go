@@ -1,0 +1,462 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/transcripts/site/internal/catalog"
+)
+
+// Import stores every record in one transaction, as the SQLite catalog's
+// Import does: either all of them land or, on the first bad record
+// (unless opts.SkipInvalid), read error or cancelled ctx, none do and the
+// database is exactly as before. A segment is keyed by video and start
+// second, so importing the same records twice changes nothing. Readers of
+// the primary and of its replicas see the catalog before the import until
+// it commits.
+func (s *Store) Import(ctx context.Context, records iter.Seq2[catalog.Record, error], opts catalog.ImportOptions) (stats catalog.ImportStats, err error) {
+	began := time.Now()
+	defer func() {
+		if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+			err = fmt.Errorf("postgres: import: %w (%v)", ctx.Err(), err)
+		}
+	}()
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return stats, fmt.Errorf("postgres: import: %w", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+
+	var lastID int64
+	if err := tx.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM segments`).Scan(&lastID); err != nil {
+		return stats, fmt.Errorf("postgres: import: %w", err)
+	}
+	// The rows are copied into a table of the transaction's own, then
+	// stored in a few statements: COPY is PostgreSQL's fast way in.
+	if _, err := tx.Exec(ctx, `
+		CREATE TEMP TABLE incoming (seq bigint, video_id text, start_second integer, end_second integer, text text, speaker text)
+		ON COMMIT DROP`); err != nil {
+		return stats, fmt.Errorf("postgres: import: %w", err)
+	}
+	var videos catalog.ImportedVideos
+	next, stop := iter.Pull2(catalog.Clean(ctx, records, opts, &stats))
+	defer stop()
+	var readErr error
+	var seq int64
+	src := pgx.CopyFromFunc(func() ([]any, error) {
+		for {
+			r, err, ok := next()
+			if !ok {
+				return nil, nil
+			}
+			if err != nil {
+				readErr = err
+				return nil, err
+			}
+			videos.Add(r)
+			if r.InfoOnly {
+				continue
+			}
+			seq++
+			return []any{seq, r.VideoID, r.Start, r.End, r.Text, r.Speaker}, nil
+		}
+	})
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"incoming"},
+		[]string{"seq", "video_id", "start_second", "end_second", "text", "speaker"}, src); err != nil {
+		if readErr != nil {
+			err = readErr
+		}
+		return stats, fmt.Errorf("postgres: import: %w", err)
+	}
+	stats.Segments = int(seq)
+
+	// The last row read for a video and second wins, as in the SQLite
+	// catalog, which updates a segment it read before.
+	if _, err := tx.Exec(ctx, `
+		CREATE TEMP TABLE latest ON COMMIT DROP AS
+		SELECT DISTINCT ON (video_id, start_second) * FROM incoming ORDER BY video_id, start_second, seq DESC`); err != nil {
+		return stats, fmt.Errorf("postgres: import: %w", err)
+	}
+	rows, err := tx.Query(ctx, `
+		UPDATE segments s SET end_second = l.end_second, text = l.text, speaker = l.speaker
+		FROM latest l
+		WHERE s.video_id = l.video_id AND s.start_second = l.start_second
+			AND (s.end_second, s.text, s.speaker) IS DISTINCT FROM (l.end_second, l.text, l.speaker)
+		RETURNING s.id, s.video_id`)
+	if err != nil {
+		return stats, fmt.Errorf("postgres: import: update segments: %w", err)
+	}
+	var updated []int64
+	changed := map[string]bool{}
+	for rows.Next() {
+		var id int64
+		var video string
+		if err := rows.Scan(&id, &video); err != nil {
+			return stats, fmt.Errorf("postgres: import: update segments: %w", err)
+		}
+		updated = append(updated, id)
+		changed[video] = true
+	}
+	if err := rows.Err(); err != nil {
+		return stats, fmt.Errorf("postgres: import: update segments: %w", err)
+	}
+	tag, err := tx.Exec(ctx, `
+		INSERT INTO segments (video_id, start_second, end_second, text, speaker)
+		SELECT l.video_id, l.start_second, l.end_second, l.text, l.speaker FROM latest l
+		WHERE NOT EXISTS (SELECT 1 FROM segments s WHERE s.video_id = l.video_id AND s.start_second = l.start_second)
+		ORDER BY l.seq`)
+	if err != nil {
+		return stats, fmt.Errorf("postgres: import: insert segments: %w", err)
+	}
+	stats.Inserted = int(tag.RowsAffected())
+	stats.Updated = len(updated)
+	stats.Unchanged = stats.Segments - stats.Inserted - stats.Updated
+	if stats.Inserted > 0 {
+		rows, err := tx.Query(ctx, `SELECT DISTINCT video_id FROM segments WHERE id > $1`, lastID)
+		if err != nil {
+			return stats, fmt.Errorf("postgres: import: %w", err)
+		}
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return stats, fmt.Errorf("postgres: import: %w", err)
+		}
+		for _, id := range ids {
+			changed[id] = true
+		}
+	}
+
+	metaChanged, err := writeVideos(ctx, tx, &videos, changed, &stats, s.now().UTC())
+	if err != nil {
+		return stats, fmt.Errorf("postgres: import: %w", err)
+	}
+	if stats.Inserted+stats.Updated > 0 {
+		if err := writeShingles(ctx, tx, lastID, updated); err != nil {
+			return stats, fmt.Errorf("postgres: import: repeated text: %w", err)
+		}
+		if err := derive(ctx, tx, lastID, len(updated) == 0); err != nil {
+			return stats, fmt.Errorf("postgres: import: %w", err)
+		}
+	}
+	if stats.Inserted+stats.Updated > 0 || metaChanged {
+		if err := titleStats(ctx, tx); err != nil {
+			return stats, fmt.Errorf("postgres: import: %w", err)
+		}
+		if err := bumpVersion(ctx, tx, s.now()); err != nil {
+			return stats, fmt.Errorf("postgres: import: %w", err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return stats, fmt.Errorf("postgres: import: commit: %w", err)
+	}
+	stats.Elapsed = time.Since(began)
+	return stats, nil
+}
+
+// begin starts a writing transaction holding the import lock.
+func (s *Store) begin(ctx context.Context) (pgx.Tx, error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockImports); err != nil {
+		tx.Rollback(ctx)
+		return nil, err
+	}
+	return tx, nil
+}
+
+// writeVideos stores the videos an import read, merging what it says over
+// what is stored as the SQLite catalog does, and refreshes the figures
+// derived from their segments. It reports whether any video was added or
+// changed.
+func writeVideos(ctx context.Context, tx pgx.Tx, videos *catalog.ImportedVideos, changed map[string]bool, stats *catalog.ImportStats, now time.Time) (bool, error) {
+	ids := videos.IDs()
+	stored := map[string]catalog.VideoFacts{}
+	rows, err := tx.Query(ctx, `
+		SELECT video_id, title, thumbnail, channel_id, channel, published, description, tags, language, reported_duration_seconds
+		FROM videos WHERE video_id = ANY($1)`, ids)
+	if err != nil {
+		return false, err
+	}
+	for rows.Next() {
+		var id, tags string
+		var f catalog.VideoFacts
+		if err := rows.Scan(&id, &f.Title, &f.Thumbnail, &f.Info.ChannelID, &f.Info.Channel, &f.Info.Published,
+			&f.Info.Description, &tags, &f.Info.Language, &f.Info.Duration); err != nil {
+			return false, err
+		}
+		f.Info.Tags = catalog.ParseTags(tags)
+		stored[id] = f
+	}
+	if err := rows.Err(); err != nil {
+		return false, err
+	}
+	storedChapters := map[string][]catalog.Chapter{}
+	rows, err = tx.Query(ctx, `SELECT video_id, start_second, title FROM chapters WHERE video_id = ANY($1) ORDER BY video_id, start_second`, ids)
+	if err != nil {
+		return false, err
+	}
+	for rows.Next() {
+		var id string
+		var ch catalog.Chapter
+		if err := rows.Scan(&id, &ch.Start, &ch.Title); err != nil {
+			return false, err
+		}
+		storedChapters[id] = append(storedChapters[id], ch)
+	}
+	if err := rows.Err(); err != nil {
+		return false, err
+	}
+
+	var batch pgx.Batch
+	var touched []string
+	metaChanged := false
+	for _, id := range ids {
+		old, exists := stored[id]
+		v, segments, chapters := videos.Merge(id, old)
+		outcome := "unchanged"
+		args := []any{id, v.Title, v.Thumbnail, v.Info.ChannelID, v.Info.Channel, v.Info.Published,
+			v.Info.Description, catalog.TagsJSON(v.Info.Tags), v.Info.Language, v.Info.Duration, now}
+		switch {
+		case !exists && !segments:
+			stats.InfoSkipped++ // a site of transcripts lists no video without one
+			continue
+		case !exists:
+			outcome = "added"
+			batch.Queue(`INSERT INTO videos (video_id, title, thumbnail, channel_id, channel, published, description, tags, language,
+				reported_duration_seconds, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, args...)
+		case changed[id] || !v.Equal(old):
+			// imported_at says when the transcript last changed.
+			outcome = "updated"
+			batch.Queue(`UPDATE videos SET title = $2, thumbnail = $3, channel_id = $4, channel = $5, published = $6,
+				description = $7, tags = $8, language = $9, reported_duration_seconds = $10,
+				imported_at = CASE WHEN $12 THEN $11 ELSE imported_at END
+				WHERE video_id = $1`, append(args, changed[id])...)
+		}
+		if chapters != nil && !slices.Equal(chapters, storedChapters[id]) {
+			batch.Queue(`DELETE FROM chapters WHERE video_id = $1`, id)
+			for _, ch := range chapters {
+				batch.Queue(`INSERT INTO chapters (video_id, start_second, title) VALUES ($1, $2, $3)`, id, ch.Start, ch.Title)
+			}
+			if outcome == "unchanged" {
+				outcome = "updated"
+			}
+		}
+		switch outcome {
+		case "added":
+			stats.VideosAdded++
+		case "updated":
+			stats.VideosUpdated++
+		default:
+			stats.VideosUnchanged++
+			continue
+		}
+		metaChanged = true
+		touched = append(touched, id)
+	}
+	stats.Videos = stats.VideosAdded + stats.VideosUpdated + stats.VideosUnchanged
+	if batch.Len() > 0 {
+		if err := tx.SendBatch(ctx, &batch).Close(); err != nil {
+			return false, err
+		}
+	}
+	// The length is the source's when it says, else where the transcript
+	// ends.
+	if len(touched) > 0 {
+		if _, err := tx.Exec(ctx, `
+			UPDATE videos v SET segment_count = c.n,
+				duration_seconds = CASE WHEN v.reported_duration_seconds > 0 THEN v.reported_duration_seconds ELSE c.last END
+			FROM (SELECT t.id, count(s.id) AS n, coalesce(max(s.end_second), 0) AS last
+				FROM unnest($1::text[]) AS t(id) LEFT JOIN segments s ON s.video_id = t.id GROUP BY t.id) c
+			WHERE v.video_id = c.id`, touched); err != nil {
+			return false, err
+		}
+	}
+	return metaChanged, nil
+}
+
+// shingleBatch is how many segments' shingles are computed between reads.
+const shingleBatch = 20_000
+
+// writeShingles stores the shingles of the segments an import added
+// (those above lastID) and rewrote, as the SQLite catalog computes them.
+func writeShingles(ctx context.Context, tx pgx.Tx, lastID int64, rewritten []int64) error {
+	if len(rewritten) > 0 {
+		if _, err := tx.Exec(ctx, `DELETE FROM segment_shingles WHERE segment_id = ANY($1)`, rewritten); err != nil {
+			return err
+		}
+	}
+	type seg struct {
+		id    int64
+		video string
+		text  string
+	}
+	store := func(segs []seg) error {
+		var out [][]any
+		for _, sg := range segs {
+			hs := catalog.Shingles(sg.text)
+			slices.Sort(hs)
+			for _, h := range slices.Compact(hs) {
+				out = append(out, []any{h, sg.video, sg.id})
+			}
+		}
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"segment_shingles"}, []string{"hash", "video_id", "segment_id"}, pgx.CopyFromRows(out))
+		return err
+	}
+	read := func(query string, args ...any) ([]seg, error) {
+		rows, err := tx.Query(ctx, query, args...)
+		if err != nil {
+			return nil, err
+		}
+		return pgx.CollectRows(rows, func(r pgx.CollectableRow) (seg, error) {
+			var sg seg
+			err := r.Scan(&sg.id, &sg.video, &sg.text)
+			return sg, err
+		})
+	}
+	for batch := range slices.Chunk(rewritten, shingleBatch) {
+		segs, err := read(`SELECT id, video_id, text FROM segments WHERE id = ANY($1)`, batch)
+		if err != nil {
+			return err
+		}
+		if err := store(segs); err != nil {
+			return err
+		}
+	}
+	for after := lastID; ; {
+		segs, err := read(`SELECT id, video_id, text FROM segments WHERE id > $1 ORDER BY id LIMIT $2`, after, shingleBatch)
+		if err != nil {
+			return err
+		}
+		if len(segs) == 0 {
+			return nil
+		}
+		if err := store(segs); err != nil {
+			return err
+		}
+		after = segs[len(segs)-1].id
+	}
+}
+
+// derive recomputes what is derived from the segments after they
+// changed: the marks of repeated text, the vocabulary and the figures
+// BM25 weighs by. When the change only added segments (above lastID),
+// the vocabulary and figures grow by theirs; else they are counted anew.
+func derive(ctx context.Context, tx pgx.Tx, lastID int64, onlyAdded bool) error {
+	if err := markRepeats(ctx, tx); err != nil {
+		return fmt.Errorf("repeated text: %w", err)
+	}
+	var vocab []string
+	if onlyAdded {
+		// ts_stat takes its query as text: lastID is a number written here.
+		added := `SELECT tsv FROM segments WHERE id > ` + strconv.FormatInt(lastID, 10)
+		vocab = []string{
+			`INSERT INTO terms (term, docs) SELECT word, ndoc FROM ts_stat('` + added + `')
+				ON CONFLICT (term) DO UPDATE SET docs = terms.docs + excluded.docs`,
+			`UPDATE index_stats SET segments = segments + a.n, lexemes = lexemes + a.l
+				FROM (SELECT count(*) AS n, coalesce(sum(length(tsv)), 0) AS l FROM segments WHERE id > ` + strconv.FormatInt(lastID, 10) + `) a`,
+		}
+	} else {
+		vocab = []string{
+			`DELETE FROM terms`,
+			`INSERT INTO terms (term, docs) SELECT word, ndoc FROM ts_stat('SELECT tsv FROM segments')`,
+			`UPDATE index_stats SET segments = a.n, lexemes = a.l
+				FROM (SELECT count(*) AS n, coalesce(sum(length(tsv)), 0) AS l FROM segments) a`,
+		}
+	}
+	for _, q := range vocab {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return fmt.Errorf("vocabulary: %w", err)
+		}
+	}
+	return nil
+}
+
+// titleStats counts anew the figures BM25 weighs titles by.
+func titleStats(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `UPDATE index_stats SET titled = a.n, title_lexemes = a.l
+		FROM (SELECT count(*) AS n, coalesce(sum(length(title_tsv)), 0) AS l FROM videos WHERE title <> '') a`)
+	return err
+}
+
+// markRepeats marks every segment of repeated text anew from the stored
+// shingles, with the SQLite catalog's thresholds: a shingle said in
+// catalog.RepeatVideos videos or more is repeated; a segment at least
+// catalog.RepeatShare of whose shingles are repeated is repeated text, in
+// the cluster of its smallest repeated shingle, unless an operator said
+// that cluster is content.
+func markRepeats(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `
+		DELETE FROM repeated_segments;
+		INSERT INTO repeated_segments (segment_id, cluster)
+		SELECT p.segment_id, p.cluster FROM (
+			SELECT x.segment_id, count(h.hash) AS hot, count(*) AS kept, min(h.hash) AS cluster
+			FROM segment_shingles x
+			LEFT JOIN (SELECT hash FROM segment_shingles GROUP BY hash HAVING count(DISTINCT video_id) >= `+
+		strconv.Itoa(catalog.RepeatVideos)+`) h ON h.hash = x.hash
+			GROUP BY x.segment_id
+		) p
+		WHERE p.hot > 0 AND p.hot >= `+strconv.FormatFloat(catalog.RepeatShare, 'f', -1, 64)+` * p.kept
+			AND NOT EXISTS (SELECT 1 FROM repeat_verdicts v WHERE v.cluster = p.cluster AND v.verdict = 'content')`)
+	return err
+}
+
+// Delete removes videos and all their segments in one transaction. If
+// any id is unknown nothing is deleted and the error wraps
+// catalog.ErrNotFound.
+func (s *Store) Delete(ctx context.Context, ids []string) (catalog.DeleteStats, error) {
+	var stats catalog.DeleteStats
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return stats, fmt.Errorf("postgres: delete: %w", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	rows, err := tx.Query(ctx, `DELETE FROM videos WHERE video_id = ANY($1) RETURNING video_id, segment_count`, ids)
+	if err != nil {
+		return stats, fmt.Errorf("postgres: delete: %w", err)
+	}
+	gone := map[string]bool{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return stats, fmt.Errorf("postgres: delete: %w", err)
+		}
+		gone[id] = true
+		stats.Videos++
+		stats.Segments += n
+	}
+	if err := rows.Err(); err != nil {
+		return stats, fmt.Errorf("postgres: delete: %w", err)
+	}
+	var missing []string
+	for _, id := range ids {
+		if !gone[id] && !slices.Contains(missing, id) {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		return catalog.DeleteStats{}, fmt.Errorf("postgres: delete: no video %s: %w", strings.Join(missing, ", "), catalog.ErrNotFound)
+	}
+	if err := derive(ctx, tx, 0, false); err != nil {
+		return stats, fmt.Errorf("postgres: delete: %w", err)
+	}
+	if err := titleStats(ctx, tx); err != nil {
+		return stats, fmt.Errorf("postgres: delete: %w", err)
+	}
+	if err := bumpVersion(ctx, tx, s.now()); err != nil {
+		return stats, fmt.Errorf("postgres: delete: %w", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return stats, fmt.Errorf("postgres: delete: commit: %w", err)
+	}
+	return stats, nil
+}

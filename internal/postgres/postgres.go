@@ -1,0 +1,218 @@
+// Package postgres stores the catalog in PostgreSQL: the same videos,
+// transcripts and metadata as internal/catalog keeps in SQLite, searched
+// with PostgreSQL's full-text search (a tsvector column with a GIN index,
+// Snowball stemming, accent folding) behind the same search.Index.
+//
+// A Store reads from whatever server its URL names, a primary or a
+// streaming replica; imports and deletes need the primary. Every import
+// and delete is one transaction, so a reader, on the primary or a
+// replica, sees the catalog before it or after it, never half of it.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/transcripts/site/internal/catalog"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// IsURL reports whether a -db value names a PostgreSQL database rather
+// than a SQLite file.
+func IsURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// Store is a catalog in a PostgreSQL database. It is safe for concurrent
+// use.
+type Store struct {
+	pool *pgxpool.Pool
+	now  func() time.Time
+}
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithClock makes the store read the time of imports from now.
+func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+
+// lockImports is the advisory lock every writer holds for its
+// transaction: one import or delete at a time, as SQLite's write lock.
+const lockImports = 0x7472616e73 // "trans"
+
+// Open connects to the database url names and brings its schema up to
+// date (on a primary; a replica's schema is the primary's, and one behind
+// is an error naming the fix).
+func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	// Scoring's correlated subqueries make the planner's estimates large
+	// enough to compile them with LLVM, which costs 350 ms to save
+	// microseconds: no query here runs long enough to gain from JIT.
+	if _, set := cfg.ConnConfig.RuntimeParams["jit"]; !set {
+		cfg.ConnConfig.RuntimeParams["jit"] = "off"
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	s := &Store{pool: pool, now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	if err := s.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the connections.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("postgres: ping: %w", err)
+	}
+	return nil
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func loadMigrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a number and _", e.Name())
+		}
+		b, err := migrationFiles.ReadFile(path.Join("migrations", e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	return ms, nil
+}
+
+// migrate applies the migrations the database lacks, each in its own
+// transaction, holding the import lock so two processes starting at once
+// do not both apply one.
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := loadMigrations()
+	if err != nil {
+		return fmt.Errorf("postgres: migrations: %w", err)
+	}
+	current, err := s.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if current >= ms[len(ms)-1].version {
+		return nil
+	}
+	var replica bool
+	if err := s.pool.QueryRow(ctx, `SELECT pg_is_in_recovery()`).Scan(&replica); err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
+	if replica {
+		return fmt.Errorf("postgres: this server is a replica and its schema is at version %d of %d: run web stats -db with the primary's URL once to bring the primary's up to date", current, ms[len(ms)-1].version)
+	}
+	for _, m := range ms {
+		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockImports); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+				return err
+			}
+			var done bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)`, m.version).Scan(&done); err != nil || done {
+				return err
+			}
+			if _, err := tx.Exec(ctx, m.sql); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, m.version)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("postgres: migration %s: %w", m.name, err)
+		}
+	}
+	return nil
+}
+
+// SchemaVersion returns the newest migration applied, 0 for an empty
+// database.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var exists bool
+	if err := s.pool.QueryRow(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists); err != nil || !exists {
+		if err != nil {
+			return 0, fmt.Errorf("postgres: schema version: %w", err)
+		}
+		return 0, nil
+	}
+	var v int
+	if err := s.pool.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("postgres: schema version: %w", err)
+	}
+	return v, nil
+}
+
+// Version returns the catalog's current version. On a replica it is the
+// version of the last import replayed, so a node reading from one drops
+// its cached pages when, and only when, the replica has the new catalog.
+func (s *Store) Version(ctx context.Context) (catalog.Version, error) {
+	var v catalog.Version
+	if err := s.pool.QueryRow(ctx, `SELECT version, changed_at FROM catalog_version WHERE id = 1`).Scan(&v.N, &v.ChangedAt); err != nil {
+		return catalog.Version{}, fmt.Errorf("postgres: version: %w", err)
+	}
+	v.ChangedAt = v.ChangedAt.UTC()
+	return v, nil
+}
+
+// bumpVersion records, inside the transaction that changes the catalog,
+// that it changed; as in the SQLite catalog the version is at least the
+// time in microseconds.
+func bumpVersion(ctx context.Context, tx pgx.Tx, now time.Time) error {
+	_, err := tx.Exec(ctx, `UPDATE catalog_version SET version = greatest(version + 1, $1), changed_at = $2 WHERE id = 1`,
+		now.UnixMicro(), now.UTC())
+	return err
+}
+
+// notFound wraps catalog.ErrNotFound, which the pages turn into a 404.
+func notFound(what string) error {
+	return fmt.Errorf("postgres: %s: %w", what, catalog.ErrNotFound)
+}
+
+// noRows reports whether err is a query's lack of a row.
+func noRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }
