@@ -42,7 +42,8 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	skipInvalid := fset.Bool("skip-invalid", false, "skip bad rows and list them, instead of stopping at the first")
 	dryRun := fset.Bool("dry-run", false, "read and check every row, write nothing")
 	fset.Usage = func() {
-		fmt.Fprintln(stderr, "usage: web import -db PATH [flags] FILE|DIR...")
+		fmt.Fprintln(stderr, "usage: web import -db PATH|postgres://… [flags] FILE|DIR...")
+		fmt.Fprintln(stderr, "       (a SQLite database among the files is copied whole: web import -db postgres://… data/transcripts.db)")
 		fset.PrintDefaults()
 	}
 	files, err := parseInterspersed(fset, args)
@@ -56,6 +57,11 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	f, err := ingest.ParseFormat(*format)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
+	}
+	for _, name := range files {
+		if sameFile(name, *dbPath) {
+			return fmt.Errorf("import: %s is the database being imported into", name)
+		}
 	}
 	records, progress, err := ingest.Read(files, ingest.Options{Format: f, VideoID: *videoID, Title: *title})
 	if err != nil {
@@ -96,6 +102,16 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	printSummary(stdout, shownDB(*dbPath), progress.Files(), stats, *dryRun)
 	return nil
+}
+
+// sameFile reports whether a and b name one existing file.
+func sameFile(a, b string) bool {
+	ia, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	ib, err := os.Stat(b)
+	return err == nil && os.SameFile(ia, ib)
 }
 
 // printSummary tells what an import did.

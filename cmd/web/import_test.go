@@ -512,3 +512,61 @@ func TestFirstImportIsBuiltAside(t *testing.T) {
 		}
 	}
 }
+
+// TestImportACatalogFile imports a database web import wrote into
+// another: the whole collection, metadata and chapters with it; a
+// database is never imported into itself.
+func TestImportACatalogFile(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
+	if out, err := runCmd(t, "import", "-db", a, "../../internal/ingest/testdata"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	out, err := runCmd(t, "import", "-db", b, a)
+	if err != nil || !strings.Contains(out, "imported 38 segments of 13 videos from 1 file(s)") {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if got, want := catalogTotals(t, b), catalogTotals(t, a); got != want {
+		t.Errorf("copy holds %+v, the original %+v", got, want)
+	}
+	ctx := context.Background()
+	from, err := catalog.OpenReadOnly(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer from.Close()
+	to, err := catalog.OpenReadOnly(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer to.Close()
+	vs, err := from.Videos(ctx, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chaptered := 0
+	for _, v := range vs {
+		w, err := to.Video(ctx, v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.ImportedAt = v.ImportedAt
+		if !sameVideo(v, w) {
+			t.Errorf("%s copied as %+v, was %+v", v.ID, w, v)
+		}
+		ca, _ := from.Chapters(ctx, v.ID)
+		cb, _ := to.Chapters(ctx, v.ID)
+		if fmt.Sprint(ca) != fmt.Sprint(cb) {
+			t.Errorf("%s: chapters %v copied as %v", v.ID, ca, cb)
+		}
+		if len(ca) > 0 {
+			chaptered++
+		}
+	}
+	if chaptered == 0 {
+		t.Error("no video of the test data has chapters: the copy of chapters is not tested")
+	}
+	if out, err := runCmd(t, "import", "-db", a, a); err == nil || !strings.Contains(err.Error(), "is the database being imported into") {
+		t.Errorf("import of a database into itself: %v\n%s", err, out)
+	}
+}

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,10 +37,11 @@ const (
 	Whisper   Format = "whisper"  // Whisper's or WhisperX's JSON: {"segments": [{"start","end","text","speaker"?}]}
 	Podcast   Format = "podcast"  // a Podcasting 2.0 JSON transcript: {"version","segments": [{"speaker","startTime","endTime","body"}]}
 	Text      Format = "text"     // timestamped speaker turns (Rev, Descript, Otter), with optional front matter
+	Catalog   Format = "catalog"  // a SQLite database web import wrote: its whole collection
 )
 
 // Formats lists every format, for flag help.
-var Formats = []Format{JSONL, JSONArray, CSV, TSV, Parquet, SRT, VTT, Captions, Info, Whisper, Podcast, Text}
+var Formats = []Format{JSONL, JSONArray, CSV, TSV, Parquet, SRT, VTT, Captions, Info, Whisper, Podcast, Text, Catalog}
 
 // ParseFormat reads a -format value; "" means detect.
 func ParseFormat(s string) (Format, error) {
@@ -197,6 +199,8 @@ func readFile(path string, opts Options, p *Progress, yield func(catalog.Record,
 		seq = infoJSON(br, path)
 	case Text:
 		seq = textTranscript(br, path, opts)
+	case Catalog:
+		seq = catalogRecords(path, &p.bytes)
 	case SRT, VTT, Captions, Whisper, Podcast:
 		id, title, err := videoOf(path, opts)
 		if err != nil {
@@ -248,6 +252,11 @@ func detect(path string, br *bufio.Reader) (Format, error) {
 		return VTT, nil
 	case ".txt":
 		return Text, nil
+	case ".db", ".sqlite", ".sqlite3":
+		if head, _ := br.Peek(len(sqliteHeader)); string(head) == sqliteHeader {
+			return Catalog, nil
+		}
+		return "", fmt.Errorf("%s: not a SQLite database", path)
 	case ".json":
 		if strings.HasSuffix(name, ".info.json") {
 			return Info, nil
@@ -255,6 +264,31 @@ func detect(path string, br *bufio.Reader) (Format, error) {
 		return detectJSON(path, br)
 	}
 	return "", fmt.Errorf("%s: unknown kind of file; name the format with -format (%s)", path, FormatNames())
+}
+
+// sqliteHeader begins every SQLite database file.
+const sqliteHeader = "SQLite format 3\x00"
+
+// catalogRecords yields the collection of the SQLite catalog at path, read
+// only, and counts its size as read once done.
+func catalogRecords(path string, read *atomic.Int64) iter.Seq2[catalog.Record, error] {
+	return func(yield func(catalog.Record, error) bool) {
+		ctx := context.Background()
+		cat, err := catalog.OpenReadOnly(ctx, path)
+		if err != nil {
+			yield(catalog.Record{}, fmt.Errorf("%s: %w", path, err))
+			return
+		}
+		defer cat.Close()
+		for r, err := range cat.Records(ctx, path) {
+			if !yield(r, err) || err != nil {
+				return
+			}
+		}
+		if info, err := os.Stat(path); err == nil {
+			read.Add(info.Size())
+		}
+	}
 }
 
 // detectJSON tells a JSON Lines file from a JSON array of dataset rows and

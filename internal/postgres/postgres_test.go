@@ -1,0 +1,289 @@
+package postgres_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/transcripts/site/data"
+	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/ingest"
+	"github.com/transcripts/site/internal/pgtest"
+	"github.com/transcripts/site/internal/postgres"
+	"github.com/transcripts/site/internal/search"
+)
+
+// cluster is the PostgreSQL server of these tests, nil (and every test
+// skipped) when PostgreSQL is not installed here; in CI it must be.
+var cluster *pgtest.Cluster
+
+func TestMain(m *testing.M) {
+	c, stop, err := pgtest.StartMain()
+	if err != nil && !(errors.Is(err, pgtest.ErrNoPostgres) && os.Getenv("CI") == "") {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	cluster = c
+	code := m.Run()
+	stop()
+	os.Exit(code)
+}
+
+// open returns a store over a new, empty database of the cluster.
+func open(t *testing.T) (*postgres.Store, string) {
+	t.Helper()
+	if cluster == nil {
+		t.Skip("PostgreSQL is not installed (apt-get install postgresql)")
+	}
+	url := cluster.NewDatabase(t)
+	st, err := postgres.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st, url
+}
+
+// importer is what both backends import with.
+type importer interface {
+	Import(context.Context, iter.Seq2[catalog.Record, error], catalog.ImportOptions) (catalog.ImportStats, error)
+}
+
+// load imports the shipped sample and then rows (JSON Lines) into st.
+func load(t *testing.T, st importer, rows ...string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := st.Import(ctx, ingest.JSONLines(bytes.NewReader(data.Sample), "sample.jsonl"), catalog.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) > 0 {
+		if _, err := st.Import(ctx, ingest.JSONLines(strings.NewReader(strings.Join(rows, "\n")), "extra.jsonl"), catalog.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func row(video string, start int, text, title string) string {
+	return fmt.Sprintf(`{"video_id":%q,"start_second":%d,"end_second":%d,"text":%q,"title":%q}`, video, start, start+10, text, title)
+}
+
+func TestReimportChangesNothingAndAChangedRowUpdates(t *testing.T) {
+	st, _ := open(t)
+	ctx := context.Background()
+	load(t, st)
+	before, err := st.Version(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats, err := st.Import(ctx, ingest.JSONLines(bytes.NewReader(data.Sample), "sample.jsonl"), catalog.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Segments != 100 || stats.Unchanged != 100 || stats.Inserted+stats.Updated != 0 || stats.VideosUnchanged != 4 {
+		t.Errorf("second import of the sample: %+v", stats)
+	}
+	if after, _ := st.Version(ctx); after != before {
+		t.Errorf("version %v after importing nothing new, was %v", after, before)
+	}
+
+	segs, err := st.Transcript(ctx, "5cySIwg49RI")
+	if err != nil || len(segs) != 2 {
+		t.Fatalf("transcript: %v, %d segments", err, len(segs))
+	}
+	changed := row("5cySIwg49RI", segs[0].Start, "a platypus walks into a lecture", "")
+	stats, err = st.Import(ctx, ingest.JSONLines(strings.NewReader(changed), "x.jsonl"), catalog.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Updated != 1 || stats.Inserted != 0 || stats.VideosUpdated != 1 {
+		t.Errorf("changed row: %+v", stats)
+	}
+	if after, _ := st.Version(ctx); after.N <= before.N {
+		t.Errorf("version %d after a change, was %d", after.N, before.N)
+	}
+	x := postgres.NewIndex(st)
+	for word, want := range map[string]int{"platypus": 1, "platypuses": 1} {
+		q, _ := search.Parse(word)
+		ps, err := x.Matches(ctx, q, search.Filter{}, 10)
+		if err != nil || len(ps) != want || ps[0].Segment != segs[0].ID {
+			t.Errorf("%s: %v %+v", word, err, ps)
+		}
+	}
+	if got, _ := st.Totals(ctx); got != (catalog.Totals{Videos: 4, Segments: 100}) {
+		t.Errorf("totals %+v", got)
+	}
+}
+
+func TestFailedImportLeavesTheDatabaseAsItWas(t *testing.T) {
+	st, url := open(t)
+	ctx := context.Background()
+	load(t, st)
+	before, _ := st.Version(ctx)
+	rows := strings.Join([]string{
+		row("newvideo_01", 0, "words never seen before: quokka", "New"),
+		row("newvideo_01", 10, "more quokka", "New"),
+		`{"video_id":"newvideo_01","start_second":20,"end_second":5,"text":"ends before it starts"}`,
+	}, "\n")
+	_, err := st.Import(ctx, ingest.JSONLines(strings.NewReader(rows), "bad.jsonl"), catalog.ImportOptions{})
+	var rowErr *catalog.RowError
+	if !errors.As(err, &rowErr) || rowErr.Pos != "bad.jsonl:3" {
+		t.Fatalf("import with a bad third row: %v", err)
+	}
+	if after, _ := st.Version(ctx); after != before {
+		t.Errorf("version %v after a failed import, was %v", after, before)
+	}
+	if got, _ := st.Totals(ctx); got != (catalog.Totals{Videos: 4, Segments: 100}) {
+		t.Errorf("totals %+v after a failed import", got)
+	}
+	q, _ := search.Parse("quokka")
+	if ps, err := postgres.NewIndex(st).Matches(ctx, q, search.Filter{}, 10); err != nil || len(ps) != 0 {
+		t.Errorf("quokka after a failed import: %v %+v", err, ps)
+	}
+	// A second store over the same database (another process) agrees.
+	other, err := postgres.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.Video(ctx, "newvideo_01"); !errors.Is(err, catalog.ErrNotFound) {
+		t.Errorf("video of the failed import: %v", err)
+	}
+}
+
+// TestSameSyntaxAsSQLite runs the search syntax against both backends
+// over the same rows: each query matches the same moments.
+func TestSameSyntaxAsSQLite(t *testing.T) {
+	st, _ := open(t)
+	ctx := context.Background()
+	rows := []string{
+		row("accents_001", 0, "We met at the Café Métropole to talk about naïve Bayes.", "Accents"),
+		row("accents_001", 10, "The cafe was closed, so the naive plan failed.", "Accents"),
+		row("hyphens_001", 0, "State-of-the-art models are not always the best models.", "Hyphens"),
+		row("hyphens_001", 10, "The state of the art moves fast in machine learning.", "Hyphens"),
+		row("numbers_001", 0, "Revenue grew 12 percent to 4.5 billion in Q3 2024.", "Numbers"),
+		row("numbers_001", 10, "In 2023 revenue was flat; learning rates were tuned.", "Numbers"),
+	}
+	load(t, st, rows...)
+	sq, err := catalog.Open(ctx, filepath.Join(t.TempDir(), "same.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sq.Close()
+	load(t, sq, rows...)
+
+	type at struct {
+		video string
+		start int
+	}
+	moments := func(x search.Index, segs func([]int64) ([]search.Segment, error), q search.Query) []at {
+		ps, err := x.Matches(ctx, q, search.Filter{}, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, p := range ps {
+			ids = append(ids, p.Segment)
+		}
+		ss, err := segs(ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []at
+		for _, s := range ss {
+			out = append(out, at{s.VideoID, s.Start})
+		}
+		slices.SortFunc(out, func(a, b at) int { return strings.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
+		return out
+	}
+	pg, lite := postgres.NewIndex(st), catalog.NewIndex(sq)
+	for _, typed := range []string{
+		"learning", "learn", "learned", `"learning rate"`, `"rates were tuned"`, "learn*", "contrast*",
+		"cafe", "café", "naive", "metropole", "state of the art", `"state of the art"`, "models -best",
+		"revenue OR bayes", "revenue -2023", "2024", "supervised contrastive", `"the same side"`, "NOT learning revenue",
+	} {
+		q, err := search.Parse(typed)
+		if err != nil {
+			t.Fatalf("%s: %v", typed, err)
+		}
+		got := moments(pg, func(ids []int64) ([]search.Segment, error) { return pg.Segments(ctx, ids) }, q)
+		want := moments(lite, func(ids []int64) ([]search.Segment, error) { return lite.Segments(ctx, ids) }, q)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: PostgreSQL finds %d moments %v, SQLite %d %v", typed, len(got), got, len(want), want)
+		}
+		if len(want) == 0 {
+			t.Errorf("%s: finds nothing: not a test of anything", typed)
+		}
+	}
+}
+
+func TestHighlightMarksTheMatchedWords(t *testing.T) {
+	st, _ := open(t)
+	ctx := context.Background()
+	load(t, st, row("accents_001", 0, "We met at the Café Métropole to talk about naïve Bayes, learning fast.", "Accents"))
+	x := postgres.NewIndex(st)
+	q, _ := search.Parse("cafe naive learn*")
+	ms, err := x.InVideo(ctx, "accents_001", q)
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("in video: %v %+v", err, ms)
+	}
+	want := "We met at the " + mark("Café") + " Métropole to talk about " + mark("naïve") + " Bayes, " + mark("learning") + " fast."
+	if ms[0].Marked != want {
+		t.Errorf("marked\n%q, want\n%q", ms[0].Marked, want)
+	}
+}
+
+func mark(s string) string { return search.MarkStart + s + search.MarkEnd }
+
+func TestDeleteAndRepeatedText(t *testing.T) {
+	st, _ := open(t)
+	ctx := context.Background()
+	read := "This episode is brought to you by Acme Mattress, the mattress that helps you sleep through the night; go to acme dot com slash talks for ten percent off your first order today"
+	var rows []string
+	for i, v := range []string{"sponsor_001", "sponsor_002", "sponsor_003"} {
+		rows = append(rows, row(v, 0, read, "Episode"), row(v, 10, fmt.Sprintf("and now episode %d is about something else entirely, topic number %d", i, i), "Episode"))
+	}
+	load(t, st, rows...)
+	reps, err := st.RepeatedIn(ctx, "sponsor_002")
+	if err != nil || len(reps) != 1 {
+		t.Fatalf("repeated in sponsor_002: %v %+v", err, reps)
+	}
+	var cluster int64
+	for _, r := range reps {
+		cluster = r.Cluster
+		if r.Videos != 3 {
+			t.Errorf("the read is said in %d videos, want 3", r.Videos)
+		}
+	}
+	if err := st.SetVerdict(ctx, cluster, "content"); err != nil {
+		t.Fatal(err)
+	}
+	if reps, _ := st.RepeatedIn(ctx, "sponsor_002"); len(reps) != 0 {
+		t.Errorf("after the verdict content: %+v", reps)
+	}
+
+	if _, err := st.Delete(ctx, []string{"sponsor_001", "no_such_vid"}); !errors.Is(err, catalog.ErrNotFound) {
+		t.Errorf("delete of an unknown id: %v", err)
+	}
+	if got, _ := st.Totals(ctx); got.Videos != 7 {
+		t.Errorf("a failed delete removed something: %+v", got)
+	}
+	stats, err := st.Delete(ctx, []string{"sponsor_001"})
+	if err != nil || stats != (catalog.DeleteStats{Videos: 1, Segments: 2}) {
+		t.Fatalf("delete: %v %+v", err, stats)
+	}
+	q, _ := search.Parse("mattress")
+	ps, err := postgres.NewIndex(st).Matches(ctx, q, search.Filter{}, 10)
+	if err != nil || len(ps) != 2 {
+		t.Errorf("mattress after deleting one of three videos: %v %+v", err, ps)
+	}
+	if ts, err := postgres.NewIndex(st).Terms(ctx, "mattress", 1); err != nil || len(ts) != 1 || ts[0].Docs != 2 {
+		t.Errorf("vocabulary after the delete: %v %+v", err, ts)
+	}
+}
