@@ -41,6 +41,7 @@ import (
 	"github.com/transcripts/site/data"
 	"github.com/transcripts/site/internal/catalog"
 	"github.com/transcripts/site/internal/ingest"
+	"github.com/transcripts/site/internal/postgres"
 	"github.com/transcripts/site/internal/search"
 )
 
@@ -87,7 +88,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer out.Flush()
 	log := func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
 
-	if _, err := os.Stat(cfg.db); errors.Is(err, os.ErrNotExist) {
+	if postgres.IsURL(cfg.db) {
+		// A PostgreSQL database is imported beforehand (web import -db
+		// URL CORPUS), and has no FTS5 to time the floor with.
+		cfg.noFloor = true
+	} else if _, err := os.Stat(cfg.db); errors.Is(err, os.ErrNotExist) {
 		if cfg.corpus == "" {
 			return fmt.Errorf("%s does not exist: give -corpus to build it", cfg.db)
 		}
@@ -357,12 +362,15 @@ func (s *server) peakRSS() int64 {
 // whole results page over HTTP, median of 3 each, and prints per class
 // percentiles and the ratio of page to floor.
 func latencies(ctx context.Context, cfg config, mix map[string][]string, srv *server, out io.Writer) error {
-	db, err := sql.Open("sqlite", "file:"+cfg.db+"?mode=ro&_pragma=query_only(1)")
-	if err != nil {
-		return err
+	var db *sql.DB
+	if !cfg.noFloor {
+		var err error
+		if db, err = sql.Open("sqlite", "file:"+cfg.db+"?mode=ro&_pragma=query_only(1)"); err != nil {
+			return err
+		}
+		defer db.Close()
+		db.SetMaxOpenConns(1)
 	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
 	client := &http.Client{Timeout: time.Minute}
 	fmt.Fprintf(out, "| class | queries | floor p50 | page p50 | page p90 | page p99 | p50 ratio |\n|---|---|---|---|---|---|---|\n")
 	var all []time.Duration
@@ -512,6 +520,19 @@ func load(base string, paths []string, header map[string]string, cfg config) loa
 
 // someVideos returns up to n video ids of the database.
 func someVideos(path string, n int) ([]string, error) {
+	if postgres.IsURL(path) {
+		st, err := postgres.Open(context.Background(), path)
+		if err != nil {
+			return nil, err
+		}
+		defer st.Close()
+		vs, err := st.FindVideos(context.Background(), catalog.VideoQuery{Sort: catalog.SortTitle, Limit: n})
+		var ids []string
+		for _, v := range vs {
+			ids = append(ids, v.ID)
+		}
+		return ids, err
+	}
 	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
 	if err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/transcripts/site/internal/fetch"
+	"github.com/transcripts/site/internal/postgres"
 )
 
 // defaultFetchDelay is the pause between two calls of yt-dlp: YouTube
@@ -25,7 +26,8 @@ const defaultFetchDelay = 2 * time.Second
 func fetchCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fset := flag.NewFlagSet("web fetch", flag.ContinueOnError)
 	fset.SetOutput(stderr)
-	dbPath := fset.String("db", envOr(getenv, "DB_PATH", defaultDB), "SQLite database to import into, created if missing (env DB_PATH); yt-dlp's files are kept in PATH.cache beside it")
+	dbPath := fset.String("db", dbFromEnv(getenv, defaultDB), dbUsage+"; a SQLite file is created if missing, and yt-dlp's files are kept in PATH.cache beside it")
+	cacheDir := fset.String("cache", "", "folder of yt-dlp's files (default: PATH.cache beside a SQLite -db; required with a PostgreSQL one)")
 	lang := fset.String("lang", "en", "subtitle language (yt-dlp's code: en, en-US, de, pt-BR)")
 	auto := fset.Bool("auto-captions", false, "take YouTube's automatic captions even when the uploader's own subtitles exist (default: the uploader's, automatic captions only when there are none)")
 	refresh := fset.Bool("refresh", false, "import videos already in the database again (from the cache when it has them)")
@@ -61,8 +63,17 @@ func fetchCmd(ctx context.Context, args []string, getenv func(string) string, st
 	plan := fetch.Plan{
 		Options: fetch.Options{Lang: *lang, AutoCaptions: *auto},
 		URLs:    urls, Update: *update, Refresh: *refresh,
-		DBPath: *dbPath, CacheDir: fetch.DefaultCacheDir(*dbPath),
+		DBPath: shownDB(*dbPath), CacheDir: *cacheDir,
 		Delay: *delay,
+	}
+	if postgres.IsURL(*dbPath) {
+		if plan.CacheDir == "" {
+			return errors.New("fetch: with a PostgreSQL -db, name a folder for yt-dlp's files with -cache DIR")
+		}
+		url := *dbPath
+		plan.Open = func(ctx context.Context) (fetch.Store, error) { return postgres.Open(ctx, url) }
+	} else if plan.CacheDir == "" {
+		plan.CacheDir = fetch.DefaultCacheDir(*dbPath)
 	}
 	var progress fetch.Progress
 	rep := newFetchReporter(stderr, &progress)

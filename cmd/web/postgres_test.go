@@ -14,6 +14,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/fetch/fetchtest"
 	"github.com/transcripts/site/internal/ingest"
 	"github.com/transcripts/site/internal/pgtest"
 	"github.com/transcripts/site/internal/postgres"
@@ -195,5 +196,47 @@ func TestServingAReplica(t *testing.T) {
 			t.Fatal("the node never served what the replica replayed: its cached page outlived the import")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestFetchIntoPostgres fetches a channel into a PostgreSQL database, its
+// files in the folder -cache names, then checks it again with -update.
+func TestFetchIntoPostgres(t *testing.T) {
+	ctx := context.Background()
+	db := pgCluster(t).NewDatabase(t)
+	channel := []string{vOwn, vAuto, vUnicode}
+	ytdlp := fetchtest.New(t, channelWorld(channel...))
+	if out, err := fetchRun(t, ctx, "-db", db, "-yt-dlp", ytdlp.Path, chanURL); err == nil || !strings.Contains(err.Error(), "-cache DIR") {
+		t.Errorf("fetch into PostgreSQL without -cache: %v\n%s", err, out)
+	}
+	cache := filepath.Join(t.TempDir(), "cache")
+	out, err := fetchRun(t, ctx, "-db", db, "-cache", cache, "-yt-dlp", ytdlp.Path, chanURL)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	wantOutput(t, out, "imported 4 segments of 4 videos: 4 added")
+	st, err := postgres.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if v, err := st.Video(ctx, vUnicode); err != nil || v.Title != "Grüße aus Köln / 日本語 🎉" {
+		t.Errorf("title from the .info.json: %v %+v", err, v)
+	}
+	if v, err := st.Video(ctx, vOwn); err != nil || v.Channel != "Chan" || v.Published.Format(time.DateOnly) != "2024-01-02" {
+		t.Errorf("metadata from the .info.json: %v %+v", err, v)
+	}
+	ytdlp.SetWorld(t, channelWorld(append(channel, vNew)...))
+	out, err = fetchRun(t, ctx, "-db", db, "-cache", cache, "-yt-dlp", ytdlp.Path, "-update")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	wantOutput(t, out, "imported 1 segments of 1 videos: 1 added")
+	srcs, err := st.Sources(ctx)
+	if err != nil || len(srcs) != 1 || srcs[0].URL != chanURL || srcs[0].Title != "Chan" {
+		t.Errorf("sources %+v, %v", srcs, err)
+	}
+	if tot, _ := st.Totals(ctx); tot.Videos != 5 {
+		t.Errorf("totals %+v", tot)
 	}
 }

@@ -27,12 +27,28 @@ type Plan struct {
 	// DBPath is the database to import into, created if missing (unless
 	// Update, which needs one); CacheDir the folder of yt-dlp's files.
 	DBPath, CacheDir string
+	// Open, when set, opens the store to import into in place of the
+	// SQLite file at DBPath (a PostgreSQL database, say), which then only
+	// names it in messages.
+	Open func(ctx context.Context) (Store, error)
 	// Delay is the pause before each call of yt-dlp after the first.
 	Delay time.Duration
 	// BatchSize is how many videos are imported in one transaction
 	// (DefaultBatchSize if 0).
 	BatchSize int
 }
+
+// Store is what a run reads and writes of a collection: *catalog.Catalog,
+// or another backend's store.
+type Store interface {
+	Import(ctx context.Context, records iter.Seq2[catalog.Record, error], opts catalog.ImportOptions) (catalog.ImportStats, error)
+	Sources(ctx context.Context) ([]catalog.Source, error)
+	CheckedSource(ctx context.Context, src catalog.Source) error
+	ExistingVideos(ctx context.Context, ids []string) (map[string]bool, error)
+	Close() error
+}
+
+var _ Store = (*catalog.Catalog)(nil)
 
 // DefaultBatchSize is how many fetched videos are imported together.
 const DefaultBatchSize = 20
@@ -137,7 +153,7 @@ type runner struct {
 	plan   Plan
 	p      *Progress
 	sum    *Summary
-	cat    *catalog.Catalog
+	cat    Store
 	called bool // yt-dlp has been called: pause before the next call
 	delay  time.Duration
 }
@@ -146,7 +162,7 @@ func (r *runner) run(ctx context.Context) error {
 	r.delay = r.plan.Delay
 	urls := r.plan.URLs
 	if r.plan.Update {
-		if _, err := os.Stat(r.plan.DBPath); err != nil {
+		if _, err := os.Stat(r.plan.DBPath); err != nil && r.plan.Open == nil {
 			return fmt.Errorf("-update: database %s: %w (fetch a channel into it first)", r.plan.DBPath, err)
 		}
 		if err := r.open(ctx); err != nil {
@@ -232,6 +248,14 @@ func (r *runner) run(ctx context.Context) error {
 // open opens (creating) the catalog once.
 func (r *runner) open(ctx context.Context) error {
 	if r.cat != nil {
+		return nil
+	}
+	if r.plan.Open != nil {
+		cat, err := r.plan.Open(ctx)
+		if err != nil {
+			return err
+		}
+		r.cat = cat
 		return nil
 	}
 	if dir := filepath.Dir(r.plan.DBPath); dir != "" {

@@ -108,6 +108,16 @@ func (s *Store) Import(ctx context.Context, records iter.Seq2[catalog.Record, er
 	if err := rows.Err(); err != nil {
 		return stats, fmt.Errorf("postgres: import: update segments: %w", err)
 	}
+	// Into an empty catalog, the full-text index is built once after the
+	// rows rather than row by row (several times faster at a million
+	// rows). Dropping it locks the table until commit: readers of an
+	// empty catalog wait for the first import instead of seeing nothing.
+	rebuild := lastID == 0 && stats.Segments > 0
+	if rebuild {
+		if _, err := tx.Exec(ctx, `DROP INDEX segments_tsv`); err != nil {
+			return stats, fmt.Errorf("postgres: import: %w", err)
+		}
+	}
 	tag, err := tx.Exec(ctx, `
 		INSERT INTO segments (video_id, start_second, end_second, text, speaker)
 		SELECT l.video_id, l.start_second, l.end_second, l.text, l.speaker FROM latest l
@@ -137,6 +147,16 @@ func (s *Store) Import(ctx context.Context, records iter.Seq2[catalog.Record, er
 	if err != nil {
 		return stats, fmt.Errorf("postgres: import: %w", err)
 	}
+	if rebuild {
+		// The segments' videos are written: their checks can run now,
+		// and must before an index is created.
+		if _, err := tx.Exec(ctx, `SET CONSTRAINTS ALL IMMEDIATE`); err != nil {
+			return stats, fmt.Errorf("postgres: import: %w", err)
+		}
+		if _, err := tx.Exec(ctx, segmentsIndex); err != nil {
+			return stats, fmt.Errorf("postgres: import: index segments: %w", err)
+		}
+	}
 	if stats.Inserted+stats.Updated > 0 {
 		if err := writeShingles(ctx, tx, lastID, updated); err != nil {
 			return stats, fmt.Errorf("postgres: import: repeated text: %w", err)
@@ -159,6 +179,9 @@ func (s *Store) Import(ctx context.Context, records iter.Seq2[catalog.Record, er
 	stats.Elapsed = time.Since(began)
 	return stats, nil
 }
+
+// segmentsIndex is the full-text index of migration 0001.
+const segmentsIndex = `CREATE INDEX segments_tsv ON segments USING gin (tsv)`
 
 // begin starts a writing transaction holding the import lock.
 func (s *Store) begin(ctx context.Context) (pgx.Tx, error) {
