@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/postgres"
 	"github.com/transcripts/site/views"
 )
 
@@ -81,7 +82,7 @@ func classify(err error) (int, string) {
 		return pe.status, pe.message
 	case errors.Is(err, catalog.ErrNotFound):
 		return http.StatusNotFound, "There is no video at this address. It may have been removed, or the link may be mistyped."
-	case errors.Is(err, catalog.ErrUnavailable):
+	case errors.Is(err, catalog.ErrUnavailable) || postgres.Unavailable(err):
 		return http.StatusServiceUnavailable, "The catalog is being updated. Please try again in a moment."
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, "The server took too long to answer. Please try again in a moment."

@@ -249,7 +249,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 // is the default and missing, checkpointed while served.
 func openServed(ctx context.Context, cfg Config, log *slog.Logger) (collection, error) {
 	if postgres.IsURL(cfg.DBPath) {
-		return postgres.Open(ctx, cfg.DBPath)
+		return postgres.Open(ctx, cfg.DBPath, postgres.Existing())
 	}
 	if err := ensureDatabase(ctx, cfg, log); err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -94,7 +95,6 @@ func TestCommandsOnPostgres(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w.ImportedAt = v.ImportedAt
 		if !sameVideo(v, w) {
 			t.Errorf("video %s copied as\n%+v, was\n%+v", v.ID, w, v)
 		}
@@ -115,6 +115,10 @@ func TestCommandsOnPostgres(t *testing.T) {
 		}
 	}
 
+	if a, b := importOrder(t, from, videos), importOrder(t, to, videos); !slices.Equal(a, b) {
+		t.Errorf("videos imported in the order %v, copied in the order %v", a, b)
+	}
+
 	if out, err := runCmd(t, "delete", "-db", db, videos[0].ID); err != nil || !strings.Contains(out, "deleted 1 video") {
 		t.Errorf("delete: %v\n%s", err, out)
 	}
@@ -124,7 +128,7 @@ func TestCommandsOnPostgres(t *testing.T) {
 }
 
 func sameVideo(a, b catalog.Video) bool {
-	return a.ID == b.ID && a.Title == b.Title && a.Thumbnail == b.Thumbnail && a.Duration == b.Duration &&
+	return a.ID == b.ID && a.ImportedAt.Equal(b.ImportedAt) && a.Title == b.Title && a.Thumbnail == b.Thumbnail && a.Duration == b.Duration &&
 		a.Segments == b.Segments && a.ChannelID == b.ChannelID && a.Channel == b.Channel && a.Published.Equal(b.Published) &&
 		a.Description == b.Description && strings.Join(a.Tags, ",") == strings.Join(b.Tags, ",") && a.Language == b.Language
 }
@@ -238,5 +242,45 @@ func TestFetchIntoPostgres(t *testing.T) {
 	}
 	if tot, _ := st.Totals(ctx); tot.Videos != 5 {
 		t.Errorf("totals %+v", tot)
+	}
+}
+
+// TestPostgresDownIsAnswered503 stops the database under a serving node:
+// pages answer 503 "try again" and /healthz fails, never a 500; commands
+// that read refuse a database without a catalog rather than create one.
+func TestPostgresDownIsAnswered503(t *testing.T) {
+	c := pgtest.Start(t) // its own: it is stopped below
+	db := c.NewDatabase(t)
+	if out, err := runCmd(t, "stats", "-db", db); err == nil || !strings.Contains(err.Error(), "holds no catalog") {
+		t.Errorf("stats of an empty database: %v\n%s", err, out)
+	}
+	if out, err := runCmd(t, "import", "-db", db, "../../data/sample.jsonl"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, db, postgres.Existing())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cfg := Config{SearchTimeout: testSearchTimeout}
+	srv, err := newServer(cfg, st, search.New(postgres.NewIndex(st), cfg.SearchTimeout), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.fromCache(srv.app())
+	get := func(path string) int {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		return rec.Code
+	}
+	if code := get("/search?q=learning"); code != http.StatusOK {
+		t.Fatalf("status %d with the database up", code)
+	}
+	c.Stop()
+	for _, path := range []string{"/", "/search?q=contrastive", "/videos/MpdbFLXOOIw", "/healthz"} {
+		if code := get(path); code != http.StatusServiceUnavailable {
+			t.Errorf("%s: status %d with the database down, want 503", path, code)
+		}
 	}
 }

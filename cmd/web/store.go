@@ -75,7 +75,7 @@ func indexOf(c collection) search.Index {
 // postgres:// URL.
 func openExisting(ctx context.Context, db string) (collection, error) {
 	if postgres.IsURL(db) {
-		return postgres.Open(ctx, db)
+		return postgres.Open(ctx, db, postgres.Existing())
 	}
 	if _, err := os.Stat(db); err != nil {
 		return nil, fmt.Errorf("database %s: %w", db, err)
@@ -88,7 +88,7 @@ func openExisting(ctx context.Context, db string) (collection, error) {
 // PostgreSQL database (a primary or a replica).
 func openReading(ctx context.Context, db string) (collection, error) {
 	if postgres.IsURL(db) {
-		return postgres.Open(ctx, db)
+		return postgres.Open(ctx, db, postgres.Existing())
 	}
 	return catalog.OpenReadOnly(ctx, db)
 }

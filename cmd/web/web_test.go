@@ -446,6 +446,16 @@ func TestOddQueriesAreFriendly(t *testing.T) {
 	for _, bad := range []string{"/search?q=the&page=0", "/search?q=the&page=10001", "/search?q=the&page=x"} {
 		app.page(t, bad, http.StatusBadRequest)
 	}
+	// Bytes that are not text in a filter are the reader's mistake on
+	// every backend (PostgreSQL refuses them outright).
+	for _, bad := range []string{"/search?q=learning&speaker=%FF", "/search?q=learning&speaker=a%00b"} {
+		doc := app.page(t, bad, http.StatusBadRequest)
+		if got := doc.Find("main").Text(); !strings.Contains(got, "speaker: holds bytes that are not text") {
+			t.Errorf("%s: page says %q", bad, got)
+		}
+	}
+	app.page(t, "/search?q=learning&channel=%FF", http.StatusBadRequest)
+	app.page(t, "/search?q=learning+speaker:%C3", http.StatusOK) // read as text: U+FFFD
 }
 
 func TestTranscriptTextIsEscaped(t *testing.T) {

@@ -39,6 +39,10 @@ type Record struct {
 	// segment (a yt-dlp .info.json, a transcript's front matter): Text,
 	// Start, End and Speaker are unused.
 	InfoOnly bool
+	// ImportedAt, when not zero, is when the video was first imported
+	// elsewhere (a catalog being copied): it is kept, where an import
+	// otherwise records its own time.
+	ImportedAt time.Time
 }
 
 // VideoInfo is what a source says about a video: yt-dlp's .info.json, a
@@ -103,7 +107,8 @@ func (r Record) clean() (Record, error) {
 	}
 	r.Title = cleanText(r.Title)
 	r.Thumbnail = strings.TrimSpace(r.Thumbnail)
-	if !strings.HasPrefix(r.Thumbnail, "https://") || strings.ContainsAny(r.Thumbnail, " \t\n\"'<>") {
+	if !strings.HasPrefix(r.Thumbnail, "https://") || strings.ContainsAny(r.Thumbnail, " \t\n\"'<>") ||
+		!utf8.ValidString(r.Thumbnail) || strings.IndexFunc(r.Thumbnail, unicode.IsControl) >= 0 {
 		r.Thumbnail = DefaultThumbnail(r.VideoID)
 	}
 	if r.InfoOnly {
@@ -128,7 +133,9 @@ func (r Record) clean() (Record, error) {
 // full-width ｇｒｏｗｔｈ and the ligature in ﬁne are the letters they stand
 // for, so the index finds them as the query parser reads them.
 func cleanText(s string) string {
-	s = norm.NFKC.String(s)
+	// Bytes that are not UTF-8 (a Latin-1 CSV) become U+FFFD: every store
+	// keeps text, and PostgreSQL refuses anything else.
+	s = norm.NFKC.String(strings.ToValidUTF8(s, "\uFFFD"))
 	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
 		s = strings.Map(func(r rune) rune {
 			if unicode.IsControl(r) {
@@ -250,6 +257,7 @@ func (s *ImportStats) skip(err *RowError) {
 // videoMeta is what an import learns about a video from its rows.
 type videoMeta struct {
 	title, thumbnail string
+	importedAt       time.Time // Record.ImportedAt, the first one given
 	info             VideoInfo
 	segments         bool // the import holds segments of it
 	changed          bool // some of its segments were added or changed
@@ -282,6 +290,9 @@ func (vs *videoSet) add(r Record) *videoMeta {
 		m.thumbnail = r.Thumbnail
 	}
 	m.segments = m.segments || !r.InfoOnly
+	if m.importedAt.IsZero() {
+		m.importedAt = r.ImportedAt
+	}
 	if in := r.Info; in != nil {
 		// As with titles, the first source to say wins, field by field.
 		first := func(dst *string, v string) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"iter"
 	"slices"
+	"time"
 )
 
 // What another store's import shares with this one: the cleaning of
@@ -50,6 +51,15 @@ func (v *ImportedVideos) Merge(id string, stored VideoFacts) (merged VideoFacts,
 	}
 	s := storedVideo{stored.Title, stored.Thumbnail, stored.Info}.merged(id, m)
 	return VideoFacts{s.title, s.thumbnail, s.info}, m.segments, m.info.Chapters
+}
+
+// ImportedAt returns when the import's records say video id was first
+// imported elsewhere (Record.ImportedAt), zero when they do not.
+func (v *ImportedVideos) ImportedAt(id string) time.Time {
+	if m := v.set.meta[id]; m != nil {
+		return m.importedAt
+	}
+	return time.Time{}
 }
 
 // TagsJSON is how tags are stored: a JSON array, never null.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"time"
 )
 
 // videoOutcome is what an import did to one video.
@@ -127,6 +128,9 @@ func tagsJSON(tags []string) string {
 
 // write stores one video of the import; now is the import's time.
 func (w *videoWriter) write(ctx context.Context, id string, m *videoMeta, now string) (videoOutcome, error) {
+	if !m.importedAt.IsZero() {
+		now = m.importedAt.UTC().Format(time.RFC3339)
+	}
 	var old storedVideo
 	var tags string
 	err := w.existing.QueryRowContext(ctx, id).Scan(&old.title, &old.thumbnail, &old.info.ChannelID, &old.info.Channel,

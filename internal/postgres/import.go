@@ -94,6 +94,7 @@ func (s *Store) Import(ctx context.Context, records iter.Seq2[catalog.Record, er
 	if err != nil {
 		return stats, fmt.Errorf("postgres: import: update segments: %w", err)
 	}
+	defer rows.Close()
 	var updated []int64
 	changed := map[string]bool{}
 	for rows.Next() {
@@ -143,7 +144,8 @@ func (s *Store) Import(ctx context.Context, records iter.Seq2[catalog.Record, er
 		}
 	}
 
-	metaChanged, err := writeVideos(ctx, tx, &videos, changed, &stats, s.now().UTC())
+	// Whole seconds, as the SQLite catalog keeps them (RFC 3339).
+	metaChanged, err := writeVideos(ctx, tx, &videos, changed, &stats, s.now().UTC().Truncate(time.Second))
 	if err != nil {
 		return stats, fmt.Errorf("postgres: import: %w", err)
 	}
@@ -209,6 +211,7 @@ func writeVideos(ctx context.Context, tx pgx.Tx, videos *catalog.ImportedVideos,
 	if err != nil {
 		return false, err
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var id, tags string
 		var f catalog.VideoFacts
@@ -227,6 +230,7 @@ func writeVideos(ctx context.Context, tx pgx.Tx, videos *catalog.ImportedVideos,
 	if err != nil {
 		return false, err
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var id string
 		var ch catalog.Chapter
@@ -246,8 +250,12 @@ func writeVideos(ctx context.Context, tx pgx.Tx, videos *catalog.ImportedVideos,
 		old, exists := stored[id]
 		v, segments, chapters := videos.Merge(id, old)
 		outcome := "unchanged"
+		at := now
+		if t := videos.ImportedAt(id); !t.IsZero() {
+			at = t.UTC() // a copied catalog's
+		}
 		args := []any{id, v.Title, v.Thumbnail, v.Info.ChannelID, v.Info.Channel, v.Info.Published,
-			v.Info.Description, catalog.TagsJSON(v.Info.Tags), v.Info.Language, v.Info.Duration, now}
+			v.Info.Description, catalog.TagsJSON(v.Info.Tags), v.Info.Language, v.Info.Duration, at}
 		switch {
 		case !exists && !segments:
 			stats.InfoSkipped++ // a site of transcripts lists no video without one
@@ -446,6 +454,7 @@ func (s *Store) Delete(ctx context.Context, ids []string) (catalog.DeleteStats, 
 	if err != nil {
 		return stats, fmt.Errorf("postgres: delete: %w", err)
 	}
+	defer rows.Close()
 	gone := map[string]bool{}
 	for rows.Next() {
 		var id string

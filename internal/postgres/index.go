@@ -45,9 +45,10 @@ func (a *args) match(q search.Query) string {
 	return "s.tsv @@ to_tsquery('" + config + "', " + a.add(tsquery(q)) + ")"
 }
 
-// headline is q's words in text marked with search.MarkStart and MarkEnd.
+// headline is the words of text (transcript_words) with q's marked by
+// search.MarkStart and MarkEnd; remark moves the marks onto text itself.
 func (a *args) headline(q search.Query, text string) string {
-	return "ts_headline('" + config + "', " + text + ", to_tsquery('" + config + "', " + a.add(markQuery(q)) +
+	return "ts_headline('" + config + "', transcript_words(" + text + "), to_tsquery('" + config + "', " + a.add(markQuery(q)) +
 		"), " + a.add(`HighlightAll=true, StartSel="`+search.MarkStart+`", StopSel="`+search.MarkEnd+`"`) + ")"
 }
 
@@ -247,7 +248,9 @@ func (x *Index) scored(ctx context.Context, op, query string, a args, marked boo
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (search.Scored, error) {
 		var sc search.Scored
 		if marked {
-			err := r.Scan(&sc.Segment, &sc.Video, &sc.Repeat, &sc.Score, &sc.Marked)
+			var text, h string
+			err := r.Scan(&sc.Segment, &sc.Video, &sc.Repeat, &sc.Score, &text, &h)
+			sc.Marked = remark(text, h)
 			return sc, err
 		}
 		err := r.Scan(&sc.Segment, &sc.Video, &sc.Repeat, &sc.Score)
@@ -288,7 +291,7 @@ func (x *Index) ScoreSegments(ctx context.Context, q search.Query, ids []int64, 
 	with := a.weights(q, false)
 	cols := "s.id, s.video_id, coalesce(r.cluster, 0), " + bm25("s.tsv")
 	if mark {
-		cols += ", " + a.headline(q, "s.text")
+		cols += ", s.text, " + a.headline(q, "s.text")
 	}
 	where := a.match(q) + " AND s.id = ANY(" + a.add(ids) + ")"
 	return x.scored(ctx, "score segments", `WITH `+with+`
@@ -303,7 +306,7 @@ func (x *Index) Highlight(ctx context.Context, q search.Query, ids []int64) (map
 		return out, nil
 	}
 	var a args
-	rows, err := x.s.pool.Query(ctx, `SELECT s.id, `+a.headline(q, "s.text")+` FROM segments s
+	rows, err := x.s.pool.Query(ctx, `SELECT s.id, s.text, `+a.headline(q, "s.text")+` FROM segments s
 		WHERE s.id = ANY(`+a.add(ids)+`) AND `+a.match(q), a...)
 	if err != nil {
 		return nil, x.fail("highlight", err)
@@ -311,11 +314,11 @@ func (x *Index) Highlight(ctx context.Context, q search.Query, ids []int64) (map
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
-		var text string
-		if err := rows.Scan(&id, &text); err != nil {
+		var text, h string
+		if err := rows.Scan(&id, &text, &h); err != nil {
 			return nil, x.fail("highlight", err)
 		}
-		out[id] = text
+		out[id] = remark(text, h)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, x.fail("highlight", err)
@@ -394,8 +397,9 @@ func (x *Index) InVideo(ctx context.Context, videoID string, q search.Query) ([]
 	}
 	ms, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (search.MarkedSegment, error) {
 		var m search.MarkedSegment
-		s, err := scanSegment(r, &m.Marked)
-		m.Segment = s
+		var h string
+		s, err := scanSegment(r, &h)
+		m.Segment, m.Marked = s, remark(s.Text, h)
 		return m, err
 	})
 	if err != nil {

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/transcripts/site/internal/catalog"
@@ -39,8 +40,9 @@ func IsURL(s string) bool {
 // Store is a catalog in a PostgreSQL database. It is safe for concurrent
 // use.
 type Store struct {
-	pool *pgxpool.Pool
-	now  func() time.Time
+	pool     *pgxpool.Pool
+	now      func() time.Time
+	existing bool // Existing: refuse a database without a catalog
 }
 
 // Option configures a Store.
@@ -48,6 +50,28 @@ type Option func(*Store)
 
 // WithClock makes the store read the time of imports from now.
 func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+
+// Existing makes Open refuse a database that holds no catalog yet,
+// rather than create one in it: for the commands that read or delete, so
+// a mistyped database name is an error and not a new empty catalog.
+func Existing() Option { return func(s *Store) { s.existing = true } }
+
+// ErrNoCatalog is returned (wrapped) by Open with Existing for a database
+// without a catalog.
+var ErrNoCatalog = errors.New("holds no catalog: import into it first (web import -db URL FILE)")
+
+// Unavailable reports whether err means the database cannot answer for
+// now (not reachable, shutting down, starting, a replica cancelling a
+// read that replay conflicts with) rather than that something is wrong:
+// the pages answer 503 and try again.
+func Unavailable(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P") || pe.Code == "40001"
+	}
+	var ce *pgconn.ConnectError
+	return errors.As(err, &ce) || pgconn.SafeToRetry(err)
+}
 
 // lockImports is the advisory lock every writer holds for its
 // transaction: one import or delete at a time, as SQLite's write lock.
@@ -75,6 +99,10 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	for _, o := range opts {
 		o(s)
 	}
+	if err := s.checkLocale(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -92,6 +120,23 @@ func (s *Store) Close() error {
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.pool.Ping(ctx); err != nil {
 		return fmt.Errorf("postgres: ping: %w", err)
+	}
+	return nil
+}
+
+// checkLocale refuses a database whose text is not UTF-8 or whose
+// letters are ASCII only (LC_CTYPE C or POSIX): PostgreSQL would then
+// neither fold the case of nor cut words at É, ß or Д, as the SQLite
+// backend does.
+func (s *Store) checkLocale(ctx context.Context) error {
+	var name, encoding, ctype string
+	if err := s.pool.QueryRow(ctx, `SELECT datname, pg_encoding_to_char(encoding), datctype FROM pg_database
+		WHERE datname = current_database()`).Scan(&name, &encoding, &ctype); err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
+	if encoding != "UTF8" || ctype == "C" || ctype == "POSIX" {
+		return fmt.Errorf("postgres: database %s has encoding %s and LC_CTYPE %s; transcripts need UTF8 and a UTF-8 locale: createdb -E UTF8 --locale=C.UTF-8 -T template0 %s",
+			name, encoding, ctype, name)
 	}
 	return nil
 }
@@ -135,6 +180,13 @@ func (s *Store) migrate(ctx context.Context) error {
 	current, err := s.SchemaVersion(ctx)
 	if err != nil {
 		return err
+	}
+	if current == 0 && s.existing {
+		var name string
+		if err := s.pool.QueryRow(ctx, `SELECT current_database()`).Scan(&name); err != nil {
+			return fmt.Errorf("postgres: %w", err)
+		}
+		return fmt.Errorf("postgres: database %s %w", name, ErrNoCatalog)
 	}
 	if current >= ms[len(ms)-1].version {
 		return nil
@@ -205,7 +257,7 @@ func (s *Store) Version(ctx context.Context) (catalog.Version, error) {
 // time in microseconds.
 func bumpVersion(ctx context.Context, tx pgx.Tx, now time.Time) error {
 	_, err := tx.Exec(ctx, `UPDATE catalog_version SET version = greatest(version + 1, $1), changed_at = $2 WHERE id = 1`,
-		now.UnixMicro(), now.UTC())
+		now.UnixMicro(), now.UTC().Truncate(time.Second))
 	return err
 }
 

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/transcripts/site/data"
 	"github.com/transcripts/site/internal/catalog"
 	"github.com/transcripts/site/internal/ingest"
@@ -169,6 +171,8 @@ func TestSameSyntaxAsSQLite(t *testing.T) {
 		row("hyphens_001", 10, "The state of the art moves fast in machine learning.", "Hyphens"),
 		row("numbers_001", 0, "Revenue grew 12 percent to 4.5 billion in Q3 2024.", "Numbers"),
 		row("numbers_001", 10, "In 2023 revenue was flat; learning rates were tuned.", "Numbers"),
+		row("tokens_0001", 0, "See example.com/docs and Node.js v2.0 for covid-19 data, 3.14 and/or e.g. GPT-4 at 24/7.", "Tokens"),
+		row("tokens_0001", 10, "Grüße aus Köln; МОСКВА and москва, x86-64 on 2024-03-05, user_name@example.org.", "Tokens"),
 	}
 	load(t, st, rows...)
 	sq, err := catalog.Open(ctx, filepath.Join(t.TempDir(), "same.db"))
@@ -207,6 +211,8 @@ func TestSameSyntaxAsSQLite(t *testing.T) {
 		"learning", "learn", "learned", `"learning rate"`, `"rates were tuned"`, "learn*", "contrast*",
 		"cafe", "café", "naive", "metropole", "state of the art", `"state of the art"`, "models -best",
 		"revenue OR bayes", "revenue -2023", "2024", "supervised contrastive", `"the same side"`, "NOT learning revenue",
+		"example", "com", "docs", "node", "js", `"v2 0"`, "covid", "19", `"covid 19"`, "3", "14", "and", "or", "gpt", `"gpt 4"`,
+		"24", "grüße", "koln", "москва", "x86", "64", "03", "user", "name", "org", "e",
 	} {
 		q, err := search.Parse(typed)
 		if err != nil {
@@ -236,6 +242,118 @@ func TestHighlightMarksTheMatchedWords(t *testing.T) {
 	want := "We met at the " + mark("Café") + " Métropole to talk about " + mark("naïve") + " Bayes, " + mark("learning") + " fast."
 	if ms[0].Marked != want {
 		t.Errorf("marked\n%q, want\n%q", ms[0].Marked, want)
+	}
+
+	// Words PostgreSQL's parser would keep inside a host, a number or a
+	// compound are marked as FTS5 marks them.
+	load(t, st, row("tokens_0001", 0, "See example.com/docs, covid-19 and 3.14 (or GPT-4).", "Tokens"))
+	q, _ = search.Parse(`com covid "gpt 4" 14`)
+	ms, err = x.InVideo(ctx, "tokens_0001", q)
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("in video: %v %+v", err, ms)
+	}
+	want = "See example." + mark("com") + "/docs, " + mark("covid") + "-19 and 3." + mark("14") + " (or " + mark("GPT") + "-" + mark("4") + ")."
+	if ms[0].Marked != want {
+		t.Errorf("marked\n%q, want\n%q", ms[0].Marked, want)
+	}
+}
+
+func TestRemarkLeavesTextUnmarkedWhenWordsDiffer(t *testing.T) {
+	if got := postgres.Remark("one two", "one "+mark("two")+" three"); got != "one two" {
+		t.Errorf("remark of words that do not line up: %q", got)
+	}
+	if got := postgres.Remark("don't stop", mark("don")+" t "+mark("stop")); got != mark("don")+"'t "+mark("stop") {
+		t.Errorf("remark: %q", got)
+	}
+}
+
+// TestRefusesADatabaseWithoutUTF8Letters opens a database whose LC_CTYPE
+// is C: PostgreSQL would fold and cut only ASCII letters there.
+func TestRefusesADatabaseWithoutUTF8Letters(t *testing.T) {
+	_, url := open(t)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `CREATE DATABASE ascii_only LOCALE 'C' ENCODING 'UTF8' TEMPLATE template0`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Exec(context.Background(), `DROP DATABASE ascii_only WITH (FORCE)`) })
+	u := strings.Replace(url, "/"+strings.Split(strings.TrimPrefix(url, "postgres://"), "/")[1], "/ascii_only?sslmode=disable", 1)
+	if st, err := postgres.Open(ctx, u); err == nil || !strings.Contains(err.Error(), "createdb -E UTF8 --locale=C.UTF-8") {
+		if st != nil {
+			st.Close()
+		}
+		t.Errorf("open of a C-locale database: %v", err)
+	}
+}
+
+// TestOrdersAsSQLite lists titles and channels with letters beyond ASCII
+// in SQLite's order: A–Z folded, everything else byte by byte.
+func TestOrdersAsSQLite(t *testing.T) {
+	st, _ := open(t)
+	ctx := context.Background()
+	var rows []string
+	for i, title := range []string{"Étoile", "ébène", "zebra", "Apple", "apple pie", "_under", "\"Quoted\"", ""} {
+		rows = append(rows, fmt.Sprintf(`{"video_id":"order%06d","start_second":0,"end_second":5,"text":"x","title":%q,"channel":%q}`,
+			i, title, []string{"Élan", "éclat", "Zed", "alpha", "Beta", "_x", "a", "b"}[i]))
+	}
+	sq, err := catalog.Open(ctx, filepath.Join(t.TempDir(), "order.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sq.Close()
+	for _, s := range []importer{st, sq} {
+		if _, err := s.Import(ctx, ingest.JSONLines(strings.NewReader(strings.Join(rows, "\n")), "order.jsonl"), catalog.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := func(vs []catalog.Video) (out []string) {
+		for _, v := range vs {
+			out = append(out, v.ID)
+		}
+		return out
+	}
+	for _, sort := range catalog.VideoSorts {
+		a, err := st.FindVideos(ctx, catalog.VideoQuery{Sort: sort, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := sq.FindVideos(ctx, catalog.VideoQuery{Sort: sort, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(ids(a), ids(b)) {
+			t.Errorf("sort %s: PostgreSQL %v, SQLite %v", sort, ids(a), ids(b))
+		}
+	}
+	a, _ := st.Channels(ctx)
+	b, _ := sq.Channels(ctx)
+	if fmt.Sprint(a) != fmt.Sprint(b) || len(a) != 8 {
+		t.Errorf("channels: PostgreSQL %v, SQLite %v", a, b)
+	}
+}
+
+// TestBytesThatAreNotText imports Latin-1 bytes and a NUL, which the
+// importer turns into text both stores keep.
+func TestBytesThatAreNotText(t *testing.T) {
+	st, _ := open(t)
+	ctx := context.Background()
+	records := func(yield func(catalog.Record, error) bool) {
+		yield(catalog.Record{Pos: "x.csv:2", VideoID: "latin100001", Text: "caf\xe9 cr\xe8me and a \x00 nul", Start: 0, End: 5,
+			Thumbnail: "https://i.ytimg.com/vi/x/\x00.jpg", Title: "caf\xe9", Speaker: "Ren\xe9"}, nil)
+	}
+	if _, err := st.Import(ctx, records, catalog.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	segs, err := st.Transcript(ctx, "latin100001")
+	if err != nil || len(segs) != 1 || segs[0].Text != "caf\uFFFD cr\uFFFDme and a   nul" || segs[0].Speaker != "Ren\uFFFD" {
+		t.Errorf("transcript %v %+v", err, segs)
+	}
+	if v, _ := st.Video(ctx, "latin100001"); v.Thumbnail != catalog.DefaultThumbnail("latin100001") {
+		t.Errorf("thumbnail %q", v.Thumbnail)
 	}
 }
 

@@ -80,7 +80,9 @@ func excluded(b *strings.Builder, ts []search.Term) {
 func term(t search.Term) string {
 	words := make([]string, len(t.Words))
 	for i, w := range t.Words {
-		words[i] = "'" + w + "'"
+		// A word typed holds no quote, but one from the vocabulary (a
+		// did-you-mean, a stem's forms) may: quoted as to_tsquery reads it.
+		words[i] = "'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(w) + "'"
 		if t.Prefix && i == len(t.Words)-1 {
 			words[i] += ":*"
 		}

@@ -196,7 +196,7 @@ func scanChannel(row pgx.Row) (catalog.Channel, error) {
 func (s *Store) Channels(ctx context.Context) ([]catalog.Channel, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT * FROM (SELECT `+channelColumns+` FROM videos WHERE channel_id <> '' GROUP BY channel_id) c
-		ORDER BY lower(c.name) COLLATE "C", c.channel_id COLLATE "C"`)
+		ORDER BY translate(c.name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') COLLATE "C", c.channel_id COLLATE "C"`)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: channels: %w", err)
 	}

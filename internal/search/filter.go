@@ -7,11 +7,15 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // set records a filter typed in the box or given as a URL parameter:
 // name is speaker, channel, after or before.
 func (f *Filter) set(name, value string) error {
+	if !utf8.ValidString(value) || strings.ContainsRune(value, 0) {
+		return &QueryError{Reason: fmt.Sprintf("%s: holds bytes that are not text.", name)}
+	}
 	switch name {
 	case "speaker":
 		f.Speaker = value
