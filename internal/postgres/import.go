@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"iter"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -85,6 +84,14 @@ func (s *Store) Import(ctx context.Context, records iter.Seq2[catalog.Record, er
 		SELECT DISTINCT ON (video_id, start_second) * FROM incoming ORDER BY video_id, start_second, seq DESC`); err != nil {
 		return stats, fmt.Errorf("postgres: import: %w", err)
 	}
+	// The segments whose text the import rewrites, as they were: what
+	// they said is taken out of the vocabulary and the repeated text.
+	if _, err := tx.Exec(ctx, `
+		CREATE TEMP TABLE old_text ON COMMIT DROP AS
+		SELECT s.id, s.video_id, s.tsv FROM segments s JOIN latest l ON s.video_id = l.video_id AND s.start_second = l.start_second
+		WHERE s.text <> l.text`); err != nil {
+		return stats, fmt.Errorf("postgres: import: %w", err)
+	}
 	rows, err := tx.Query(ctx, `
 		UPDATE segments s SET end_second = l.end_second, text = l.text, speaker = l.speaker
 		FROM latest l
@@ -160,10 +167,15 @@ func (s *Store) Import(ctx context.Context, records iter.Seq2[catalog.Record, er
 		}
 	}
 	if stats.Inserted+stats.Updated > 0 {
-		if err := writeShingles(ctx, tx, lastID, updated); err != nil {
-			return stats, fmt.Errorf("postgres: import: repeated text: %w", err)
+		// A first import, or one that grows the collection by a quarter
+		// or more, marks repeated text over every shingle at once; a
+		// smaller one only the segments sharing a shingle with it.
+		var total int64
+		if err := tx.QueryRow(ctx, `SELECT segments FROM index_stats`).Scan(&total); err != nil {
+			return stats, fmt.Errorf("postgres: import: %w", err)
 		}
-		if err := derive(ctx, tx, lastID, len(updated) == 0); err != nil {
+		bulk := rebuild || stats.Inserted > bulkSegments && int64(stats.Inserted)*4 >= total
+		if err := derive(ctx, tx, lastID, bulk); err != nil {
 			return stats, fmt.Errorf("postgres: import: %w", err)
 		}
 	}
@@ -314,132 +326,6 @@ func writeVideos(ctx context.Context, tx pgx.Tx, videos *catalog.ImportedVideos,
 	return metaChanged, nil
 }
 
-// shingleBatch is how many segments' shingles are computed between reads.
-const shingleBatch = 20_000
-
-// writeShingles stores the shingles of the segments an import added
-// (those above lastID) and rewrote, as the SQLite catalog computes them.
-func writeShingles(ctx context.Context, tx pgx.Tx, lastID int64, rewritten []int64) error {
-	if len(rewritten) > 0 {
-		if _, err := tx.Exec(ctx, `DELETE FROM segment_shingles WHERE segment_id = ANY($1)`, rewritten); err != nil {
-			return err
-		}
-	}
-	type seg struct {
-		id    int64
-		video string
-		text  string
-	}
-	store := func(segs []seg) error {
-		var out [][]any
-		for _, sg := range segs {
-			hs := catalog.Shingles(sg.text)
-			slices.Sort(hs)
-			for _, h := range slices.Compact(hs) {
-				out = append(out, []any{h, sg.video, sg.id})
-			}
-		}
-		_, err := tx.CopyFrom(ctx, pgx.Identifier{"segment_shingles"}, []string{"hash", "video_id", "segment_id"}, pgx.CopyFromRows(out))
-		return err
-	}
-	read := func(query string, args ...any) ([]seg, error) {
-		rows, err := tx.Query(ctx, query, args...)
-		if err != nil {
-			return nil, err
-		}
-		return pgx.CollectRows(rows, func(r pgx.CollectableRow) (seg, error) {
-			var sg seg
-			err := r.Scan(&sg.id, &sg.video, &sg.text)
-			return sg, err
-		})
-	}
-	for batch := range slices.Chunk(rewritten, shingleBatch) {
-		segs, err := read(`SELECT id, video_id, text FROM segments WHERE id = ANY($1)`, batch)
-		if err != nil {
-			return err
-		}
-		if err := store(segs); err != nil {
-			return err
-		}
-	}
-	for after := lastID; ; {
-		segs, err := read(`SELECT id, video_id, text FROM segments WHERE id > $1 ORDER BY id LIMIT $2`, after, shingleBatch)
-		if err != nil {
-			return err
-		}
-		if len(segs) == 0 {
-			return nil
-		}
-		if err := store(segs); err != nil {
-			return err
-		}
-		after = segs[len(segs)-1].id
-	}
-}
-
-// derive recomputes what is derived from the segments after they
-// changed: the marks of repeated text, the vocabulary and the figures
-// BM25 weighs by. When the change only added segments (above lastID),
-// the vocabulary and figures grow by theirs; else they are counted anew.
-func derive(ctx context.Context, tx pgx.Tx, lastID int64, onlyAdded bool) error {
-	if err := markRepeats(ctx, tx); err != nil {
-		return fmt.Errorf("repeated text: %w", err)
-	}
-	var vocab []string
-	if onlyAdded {
-		// ts_stat takes its query as text: lastID is a number written here.
-		added := `SELECT tsv FROM segments WHERE id > ` + strconv.FormatInt(lastID, 10)
-		vocab = []string{
-			`INSERT INTO terms (term, docs) SELECT word, ndoc FROM ts_stat('` + added + `')
-				ON CONFLICT (term) DO UPDATE SET docs = terms.docs + excluded.docs`,
-			`UPDATE index_stats SET segments = segments + a.n, lexemes = lexemes + a.l
-				FROM (SELECT count(*) AS n, coalesce(sum(length(tsv)), 0) AS l FROM segments WHERE id > ` + strconv.FormatInt(lastID, 10) + `) a`,
-		}
-	} else {
-		vocab = []string{
-			`DELETE FROM terms`,
-			`INSERT INTO terms (term, docs) SELECT word, ndoc FROM ts_stat('SELECT tsv FROM segments')`,
-			`UPDATE index_stats SET segments = a.n, lexemes = a.l
-				FROM (SELECT count(*) AS n, coalesce(sum(length(tsv)), 0) AS l FROM segments) a`,
-		}
-	}
-	for _, q := range vocab {
-		if _, err := tx.Exec(ctx, q); err != nil {
-			return fmt.Errorf("vocabulary: %w", err)
-		}
-	}
-	return nil
-}
-
-// titleStats counts anew the figures BM25 weighs titles by.
-func titleStats(ctx context.Context, tx pgx.Tx) error {
-	_, err := tx.Exec(ctx, `UPDATE index_stats SET titled = a.n, title_lexemes = a.l
-		FROM (SELECT count(*) AS n, coalesce(sum(length(title_tsv)), 0) AS l FROM videos WHERE title <> '') a`)
-	return err
-}
-
-// markRepeats marks every segment of repeated text anew from the stored
-// shingles, with the SQLite catalog's thresholds: a shingle said in
-// catalog.RepeatVideos videos or more is repeated; a segment at least
-// catalog.RepeatShare of whose shingles are repeated is repeated text, in
-// the cluster of its smallest repeated shingle, unless an operator said
-// that cluster is content.
-func markRepeats(ctx context.Context, tx pgx.Tx) error {
-	_, err := tx.Exec(ctx, `
-		DELETE FROM repeated_segments;
-		INSERT INTO repeated_segments (segment_id, cluster)
-		SELECT p.segment_id, p.cluster FROM (
-			SELECT x.segment_id, count(h.hash) AS hot, count(*) AS kept, min(h.hash) AS cluster
-			FROM segment_shingles x
-			LEFT JOIN (SELECT hash FROM segment_shingles GROUP BY hash HAVING count(DISTINCT video_id) >= `+
-		strconv.Itoa(catalog.RepeatVideos)+`) h ON h.hash = x.hash
-			GROUP BY x.segment_id
-		) p
-		WHERE p.hot > 0 AND p.hot >= `+strconv.FormatFloat(catalog.RepeatShare, 'f', -1, 64)+` * p.kept
-			AND NOT EXISTS (SELECT 1 FROM repeat_verdicts v WHERE v.cluster = p.cluster AND v.verdict = 'content')`)
-	return err
-}
-
 // Delete removes videos and all their segments in one transaction. If
 // any id is unknown nothing is deleted and the error wraps
 // catalog.ErrNotFound.
@@ -450,6 +336,9 @@ func (s *Store) Delete(ctx context.Context, ids []string) (catalog.DeleteStats, 
 		return stats, fmt.Errorf("postgres: delete: %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
+	if err := forget(ctx, tx, ids); err != nil {
+		return stats, fmt.Errorf("postgres: delete: %w", err)
+	}
 	rows, err := tx.Query(ctx, `DELETE FROM videos WHERE video_id = ANY($1) RETURNING video_id, segment_count`, ids)
 	if err != nil {
 		return stats, fmt.Errorf("postgres: delete: %w", err)
@@ -478,7 +367,7 @@ func (s *Store) Delete(ctx context.Context, ids []string) (catalog.DeleteStats, 
 	if len(missing) > 0 {
 		return catalog.DeleteStats{}, fmt.Errorf("postgres: delete: no video %s: %w", strings.Join(missing, ", "), catalog.ErrNotFound)
 	}
-	if err := derive(ctx, tx, 0, false); err != nil {
+	if err := markAround(ctx, tx); err != nil {
 		return stats, fmt.Errorf("postgres: delete: %w", err)
 	}
 	if err := titleStats(ctx, tx); err != nil {

@@ -168,7 +168,15 @@ func (s *Store) SetVerdict(ctx context.Context, cluster int64, verdict string) e
 		ON CONFLICT (cluster) DO UPDATE SET verdict = excluded.verdict`, cluster, verdict); err != nil {
 		return fmt.Errorf("postgres: verdict: %w", err)
 	}
-	if err := markRepeats(ctx, tx); err != nil {
+	// The cluster is named by its smallest repeated shingle: the
+	// segments holding it are those whose marks may change.
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE touched ON COMMIT DROP AS SELECT $1::bigint AS hash`, cluster); err != nil {
+		return fmt.Errorf("postgres: verdict: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE old_text (id bigint) ON COMMIT DROP`); err != nil {
+		return fmt.Errorf("postgres: verdict: %w", err)
+	}
+	if err := markAround(ctx, tx); err != nil {
 		return fmt.Errorf("postgres: verdict: %w", err)
 	}
 	if err := bumpVersion(ctx, tx, s.now()); err != nil {

@@ -405,3 +405,88 @@ func TestDeleteAndRepeatedText(t *testing.T) {
 		t.Errorf("vocabulary after the delete: %v %+v", err, ts)
 	}
 }
+
+// TestDerivedTablesFollowEveryChange imports, rewrites and deletes in
+// small steps, each of which marks only the segments it touches: after
+// every step the marks of repeated text are SQLite's, and the vocabulary
+// and BM25's figures are what counting everything anew gives.
+func TestDerivedTablesFollowEveryChange(t *testing.T) {
+	st, url := open(t)
+	ctx := context.Background()
+	sq, err := catalog.Open(ctx, filepath.Join(t.TempDir(), "derived.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sq.Close()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+
+	read := "This episode is brought to you by Acme Mattress, the mattress that helps you sleep through the night; go to acme dot com slash talks for ten percent off your first order today"
+	episode := func(v string, n int) []string {
+		return []string{row(v, 0, read, "Episode "+v), row(v, 10, fmt.Sprintf("and now episode %d is about something else entirely, topic number %d of the season", n, n), "Episode "+v)}
+	}
+	step := func(name string, rows []string, del string, wantMarked int) {
+		t.Helper()
+		for _, s := range []interface {
+			importer
+			Delete(context.Context, []string) (catalog.DeleteStats, error)
+		}{st, sq} {
+			if len(rows) > 0 {
+				if _, err := s.Import(ctx, ingest.JSONLines(strings.NewReader(strings.Join(rows, "\n")), name+".jsonl"), catalog.ImportOptions{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if del != "" {
+				if _, err := s.Delete(ctx, []string{del}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		marks := func(s interface {
+			Videos(context.Context, int, int) ([]catalog.Video, error)
+			Transcript(context.Context, string) ([]catalog.Segment, error)
+			RepeatedIn(context.Context, string) (map[int64]catalog.Repeat, error)
+		}) map[string]catalog.Repeat {
+			out := map[string]catalog.Repeat{}
+			vs, err := s.Videos(ctx, 0, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range vs {
+				segs, _ := s.Transcript(ctx, v.ID)
+				reps, _ := s.RepeatedIn(ctx, v.ID)
+				for _, seg := range segs {
+					if r, ok := reps[seg.ID]; ok {
+						out[fmt.Sprint(v.ID, "@", seg.Start)] = r
+					}
+				}
+			}
+			return out
+		}
+		if a, b := marks(st), marks(sq); fmt.Sprint(a) != fmt.Sprint(b) || len(a) != wantMarked {
+			t.Errorf("%s: PostgreSQL marks %v, SQLite %v, want %d marked", name, a, b, wantMarked)
+		}
+		var stale int
+		if err := conn.QueryRow(ctx, `
+			SELECT count(*) FROM (
+				(SELECT term, docs FROM terms EXCEPT SELECT word, ndoc FROM ts_stat('SELECT tsv FROM segments'))
+				UNION ALL
+				(SELECT word, ndoc FROM ts_stat('SELECT tsv FROM segments') EXCEPT SELECT term, docs FROM terms)) d`).Scan(&stale); err != nil || stale != 0 {
+			t.Errorf("%s: %d terms differ from a recount (%v)", name, stale, err)
+		}
+		var ok bool
+		if err := conn.QueryRow(ctx, `SELECT segments = (SELECT count(*) FROM segments)
+			AND lexemes = (SELECT coalesce(sum(length(tsv)), 0) FROM segments) FROM index_stats`).Scan(&ok); err != nil || !ok {
+			t.Errorf("%s: index_stats differ from a recount (%v)", name, err)
+		}
+	}
+	step("two episodes", append(episode("sponsor_001", 1), episode("sponsor_002", 2)...), "", 0)
+	step("a third: the read is said in three videos", episode("sponsor_003", 3), "", 3)
+	step("the second's read rewritten: two", []string{row("sponsor_002", 0, "a line of its own now, nothing like the others at all", "Episode")}, "", 0)
+	step("a fourth: three again", episode("sponsor_004", 4), "", 3)
+	step("the first deleted: two", nil, "sponsor_001", 0)
+	step("the second's read back: three", []string{row("sponsor_002", 0, read, "Episode")}, "", 3)
+}

@@ -87,14 +87,16 @@ CREATE TABLE sources (
 );
 
 -- Repeated text, as the SQLite catalog finds it (internal/catalog/repeats.go).
--- No key on hash: marking reads every shingle grouped by hash, and a
--- B-tree kept in hash order made the rows' COPY three times slower. Rows
+-- The index by hash finds the segments a small import's shingles touch;
+-- a large import drops it and builds it again after its rows (kept in
+-- hash order row by row, it made their COPY three times slower). Rows
 -- come in segment order, so the index by segment only grows at its end.
 CREATE TABLE segment_shingles (
     hash       bigint NOT NULL,
     video_id   text COLLATE "C" NOT NULL,
     segment_id bigint NOT NULL REFERENCES segments (id) ON DELETE CASCADE
 );
+CREATE INDEX segment_shingles_by_hash ON segment_shingles (hash);
 CREATE INDEX segment_shingles_by_segment ON segment_shingles (segment_id);
 
 CREATE TABLE repeated_segments (
