@@ -760,3 +760,29 @@ func TestOpenNewLoadsWithoutAJournalThenSeals(t *testing.T) {
 		t.Errorf("loaded:\n%s\nimported the usual way:\n%s", got, want)
 	}
 }
+
+// TestRewrittenToNoWordsLosesItsMark rewrites a line of repeated text to
+// one without a word (no shingle would lead the marking back to it).
+func TestRewrittenToNoWordsLosesItsMark(t *testing.T) {
+	ctx := context.Background()
+	c, _ := openTemp(t)
+	read := "This episode is brought to you by Acme Mattress, the mattress that helps you sleep through the night; go to acme dot com slash talks for ten percent off your first order today"
+	var rs []catalog.Record
+	for _, v := range []string{"sponsor_001", "sponsor_002", "sponsor_003"} {
+		rs = append(rs, catalog.Record{Pos: v, VideoID: v, Text: read, Start: 0, End: 10})
+	}
+	if _, err := c.Import(ctx, records(rs...), catalog.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if reps, _ := c.RepeatedIn(ctx, "sponsor_002"); len(reps) != 1 {
+		t.Fatalf("the read said in three videos is not marked: %+v", reps)
+	}
+	if _, err := c.Import(ctx, records(catalog.Record{Pos: "x", VideoID: "sponsor_002", Text: "♪ ♪", Start: 0, End: 10}), catalog.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"sponsor_001", "sponsor_002", "sponsor_003"} {
+		if reps, _ := c.RepeatedIn(ctx, v); len(reps) != 0 {
+			t.Errorf("%s: still marked after the read is said in two videos: %+v", v, reps)
+		}
+	}
+}

@@ -333,6 +333,13 @@ func (w *repeatWriter) finish(ctx context.Context) error {
 	if w.bulk {
 		return markAll(ctx, w.tx)
 	}
+	// A rewritten segment loses its mark first: text rewritten to no
+	// words has no shingle that would bring markAround back to it.
+	for _, r := range w.rewritten {
+		if _, err := w.tx.ExecContext(ctx, `DELETE FROM repeated_segments WHERE segment_id = ?`, r.id); err != nil {
+			return fmt.Errorf("repeats: mark: %w", err)
+		}
+	}
 	return markAround(ctx, w.tx, keys(w.touched))
 }
 

@@ -37,10 +37,14 @@ const shingleBatch = 20_000
 // segments above lastID and rewrote those of old_text.
 func derive(ctx context.Context, tx pgx.Tx, lastID int64, bulk bool) error {
 	after := strconv.FormatInt(lastID, 10) // a number, written into ts_stat's query text
-	changed := `SELECT s.tsv FROM segments s WHERE s.id > ` + after + ` OR s.id IN (SELECT id FROM old_text)`
+	changed := `SELECT tsv FROM segments WHERE id > ` + after + ` UNION ALL SELECT s.tsv FROM segments s JOIN old_text o ON o.id = s.id`
 	for _, q := range []string{
+		// The transaction's own tables have no statistics until analysed:
+		// without, the planner guesses their size and may scan every
+		// shingle to join a handful.
+		`ANALYZE old_text`,
 		`CREATE TEMP TABLE touched ON COMMIT DROP AS
-			SELECT DISTINCT hash FROM segment_shingles WHERE segment_id IN (SELECT id FROM old_text)`,
+			SELECT DISTINCT x.hash FROM segment_shingles x JOIN old_text o ON o.id = x.segment_id`,
 		`DELETE FROM segment_shingles WHERE segment_id IN (SELECT id FROM old_text)`,
 	} {
 		if _, err := tx.Exec(ctx, q); err != nil {
@@ -49,7 +53,7 @@ func derive(ctx context.Context, tx pgx.Tx, lastID int64, bulk bool) error {
 	}
 	if bulk {
 		// The index by hash is built once after the shingles.
-		if _, err := tx.Exec(ctx, `DROP INDEX segment_shingles_by_hash`); err != nil {
+		if _, err := tx.Exec(ctx, `DROP INDEX IF EXISTS segment_shingles_by_hash`); err != nil {
 			return fmt.Errorf("repeated text: %w", err)
 		}
 	}
@@ -65,7 +69,8 @@ func derive(ctx context.Context, tx pgx.Tx, lastID int64, bulk bool) error {
 		}
 	} else {
 		if _, err := tx.Exec(ctx, `INSERT INTO touched
-			SELECT DISTINCT hash FROM segment_shingles WHERE segment_id > $1 OR segment_id IN (SELECT id FROM old_text)`, lastID); err != nil {
+			SELECT hash FROM segment_shingles WHERE segment_id > $1
+			UNION SELECT x.hash FROM segment_shingles x JOIN old_text o ON o.id = x.segment_id`, lastID); err != nil {
 			return fmt.Errorf("repeated text: %w", err)
 		}
 		if err := markAround(ctx, tx); err != nil {
@@ -79,13 +84,15 @@ func derive(ctx context.Context, tx pgx.Tx, lastID int64, bulk bool) error {
 // and their shingles to touched, and what they said leaves the
 // vocabulary. The caller deletes them, then calls markAround.
 func forget(ctx context.Context, tx pgx.Tx, videos []string) error {
-	for _, q := range []string{
-		`CREATE TEMP TABLE old_text ON COMMIT DROP AS SELECT id, video_id, tsv FROM segments WHERE video_id = ANY($1)`,
-		`CREATE TEMP TABLE touched ON COMMIT DROP AS SELECT DISTINCT hash FROM segment_shingles WHERE video_id = ANY($1)`,
-	} {
-		if _, err := tx.Exec(ctx, q, videos); err != nil {
-			return err
-		}
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE old_text ON COMMIT DROP AS
+		SELECT id, video_id, tsv FROM segments WHERE video_id = ANY($1)`, videos); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `
+		ANALYZE old_text;
+		CREATE TEMP TABLE touched ON COMMIT DROP AS
+			SELECT DISTINCT x.hash FROM segment_shingles x JOIN old_text o ON o.id = x.segment_id`); err != nil {
+		return err
 	}
 	return vocabulary(ctx, tx, "", `SELECT -count(*) FROM old_text`)
 }
@@ -209,10 +216,12 @@ func markRepeats(ctx context.Context, tx pgx.Tx) error {
 // unmarks those of old_text: no other segment's marks can have changed.
 func markAround(ctx context.Context, tx pgx.Tx) error {
 	_, err := tx.Exec(ctx, `
+		ANALYZE touched;
 		CREATE TEMP TABLE affected ON COMMIT DROP AS
 			SELECT DISTINCT x.segment_id FROM segment_shingles x JOIN touched t ON t.hash = x.hash;
-		DELETE FROM repeated_segments
-			WHERE segment_id IN (SELECT segment_id FROM affected) OR segment_id IN (SELECT id FROM old_text);
+		ANALYZE affected;
+		DELETE FROM repeated_segments WHERE segment_id IN (SELECT segment_id FROM affected);
+		DELETE FROM repeated_segments WHERE segment_id IN (SELECT id FROM old_text);
 		INSERT INTO repeated_segments (segment_id, cluster)
 		SELECT p.segment_id, p.cluster FROM (
 			SELECT x.segment_id, count(h.hash) AS hot, count(*) AS kept, min(h.hash) AS cluster

@@ -489,4 +489,33 @@ func TestDerivedTablesFollowEveryChange(t *testing.T) {
 	step("a fourth: three again", episode("sponsor_004", 4), "", 3)
 	step("the first deleted: two", nil, "sponsor_001", 0)
 	step("the second's read back: three", []string{row("sponsor_002", 0, read, "Episode")}, "", 3)
+	step("the second's read rewritten to no words: two", []string{row("sponsor_002", 0, "♪ ♪", "Episode")}, "", 0)
+	step("a fifth with a line of no words", append(episode("sponsor_005", 5), row("sponsor_005", 20, "♪", "Episode")), "", 3)
+}
+
+// TestMigrationAddsTheShingleIndex opens a database migrated before the
+// index of shingles by hash existed (schema 1 without it): migration 2
+// adds it, and a bulk import, which drops and rebuilds it, works.
+func TestMigrationAddsTheShingleIndex(t *testing.T) {
+	st, url := open(t)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `DROP INDEX segment_shingles_by_hash; DELETE FROM schema_migrations WHERE version = 2`); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	again, err := postgres.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT to_regclass('segment_shingles_by_hash') IS NOT NULL`).Scan(&exists); err != nil || !exists {
+		t.Fatalf("index after migrating: %v %v", exists, err)
+	}
+	load(t, again)
 }
