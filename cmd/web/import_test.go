@@ -542,34 +542,7 @@ func TestImportACatalogFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer to.Close()
-	vs, err := from.Videos(ctx, 0, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	chaptered := 0
-	for _, v := range vs {
-		w, err := to.Video(ctx, v.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !sameVideo(v, w) {
-			t.Errorf("%s copied as %+v, was %+v", v.ID, w, v)
-		}
-		ca, _ := from.Chapters(ctx, v.ID)
-		cb, _ := to.Chapters(ctx, v.ID)
-		if fmt.Sprint(ca) != fmt.Sprint(cb) {
-			t.Errorf("%s: chapters %v copied as %v", v.ID, ca, cb)
-		}
-		if len(ca) > 0 {
-			chaptered++
-		}
-	}
-	if chaptered == 0 {
-		t.Error("no video of the test data has chapters: the copy of chapters is not tested")
-	}
-	if a, b := importOrder(t, from, vs), importOrder(t, to, vs); !slices.Equal(a, b) {
-		t.Errorf("videos imported in the order %v, copied in the order %v", a, b)
-	}
+	sameCollection(t, from, to)
 	if out, err := runCmd(t, "import", "-db", a, a); err == nil || !strings.Contains(err.Error(), "is the database being imported into") {
 		t.Errorf("import of a database into itself: %v\n%s", err, out)
 	}
@@ -591,4 +564,59 @@ func importOrder(t *testing.T, s store, vs []catalog.Video) []string {
 	}
 	slices.SortFunc(ids, func(a, b string) int { return cmp.Compare(first[a], first[b]) })
 	return ids
+}
+
+// sameCollection checks that to holds what from holds, as a copy of a
+// collection must: every video with its metadata and import time, its
+// segments, its chapters, in the order they were imported. It returns
+// from's videos.
+func sameCollection(t *testing.T, from, to store) []catalog.Video {
+	t.Helper()
+	ctx := context.Background()
+	vs, err := from.Videos(ctx, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chaptered := 0
+	for _, v := range vs {
+		w, err := to.Video(ctx, v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !sameVideo(v, w) {
+			t.Errorf("video %s copied as\n%+v, was\n%+v", v.ID, w, v)
+		}
+		a, _ := from.Transcript(ctx, v.ID)
+		b, _ := to.Transcript(ctx, v.ID)
+		if len(a) != len(b) {
+			t.Fatalf("%s: %d segments copied of %d", v.ID, len(b), len(a))
+		}
+		for i := range a {
+			if a[i].Start != b[i].Start || a[i].End != b[i].End || a[i].Text != b[i].Text || a[i].Speaker != b[i].Speaker {
+				t.Errorf("%s: segment %+v copied as %+v", v.ID, a[i], b[i])
+			}
+		}
+		ca, _ := from.Chapters(ctx, v.ID)
+		cb, _ := to.Chapters(ctx, v.ID)
+		if fmt.Sprint(ca) != fmt.Sprint(cb) {
+			t.Errorf("%s: chapters %v copied as %v", v.ID, ca, cb)
+		}
+		if len(ca) > 0 {
+			chaptered++
+		}
+	}
+	if chaptered == 0 {
+		t.Error("no video has chapters: their copy is not tested")
+	}
+	if a, b := importOrder(t, from, vs), importOrder(t, to, vs); !slices.Equal(a, b) {
+		t.Errorf("videos imported in the order %v, copied in the order %v", a, b)
+	}
+	return vs
+}
+
+// sameVideo reports whether two stores hold a video alike.
+func sameVideo(a, b catalog.Video) bool {
+	return a.ID == b.ID && a.ImportedAt.Equal(b.ImportedAt) && a.Title == b.Title && a.Thumbnail == b.Thumbnail && a.Duration == b.Duration &&
+		a.Segments == b.Segments && a.ChannelID == b.ChannelID && a.Channel == b.Channel && a.Published.Equal(b.Published) &&
+		a.Description == b.Description && strings.Join(a.Tags, ",") == strings.Join(b.Tags, ",") && a.Language == b.Language
 }

@@ -738,15 +738,7 @@ func (x *Index) SurfaceForms(ctx context.Context, stem string, limit int) ([]str
 		if err := rows.Scan(&h); err != nil {
 			return nil, x.fail("forms of "+stem, err)
 		}
-		for {
-			_, rest, ok := strings.Cut(h, search.MarkStart)
-			if !ok {
-				break
-			}
-			word, after, _ := strings.Cut(rest, search.MarkEnd)
-			words = append(words, word)
-			h = after
-		}
+		words = append(words, search.MarkedWords(h)...)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, x.fail("forms of "+stem, err)

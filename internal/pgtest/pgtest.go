@@ -12,20 +12,12 @@
 // are run as the postgres OS user through runuser, and the temp directories
 // are given to that user.
 //
-// A package whose tests share one cluster starts it in TestMain:
+// A package whose tests share one cluster starts it in TestMain (Main):
 //
-//	var cluster *pgtest.Cluster
+//	var cluster *pgtest.Cluster // nil without PostgreSQL: the tests skip
 //
 //	func TestMain(m *testing.M) {
-//		c, stop, err := pgtest.StartMain()
-//		if err != nil && !(errors.Is(err, pgtest.ErrNoPostgres) && os.Getenv("CI") == "") {
-//			fmt.Fprintln(os.Stderr, err)
-//			os.Exit(1)
-//		}
-//		cluster = c // nil without PostgreSQL: the tests skip
-//		code := m.Run()
-//		stop()
-//		os.Exit(code)
+//		os.Exit(pgtest.Main(m, func(c *pgtest.Cluster) { cluster = c }))
 //	}
 package pgtest
 
@@ -252,6 +244,23 @@ func StartMain() (*Cluster, func(), error) {
 		return nil, func() {}, err
 	}
 	return c, c.Stop, nil
+}
+
+// Main runs a package's tests (m.Run) with one cluster they share,
+// passed to run before them; run gets nil when PostgreSQL is not installed
+// and CI is unset (the tests that need it skip, saying so). In CI a
+// missing PostgreSQL fails the package. It returns m.Run's exit code:
+//
+//	func TestMain(m *testing.M) { os.Exit(pgtest.Main(m, func(c *pgtest.Cluster) { cluster = c })) }
+func Main(m *testing.M, run func(*Cluster)) int {
+	c, stop, err := StartMain()
+	if err != nil && !(errors.Is(err, ErrNoPostgres) && os.Getenv("CI") == "") {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer stop()
+	run(c)
+	return m.Run()
 }
 
 func start() (*Cluster, error) {

@@ -27,15 +27,7 @@ import (
 var cluster *pgtest.Cluster
 
 func TestMain(m *testing.M) {
-	c, stop, err := pgtest.StartMain()
-	if err != nil && !(errors.Is(err, pgtest.ErrNoPostgres) && os.Getenv("CI") == "") {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	cluster = c
-	code := m.Run()
-	stop()
-	os.Exit(code)
+	os.Exit(pgtest.Main(m, func(c *pgtest.Cluster) { cluster = c }))
 }
 
 // open returns a store over a new, empty database of the cluster.

@@ -76,15 +76,7 @@ type store interface {
 var cluster *pgtest.Cluster
 
 func TestMain(m *testing.M) {
-	c, stop, err := pgtest.StartMain()
-	if err != nil && !(errors.Is(err, pgtest.ErrNoPostgres) && os.Getenv("CI") == "") {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	cluster = c
-	code := m.Run()
-	stop()
-	os.Exit(code)
+	os.Exit(pgtest.Main(m, func(c *pgtest.Cluster) { cluster = c }))
 }
 
 // forEachBackend runs measure as a subtest on each backend: SQLite, and

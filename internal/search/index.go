@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -178,4 +179,19 @@ type TermDocs struct {
 type Count struct {
 	Value string
 	N     int
+}
+
+// MarkedWords returns the stretches of text an Index marked (between
+// MarkStart and MarkEnd), in order.
+func MarkedWords(text string) []string {
+	var words []string
+	for {
+		_, rest, ok := strings.Cut(text, MarkStart)
+		if !ok {
+			return words
+		}
+		word, after, _ := strings.Cut(rest, MarkEnd)
+		words = append(words, word)
+		text = after
+	}
 }
