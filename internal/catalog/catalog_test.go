@@ -727,7 +727,10 @@ func TestOpenNewLoadsWithoutAJournalThenSeals(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	rows := []catalog.Record{seg(vidA, 0, 10, "the first line"), seg(vidA, 10, 20, "the second line"), seg(vidB, 0, 30, "another video")}
-	usual, err := catalog.Open(ctx, filepath.Join(dir, "usual.db"))
+	// One clock for both imports: the two are compared, import times too,
+	// and a second may pass between them (it did under -race in CI).
+	at := catalog.WithClock(func() time.Time { return time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC) })
+	usual, err := catalog.Open(ctx, filepath.Join(dir, "usual.db"), at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -738,7 +741,7 @@ func TestOpenNewLoadsWithoutAJournalThenSeals(t *testing.T) {
 	if _, err := catalog.OpenNew(ctx, filepath.Join(dir, "usual.db")); !errors.Is(err, fs.ErrExist) {
 		t.Errorf("OpenNew on an existing file: %v", err)
 	}
-	c, err := catalog.OpenNew(ctx, filepath.Join(dir, "new.db"))
+	c, err := catalog.OpenNew(ctx, filepath.Join(dir, "new.db"), at)
 	if err != nil {
 		t.Fatal(err)
 	}
