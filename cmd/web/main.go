@@ -200,7 +200,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer cat.Close()
-	srv, err := newServer(cfg, cat, search.New(indexOf(cat), cfg.SearchTimeout), log)
+	srv, err := newServer(cfg, cat, search.New(cat.SearchIndex(), cfg.SearchTimeout), log)
 	if err != nil {
 		return err
 	}

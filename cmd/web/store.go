@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"iter"
 	"net/url"
 	"os"
@@ -51,6 +49,8 @@ type collection interface {
 	Info(ctx context.Context) (catalog.Info, error)
 	Clusters(ctx context.Context, limit int) ([]catalog.Cluster, error)
 	SetVerdict(ctx context.Context, cluster int64, verdict string) error
+	// SearchIndex returns the store's own search index.
+	SearchIndex() search.Index
 	Close() error
 }
 
@@ -58,17 +58,6 @@ var (
 	_ collection = (*catalog.Catalog)(nil)
 	_ collection = (*postgres.Store)(nil)
 )
-
-// indexOf returns the search index of a collection.
-func indexOf(c collection) search.Index {
-	switch c := c.(type) {
-	case *postgres.Store:
-		return postgres.NewIndex(c)
-	case *catalog.Catalog:
-		return catalog.NewIndex(c)
-	}
-	panic(fmt.Sprintf("no search index for %T", c))
-}
 
 // openExisting opens a collection that must already exist, for writing:
 // a SQLite file, or a PostgreSQL database (its primary) when db is a
@@ -105,6 +94,3 @@ func shownDB(db string) string {
 	}
 	return u.Redacted()
 }
-
-// isMissing reports whether err says a database file does not exist.
-func isMissing(err error) bool { return errors.Is(err, fs.ErrNotExist) }

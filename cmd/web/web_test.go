@@ -77,7 +77,7 @@ func newTestAppWith(t testing.TB, cfg Config, extra ...string) *testApp {
 		}
 	}
 	logs := &bytes.Buffer{}
-	srv, err := newServer(cfg, cat, search.New(indexOf(cat), cfg.SearchTimeout), slog.New(slog.NewTextHandler(logs, nil)))
+	srv, err := newServer(cfg, cat, search.New(cat.SearchIndex(), cfg.SearchTimeout), slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,12 +16,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver (pure Go, FTS5 built in)
+
+	"github.com/transcripts/site/internal/migrate"
 )
 
 // ErrNotFound is returned when a video does not exist in the catalog.
@@ -236,7 +236,7 @@ func (c *Catalog) schemaBehind(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return v < ms[len(ms)-1].version, nil
+	return v < ms[len(ms)-1].Version, nil
 }
 
 // dsn is the driver's name for the database at path opened to write, with
@@ -342,33 +342,9 @@ func (c *Catalog) Checkpoint(ctx context.Context) error {
 	return nil
 }
 
-// migration is one numbered schema change from migrations/NNNN_name.sql.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func loadMigrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFiles, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, e := range entries {
-		num, name, ok := strings.Cut(strings.TrimSuffix(e.Name(), ".sql"), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("migration %s: name must be NNNN_name.sql", e.Name())
-		}
-		body, err := migrationFiles.ReadFile("migrations/" + e.Name())
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: name, sql: string(body)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	return ms, nil
+// loadMigrations reads the embedded migrations, oldest first.
+func loadMigrations() ([]migrate.Migration, error) {
+	return migrate.Load(migrationFiles, "migrations")
 }
 
 // migrate applies every migration newer than the recorded version, each in
@@ -387,29 +363,29 @@ func (c *Catalog) migrate(ctx context.Context) error {
 	}
 	for _, m := range ms {
 		if err := c.apply(ctx, m); err != nil {
-			return fmt.Errorf("migrate %04d_%s: %w", m.version, m.name, err)
+			return fmt.Errorf("migrate %04d_%s: %w", m.Version, m.Name, err)
 		}
 	}
 	return nil
 }
 
-func (c *Catalog) apply(ctx context.Context, m migration) error {
+func (c *Catalog) apply(ctx context.Context, m migrate.Migration) error {
 	tx, err := c.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 	var done int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&done); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&done); err != nil {
 		return err
 	}
 	if done > 0 {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, m.version, m.name); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, m.Version, m.Name); err != nil {
 		return err
 	}
 	return tx.Commit()

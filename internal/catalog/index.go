@@ -32,6 +32,10 @@ type Index struct {
 
 var _ search.Index = (*Index)(nil)
 
+// SearchIndex returns a new search index of c (NewIndex), as every store
+// gives its own.
+func (c *Catalog) SearchIndex() search.Index { return NewIndex(c) }
+
 // NewIndex returns the search index of c.
 func NewIndex(c *Catalog) *Index {
 	return &Index{c: c, stmts: statements{db: c.db}}

@@ -33,7 +33,7 @@ func TestMetadataMigrationUpgradesInPlace(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range ms {
-		if m.version < 6 {
+		if m.Version < 6 {
 			if err := old.apply(ctx, m); err != nil {
 				t.Fatal(err)
 			}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/transcripts/site/internal/search"
 )
 
 // Term is a word of the transcripts' index: its stem as the index holds
@@ -105,30 +107,33 @@ const formSample = 40
 // first, as a sample of the segments holding them writes them.
 func (c *Catalog) writtenForms(ctx context.Context, stem string, n int) ([]string, error) {
 	rows, err := c.db.QueryContext(ctx, `
-		SELECT highlight(segments_fts, 0, char(1), char(2)) FROM segments_fts
-		WHERE segments_fts MATCH ? LIMIT ?`, `"`+stem+`"*`, formSample)
+		SELECT highlight(segments_fts, 0, ?, ?) FROM segments_fts
+		WHERE segments_fts MATCH ? LIMIT ?`, search.MarkStart, search.MarkEnd, `"`+stem+`"*`, formSample)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: forms of %s: %w", stem, err)
 	}
 	defer rows.Close()
-	counts := map[string]int{}
+	var words []string
 	for rows.Next() {
 		var h string
 		if err := rows.Scan(&h); err != nil {
 			return nil, fmt.Errorf("catalog: forms of %s: %w", stem, err)
 		}
-		for {
-			_, rest, ok := strings.Cut(h, "\x01")
-			if !ok {
-				break
-			}
-			word, after, _ := strings.Cut(rest, "\x02")
-			counts[strings.ToLower(word)]++
-			h = after
-		}
+		words = append(words, search.MarkedWords(h)...)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("catalog: forms of %s: %w", stem, err)
+	}
+	return CommonForms(words, n), nil
+}
+
+// CommonForms returns up to n of words, lowercased, the commonest first
+// (ties in byte order): the forms a stem is most often written in, for
+// every store's search tips.
+func CommonForms(words []string, n int) []string {
+	counts := map[string]int{}
+	for _, w := range words {
+		counts[strings.ToLower(w)]++
 	}
 	forms := make([]string, 0, len(counts))
 	for w := range counts {
@@ -137,5 +142,5 @@ func (c *Catalog) writtenForms(ctx context.Context, stem string, n int) ([]strin
 	slices.SortFunc(forms, func(a, b string) int {
 		return cmp.Or(cmp.Compare(counts[b], counts[a]), cmp.Compare(a, b))
 	})
-	return forms[:min(n, len(forms))], nil
+	return forms[:min(n, len(forms))]
 }

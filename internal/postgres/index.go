@@ -30,6 +30,10 @@ type Index struct{ s *Store }
 // NewIndex returns the search index of s.
 func NewIndex(s *Store) *Index { return &Index{s: s} }
 
+// SearchIndex returns the search index of s (NewIndex), as every store
+// gives its own.
+func (s *Store) SearchIndex() search.Index { return NewIndex(s) }
+
 var _ search.Index = (*Index)(nil)
 
 // args collects a statement's arguments, naming each as it is added.

@@ -1,11 +1,8 @@
 package postgres
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -83,18 +80,7 @@ func (s *Store) commonForms(ctx context.Context, stem string, n int) ([]string, 
 	if err != nil {
 		return nil, err
 	}
-	counts := map[string]int{}
-	for _, w := range words {
-		counts[strings.ToLower(w)]++
-	}
-	forms := make([]string, 0, len(counts))
-	for w := range counts {
-		forms = append(forms, w)
-	}
-	slices.SortFunc(forms, func(a, b string) int {
-		return cmp.Or(cmp.Compare(counts[b], counts[a]), cmp.Compare(a, b))
-	})
-	return forms[:min(n, len(forms))], nil
+	return catalog.CommonForms(words, n), nil
 }
 
 // Info returns counts, size and schema version of the database.

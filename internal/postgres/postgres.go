@@ -14,10 +14,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"path"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/transcripts/site/internal/catalog"
+	"github.com/transcripts/site/internal/migrate"
 )
 
 //go:embed migrations/*.sql
@@ -141,39 +138,11 @@ func (s *Store) checkLocale(ctx context.Context) error {
 	return nil
 }
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func loadMigrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFiles, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, e := range entries {
-		num, _, ok := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("migration %s: name must start with a number and _", e.Name())
-		}
-		b, err := migrationFiles.ReadFile(path.Join("migrations", e.Name()))
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	return ms, nil
-}
-
 // migrate applies the migrations the database lacks, each in its own
 // transaction, holding the import lock so two processes starting at once
 // do not both apply one.
 func (s *Store) migrate(ctx context.Context) error {
-	ms, err := loadMigrations()
+	ms, err := migrate.Load(migrationFiles, "migrations")
 	if err != nil {
 		return fmt.Errorf("postgres: migrations: %w", err)
 	}
@@ -188,7 +157,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		return fmt.Errorf("postgres: database %s %w", name, ErrNoCatalog)
 	}
-	if current >= ms[len(ms)-1].version {
+	if current >= ms[len(ms)-1].Version {
 		return nil
 	}
 	var replica bool
@@ -196,7 +165,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("postgres: %w", err)
 	}
 	if replica {
-		return fmt.Errorf("postgres: this server is a replica and its schema is at version %d of %d: run web stats -db with the primary's URL once to bring the primary's up to date", current, ms[len(ms)-1].version)
+		return fmt.Errorf("postgres: this server is a replica and its schema is at version %d of %d: run web stats -db with the primary's URL once to bring the primary's up to date", current, ms[len(ms)-1].Version)
 	}
 	for _, m := range ms {
 		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -207,17 +176,17 @@ func (s *Store) migrate(ctx context.Context) error {
 				return err
 			}
 			var done bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)`, m.version).Scan(&done); err != nil || done {
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)`, m.Version).Scan(&done); err != nil || done {
 				return err
 			}
-			if _, err := tx.Exec(ctx, m.sql); err != nil {
+			if _, err := tx.Exec(ctx, m.SQL); err != nil {
 				return err
 			}
-			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, m.version)
+			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, m.Version)
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("postgres: migration %s: %w", m.name, err)
+			return fmt.Errorf("postgres: migration %s: %w", m.File(), err)
 		}
 	}
 	return nil
